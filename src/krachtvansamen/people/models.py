@@ -1,0 +1,196 @@
+"""Pseudonymous persons, organisations, the roles that scope access, and consent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", _("resident")
+    CONNECTOR = "connector", _("connector")
+    COMMUNITY_BUILDER = "community_builder", _("community builder")
+    RESEARCHER = "researcher", _("researcher")
+    PROGRAMME_MANAGER = "programme_manager", _("programme manager")
+    FUNDER = "funder", _("funder")
+    ADMIN = "admin", _("administrator")
+
+
+class AgeBand(models.TextChoices):
+    """The CBS age groups, so participants can be compared with who lives there."""
+
+    AGE_0_15 = "0-15", _("under 15")
+    AGE_15_25 = "15-25", _("15 to 25")
+    AGE_25_45 = "25-45", _("25 to 45")
+    AGE_45_65 = "45-65", _("45 to 65")
+    AGE_65_PLUS = "65+", _("65 and older")
+
+
+class Origin(models.TextChoices):
+    """CBS 2024 herkomstland categories."""
+
+    NETHERLANDS = "netherlands", _("Netherlands")
+    EUROPE = "europe", _("Europe (outside the Netherlands)")
+    OUTSIDE_EUROPE = "outside_europe", _("outside Europe")
+
+
+class Gender(models.TextChoices):
+    MAN = "man", _("man")
+    WOMAN = "woman", _("woman")
+    OTHER = "other", _("other")
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "gemeente", _("municipality")
+        WELFARE = "welzijn", _("welfare organisation")
+        HOUSING = "woningcorporatie", _("housing corporation")
+        CARE = "zorg", _("care")
+        SCHOOL = "school", _("school")
+        FUND = "fonds", _("fund")
+        RESIDENTS = "bewonersorganisatie", _("residents' organisation")
+        ENTREPRENEUR = "ondernemer", _("entrepreneur")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
+    municipality_code = models.CharField(_("municipality code"), max_length=6, blank=True)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.SET_NULL, null=True, blank=True, related_name="organisations"
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """A participant, known by a pseudonym. Demographics only with recorded consent."""
+
+    class PersonRole(models.TextChoices):
+        RESIDENT = "resident", _("resident")
+        CONNECTOR = "connector", _("connector")
+        COMMUNITY_BUILDER = "community_builder", _("community builder")
+        PROFESSIONAL = "professional", _("professional")
+
+    pseudonym = models.CharField(_("pseudonym"), max_length=100)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.CASCADE, related_name="persons", verbose_name=_("neighbourhood")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=PersonRole.choices, default=PersonRole.RESIDENT)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    age_band = models.CharField(_("age group"), max_length=6, choices=AgeBand.choices, blank=True)
+    origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["pseudonym"]
+        constraints = [
+            models.UniqueConstraint(fields=["neighbourhood", "pseudonym"], name="unique_pseudonym_per_neighbourhood")
+        ]
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+
+class Membership(models.Model):
+    """What a user may reach. Scope checks read only this table (see people.selectors)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                name="membership_scope_fits_role",
+                condition=(
+                    (models.Q(role__in=["connector", "community_builder"]) & models.Q(neighbourhood__isnull=False))
+                    | (models.Q(role="programme_manager") & models.Q(programme__isnull=False))
+                    | (models.Q(role="funder") & models.Q(organisation__isnull=False))
+                    | models.Q(role__in=["researcher", "admin", "resident"])
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = self.neighbourhood or self.programme or self.organisation or _("everything")
+        return f"{self.user} — {self.get_role_display()} — {scope}"
+
+
+class Funding(models.Model):
+    """A funder's grant to a neighbourhood: decides which reports a funder may read."""
+
+    funder = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="fundings")
+    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE, related_name="fundings")
+    programme = models.ForeignKey(Programme, on_delete=models.SET_NULL, null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("funding")
+        verbose_name_plural = _("fundings")
+        constraints = [
+            models.CheckConstraint(name="funding_years_in_order", condition=models.Q(end_year__gte=models.F("start_year")))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funder} → {self.neighbourhood} ({self.start_year}–{self.end_year})"
+
+
+class Consent(models.Model):
+    """A consent given (or withdrawn) by a person, per purpose. The newest record for a scope counts."""
+
+    class Scope(models.TextChoices):
+        PARTICIPATION = "participation", _("taking part and being recorded")
+        DEMOGRAPHICS = "demographics", _("age group, origin and gender")
+        QUOTES = "quotes", _("quoting what I said")
+
+    class Level(models.TextChoices):
+        INTERNAL = "internal", _("internal use only")
+        PSEUDONYMISED = "pseudonymised", _("quotable, pseudonymised")
+        NAMED = "named", _("quotable with name")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    scope = models.CharField(_("for"), max_length=20, choices=Scope.choices)
+    given = models.BooleanField(_("given"), default=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, blank=True)
+    method = models.CharField(_("how it was asked"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_scope_display()} — {'ja' if self.given else 'nee'}"

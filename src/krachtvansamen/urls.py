@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from krachtvansamen.core import views as core_views
+from krachtvansamen.framework import views as framework_views
+from krachtvansamen.neighbourhoods import views as neighbourhood_views
+
+admin.site.site_header = "Kracht van Samen — beheer"
+admin.site.site_title = "Kracht van Samen"
+
+urlpatterns = [
+    path("", core_views.start, name="start"),
+    path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("buurten/<str:cbs_code>/", neighbourhood_views.neighbourhood_detail, name="neighbourhood"),
+    path("codeboek/", framework_views.codebook_page, name="codebook"),
+    path("gezond/", core_views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("beheer/", admin.site.urls),
+]
+
+handler403 = "krachtvansamen.core.views.permission_denied"
