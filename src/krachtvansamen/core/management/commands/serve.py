@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the app with waitress (a production WSGI server that also runs on Windows and macOS)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--threads", type=int, default=8)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from waitress import serve
+
+        from krachtvansamen.wsgi import application
+
+        self.stdout.write(f"Kracht van Samen draait op http://{options['host']}:{options['port']}/ (stoppen: Ctrl+C)")
+        self.stdout.flush()
+        serve(application, host=options["host"], port=options["port"], threads=options["threads"],
+              ident="krachtvansamen")

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from krachtvansamen.demo.build_demo import demo_load, demo_password
+
+
+class Command(BaseCommand):
+    help = "Set up the database, the codebook, the CBS figures and the demo data; then serve on http://127.0.0.1:8000."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="set everything up, but do not start the server")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        self.stdout.write("Database bijwerken…")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Codeboek, CBS-cijfers en demodata laden…")
+        result = demo_load()
+        seconds = time.perf_counter() - started
+        if result.created:
+            self.stdout.write(self.style.SUCCESS(
+                f"Demo klaar in {seconds:.1f} s: {result.neighbourhoods} buurten, {result.persons} deelnemers, "
+                f"{result.assets} krachten, {result.activities} activiteiten, {result.relations} relaties, "
+                f"{result.fragments} fragmenten met {result.codings} coderingen."
+            ))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Demodata stond er al; niets veranderd ({seconds:.1f} s)."))
+        self.stdout.write("")
+        self.stdout.write("Inloggen als (wachtwoord: %s):" % demo_password())
+        for username, role in result.users:
+            self.stdout.write(f"  {username:<18} {role}")
+        if not options["no_serve"]:
+            call_command("serve", port=options["port"])
