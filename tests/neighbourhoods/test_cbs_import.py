@@ -146,3 +146,13 @@ def test_origin_file_that_does_not_match_the_coded_rows_is_refused(small_file, t
                    header + '"Arnhem";"Arnhem";166000\n"Andere buurt";"Arnhem";2915\n"Klein Buurtje";"Arnhem";15\n')
     with pytest.raises(CbsImportError, match="past niet bij rij"):
         cbs_import_file(path=wrong)
+
+
+@pytest.mark.django_db
+def test_going_back_to_an_earlier_file_compares_row_by_row(small_file, tmp_path):
+    cbs_import_file(path=small_file)
+    changed = _write(tmp_path, "kwb2024_85984NED_nieuw.csv", HEADER + ROWS[0] + ROWS[1].replace("2915", "2990") + ROWS[2])
+    cbs_import_file(path=changed)
+    back = cbs_import_file(path=small_file)
+    assert (back.created, back.updated, back.unchanged) == (0, 1, 2)
+    assert CbsRecord.objects.get(region_code="BU02021990").population == 2915

@@ -119,3 +119,14 @@ def test_inactive_user_reaches_nothing(world):
     user.save()
     user = type(user).objects.get(pk=user.pk)
     assert not neighbourhoods_for_user(user=user).exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["framework/codebook/", "framework/code/", "neighbourhoods/neighbourhood/", "neighbourhoods/cbsrecord/",
+     "people/person/", "people/membership/", "assets/asset/", "assets/activity/", "network/relation/",
+     "coding/fragment/", "assessments/factorobservation/", "assessments/sustainabilityassessment/"],
+)
+def test_admin_lists_every_domain_model(client, world, path):
+    client.force_login(world["users"]["admin"])
+    assert client.get(f"/beheer/{path}").status_code == 200

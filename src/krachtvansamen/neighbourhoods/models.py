@@ -126,7 +126,7 @@ class CbsRecord(models.Model):
         verbose_name_plural = _("CBS records")
         ordering = ["year", "region_code"]
         constraints = [models.UniqueConstraint(fields=["year", "region_code"], name="unique_cbs_region_year")]
-        indexes = [models.Index(fields=["region_code", "year"]), models.Index(fields=["table_id", "source_row"])]
+        indexes = [models.Index(fields=["region_code", "year"])]
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.name} ({self.year})"
