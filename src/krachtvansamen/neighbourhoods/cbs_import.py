@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import io
 import json
+import operator
 import re
 import unicodedata
 from collections import Counter
@@ -374,8 +375,10 @@ def _insert(records: list[dict[str, Any]], *, with_pk: bool) -> None:
     )
     json_positions = {fields.index("extra"), fields.index("suppressed")}
     rows = []
+    pick = operator.itemgetter(*fields)
+    base = {name: FIELD_DEFAULTS.get(name) for name in fields}
     for record in records:
-        values = [record.get(name, FIELD_DEFAULTS.get(name)) for name in fields]
+        values = list(pick({**base, **record}))
         for position in json_positions:
             value = values[position]
             values[position] = json.dumps(value, ensure_ascii=False) if value else EMPTY_JSON[type(value)]
