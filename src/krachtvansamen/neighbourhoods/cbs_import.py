@@ -384,6 +384,15 @@ def _insert(records: list[dict[str, Any]], *, with_pk: bool) -> None:
             values[position] = json.dumps(value, ensure_ascii=False) if value else EMPTY_JSON[type(value)]
         rows.append(values)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY is PostgreSQL's bulk path: ~10x faster than executemany for a national file.
+            copy_sql = "COPY {} ({}) FROM STDIN".format(
+                quote(meta.db_table), ", ".join(quote(column) for column in columns)
+            )
+            with cursor.cursor.copy(copy_sql) as copy:
+                for values in rows:
+                    copy.write_row(values)
+            return
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
 
