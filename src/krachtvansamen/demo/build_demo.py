@@ -319,8 +319,7 @@ def _add_fragments(rng: random.Random, *, neighbourhood: Neighbourhood, year: in
         speaker = rng.choice(speakers)
         text = spec["text"].format(buurt=neighbourhood.name, gemeente=neighbourhood.municipality_name, plek=place_name)
         fragments.append(Fragment(
-            neighbourhood=neighbourhood, year=year, text=text.strip(), instrument=spec["instrument"]
-            if spec["instrument"] in INSTRUMENTS_ALL[year] + INSTRUMENTS_FOCUS[year] else spec["instrument"],
+            neighbourhood=neighbourhood, year=year, text=text.strip(), instrument=spec["instrument"],
             speaker_role=spec["speaker_role"], speaker=speaker,
             consent_level=quote_level.get(speaker.pk, Consent.Level.INTERNAL), recorded_by=None,
         ))

@@ -300,9 +300,9 @@ def cbs_import_file(*, path: Path, year: int | None = None, table_id: str | None
                                    unchanged=len(records), by_kind=_kinds(records))
         if layout == "uncoded":
             _match_uncoded(records, table, year, path.name)
-            result = _write_uncoded(records, path.name, table, year)
-        else:
-            result = _write_coded(records, path.name, table, year)
+        # Code-less rows now carry their codes; the merge only adds or refreshes the file's own columns.
+        result = _write_coded(records, path.name, table, year)
+        result.layout = layout
         if result.changed_anything:
             CbsImport.objects.create(
                 file_name=path.name, sha256=digest, table_id=table, year=year, layout=layout, rows=result.rows,
@@ -412,10 +412,3 @@ def _present(record: dict[str, Any], current: tuple[Any, ...]) -> dict[str, Any]
 
 def _columns_of(record: dict[str, Any]) -> set[str]:
     return {name for name in NUMBER_COLUMNS.values() if name in record} | set(record["extra"])
-
-
-def _write_uncoded(records: list[dict[str, Any]], file_name: str, table: str, year: int) -> CbsImportResult:
-    # Same merge as for coded rows: the code-less export only adds or refreshes its own columns.
-    result = _write_coded(records, file_name, table, year)
-    result.layout = "uncoded"
-    return result

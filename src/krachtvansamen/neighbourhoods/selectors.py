@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from krachtvansamen.assets.models import Activity, Asset
 from krachtvansamen.coding.models import Coding, Fragment
@@ -64,8 +65,6 @@ def cbs_figures_latest(*, region_code: str) -> CbsFigures | None:
 
 
 def cbs_figures_from_record(*, record: CbsRecord) -> CbsFigures:
-    from django.utils.translation import gettext as _
-
     age_groups = _shares([
         (_("under 15"), record.age_0_15),
         (_("15 to 25"), record.age_15_25),
