@@ -15,3 +15,14 @@ def codebook(db):
 def fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def dutch_by_default():
+    # Django's test client runs requests in this thread and LocaleMiddleware leaves the last request's language
+    # active; a test that asked for English must not make a later test see English messages.
+    from django.utils import translation
+
+    translation.activate("nl")
+    yield
+    translation.activate("nl")

@@ -63,6 +63,11 @@ INSTALLED_APPS = [
     "krachtvansamen.network",
     "krachtvansamen.coding",
     "krachtvansamen.assessments",
+    "krachtvansamen.instruments",
+    "krachtvansamen.effectenplein",
+    "krachtvansamen.documents",
+    "krachtvansamen.analysis",
+    "krachtvansamen.reports",
     "krachtvansamen.demo",
 ]
 
@@ -154,3 +159,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KVS_LOG_LEVEL", "WARNING")},
 }
+
+# Largest document (txt, docx, pdf) a person may upload, in MB.
+KVS_MAX_UPLOAD_MB = float(os.environ.get("KVS_MAX_UPLOAD_MB", "10"))

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from krachtvansamen.assessments.models import FactorObservation, SustainabilityAssessment
 from krachtvansamen.assets.models import Activity, Asset
@@ -26,6 +27,9 @@ from krachtvansamen.framework.services import codebook_load_shipped
 from krachtvansamen.neighbourhoods.cbs_import import cbs_import_file
 from krachtvansamen.neighbourhoods.models import CbsRecord, MeasurementYear, Neighbourhood, Programme
 from krachtvansamen.network.models import Relation
+from krachtvansamen.instruments.models import Submission, SubmissionFragment
+from krachtvansamen.instruments.selectors import form_version_current
+from krachtvansamen.instruments.services import forms_load_defaults, submission_submit
 from krachtvansamen.people.models import AgeBand, Consent, Funding, Gender, Membership, Organisation, Origin, Person, Role
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -96,6 +100,7 @@ def demo_users() -> list[tuple[str, str]]:
 def demo_load() -> DemoResult:
     """Set up the codebook, the CBS figures and the demo data set. Running it again changes nothing."""
     codebook_load_shipped()
+    forms_load_defaults()
     for name in CBS_FILES:
         cbs_import_file(path=CBS_DIR / name)
     if Programme.objects.filter(slug="sterke-buurtverbinders").exists():
@@ -164,7 +169,24 @@ def _build(rng: random.Random) -> DemoResult:
             rng, neighbourhood=neighbourhood, codes=codes, content=content,
             fragments_by_instrument=fragments_by_instrument, coder=researcher, result=result,
         )
+    _add_questionnaires(rng, neighbourhoods=neighbourhoods)
     return result
+
+
+def _add_questionnaires(rng: random.Random, *, neighbourhoods: list[Neighbourhood]) -> None:
+    """The yearly questionnaire's 1–5 scales per ABCD principle, through the same service the form uses.
+
+    Each neighbourhood has its own level per principle that drifts a little each year, so the analyses
+    have differences between neighbourhoods and change over time to show.
+    """
+    form_version = form_version_current(key="vragenlijst")
+    principles = ["residents_lead", "relations", "whats_strong", "from_within", "everyone_welcome"]
+    for neighbourhood in neighbourhoods:
+        level = {p: rng.choice([2, 3, 3, 4]) for p in principles}
+        for year in YEARS:
+            raw = {f"abcd_{p}": str(min(5, max(1, level[p] + rng.choice([-1, 0, 0, 1])))) for p in principles}
+            submission_submit(form_version=form_version, neighbourhood=neighbourhood, year=year, raw=raw, user=None)
+            level = {p: min(5, level[p] + rng.choice([0, 0, 1])) for p in principles}
 
 
 def _create_users(*, neighbourhoods: list[Neighbourhood], programmes: dict[str, Programme],
@@ -336,8 +358,31 @@ def _add_fragments(rng: random.Random, *, neighbourhood: Neighbourhood, year: in
             ))
     Coding.objects.bulk_create(codings)
     FactorObservation.objects.bulk_create(observations)
+    _link_conversations(neighbourhood=neighbourhood, year=year, fragments=fragments, chosen=chosen)
     result.fragments += len(fragments)
     result.codings += len(codings)
+
+
+def _link_conversations(*, neighbourhood: Neighbourhood, year: int, fragments: list[Fragment],
+                        chosen: list[dict[str, Any]]) -> None:
+    """Each demo Wijkwaardenkaart story is one conversation, as if filled in with the form (for the praatplaat)."""
+    form_version = form_version_current(key="wijkwaardenkaart")
+    question = {"value": "values", "helps": "helps", "hinders": "hinders"}
+    pairs = [(f, spec) for f, spec in zip(fragments, chosen, strict=True) if spec["instrument"] == "wijkwaardenkaart"]
+    submissions = Submission.objects.bulk_create([
+        Submission(
+            form_version=form_version, neighbourhood=neighbourhood, year=year, status=Submission.Status.SUBMITTED,
+            person=fragment.speaker, submitted_at=timezone.now(),
+            answers={question[spec.get("stance", "value")]: fragment.text, "consent": fragment.consent_level,
+                     "themes": [k for k in spec.get("codes", []) if k.startswith("vitality.")]},
+        )
+        for fragment, spec in pairs
+    ])  # fmt: skip
+    SubmissionFragment.objects.bulk_create([
+        SubmissionFragment(submission=submission, fragment=fragment, question=question[spec.get("stance", "value")],
+                           stance=spec.get("stance", "value"))
+        for submission, (fragment, spec) in zip(submissions, pairs, strict=True)
+    ])  # fmt: skip
 
 
 def _add_factors(rng: random.Random, *, neighbourhood: Neighbourhood, year: int, codes: dict[str, Code],

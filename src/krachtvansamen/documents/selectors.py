@@ -1,0 +1,92 @@
+"""Reads for documents. Access to the neighbourhood is checked by the caller (people.selectors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from krachtvansamen.coding.models import Coding
+from krachtvansamen.documents.models import Document, DocumentFragment
+from krachtvansamen.neighbourhoods.models import MeasurementYear, Neighbourhood
+from krachtvansamen.people.models import Membership, Role
+from krachtvansamen.people.selectors import neighbourhoods_for_user, user_roles
+
+
+def documents_for_neighbourhood(*, neighbourhood: Neighbourhood) -> QuerySet[Document]:
+    return (
+        Document.objects.filter(neighbourhood=neighbourhood)
+        .annotate(fragment_total=Count("parts"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def document_get(*, neighbourhood: Neighbourhood, pk: int) -> Document:
+    try:
+        return Document.objects.select_related("uploaded_by").annotate(fragment_total=Count("parts")).get(
+            neighbourhood=neighbourhood, pk=pk
+        )
+    except Document.DoesNotExist:
+        raise Http404(_("This document does not exist.")) from None
+
+
+def document_parts(*, document: Document) -> QuerySet[DocumentFragment]:
+    return (
+        DocumentFragment.objects.filter(document=document)
+        .select_related("fragment")
+        .prefetch_related(
+            Prefetch("fragment__codings", queryset=Coding.objects.select_related("code").order_by("code__position"))
+        )
+        .order_by("position")
+    )
+
+
+def document_coding_count(*, document: Document) -> int:
+    return Coding.objects.filter(fragment__document_link__document=document).count()
+
+
+def document_find_duplicate(*, neighbourhood: Neighbourhood, sha256: str) -> Document | None:
+    return Document.objects.filter(neighbourhood=neighbourhood, sha256=sha256).first()
+
+
+def document_year_choices() -> list[int]:
+    """The measurement years open for new data, newest first; this year when none are set up."""
+    years = list(MeasurementYear.objects.filter(is_open=True).order_by("-year").values_list("year", flat=True))
+    return years or [timezone.localdate().year]
+
+
+def document_default_year(*, wanted: Any, choices: list[int]) -> int:
+    try:
+        year = int(wanted)
+    except (TypeError, ValueError):
+        return choices[0]
+    return year if year in choices else choices[0]
+
+
+def user_may_delete_document(*, user: Any, document: Document) -> bool:
+    """The uploader; or, among those who may see the neighbourhood, anyone but a connector.
+
+    A connector may remove what they uploaded themselves, not a researcher's coded interview.
+    """
+    if not neighbourhoods_for_user(user=user).filter(pk=document.neighbourhood_id).exists():
+        return False
+    if document.uploaded_by_id is not None and document.uploaded_by_id == user.pk:
+        return True
+    if user_roles(user=user) & {Role.RESEARCHER, Role.PROGRAMME_MANAGER, Role.ADMIN}:
+        return True
+    return Membership.objects.filter(
+        user=user, role=Role.COMMUNITY_BUILDER, neighbourhood_id=document.neighbourhood_id
+    ).exists()
+
+
+def speaker_display(*, part: DocumentFragment) -> str:
+    """How a fragment's speaker is shown: the transcript's role word, or "Spreker 2" for a name."""
+    if part.speaker_label:
+        return part.speaker_label
+    if part.speaker_number:
+        return _("Speaker %(number)s") % {"number": part.speaker_number}
+    return ""
+

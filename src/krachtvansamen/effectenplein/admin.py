@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from krachtvansamen.effectenplein.models import Meeting, Participant, Recognition, Story, Vote
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("title", "neighbourhood", "year", "code", "status", "created_at", "expires_at")
+    list_filter = ("status", "year")
+    search_fields = ("title", "code")
+    raw_id_fields = ("neighbourhood", "opened_by")
+    readonly_fields = ("version", "created_at", "closed_at")
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "meeting", "level", "consent_to_quote", "is_most_significant", "created_at")
+    list_filter = ("level", "is_most_significant", "consent_to_quote")
+    search_fields = ("text",)
+    raw_id_fields = ("meeting", "participant", "fragment")
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "meeting", "created_at")
+    raw_id_fields = ("meeting",)
+    # The token hash is the participant's only key; it is never shown.
+    exclude = ("token_hash",)
+
+
+admin.site.register(Recognition, raw_id_fields=("participant", "story"))
+admin.site.register(Vote, raw_id_fields=("participant", "story"))

@@ -1,0 +1,363 @@
+"""Writes for the Effectenplein. Every write is one short transaction.
+
+Many phones post at the same moment, so each write (1) starts with one conditional UPDATE of the meeting
+row that both checks the meeting is still in the right phase and raises its ``version``, and (2) then
+inserts. The UPDATE takes the row lock, so a post can never slip in after the meeting was closed, and the
+projector sees the change on its next poll. On SQLite writers queue on the database lock (busy timeout in
+settings); if that still times out the write is retried as a whole, so a post is never silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from krachtvansamen.coding.models import Coding, Fragment, Instrument, SpeakerRole
+from krachtvansamen.effectenplein.models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    MAX_STORIES_PER_PARTICIPANT,
+    MAX_VOTES,
+    NICKNAME_MAX_LENGTH,
+    STORY_MAX_LENGTH,
+    Level,
+    Meeting,
+    Participant,
+    Recognition,
+    Story,
+    Vote,
+)
+from krachtvansamen.effectenplein.selectors import meeting_year_choices, normalise_code, token_hash
+from krachtvansamen.framework.models import Code
+from krachtvansamen.neighbourhoods.models import Neighbourhood
+from krachtvansamen.people.models import Consent
+
+MEETING_LIFETIME = timedelta(hours=12)
+TITLE_MAX_LENGTH = 200
+_SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class PleinError(Exception):
+    """Input we refuse, with a message for the person in front of the screen. ``field`` names the form field."""
+
+    def __init__(self, message: str, *, field: str = "", status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+def retry_when_locked(func: Callable[P, R]) -> Callable[P, R]:
+    """Run a whole transaction again when SQLite still reports 'database is locked' after its busy timeout.
+
+    Must wrap the outermost ``atomic`` block: a half-finished transaction cannot be retried from inside.
+    """
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        attempts = 5
+        for attempt in range(attempts):
+            try:
+                return func(*args, **kwargs)
+            except OperationalError as error:
+                if "locked" not in str(error).lower() or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _bump(meeting: Meeting, *, statuses: tuple[str, ...], require_not_expired: bool = True) -> None:
+    """Lock the meeting row and raise its version, or refuse if the meeting is no longer in one of ``statuses``."""
+    rows = Meeting.objects.filter(pk=meeting.pk, status__in=statuses)
+    if require_not_expired:
+        rows = rows.filter(expires_at__gt=timezone.now())
+    if rows.update(version=F("version") + 1) == 1:
+        return
+    meeting.refresh_from_db(fields=["status", "expires_at", "version"])
+    raise PleinError(_meeting_unavailable_message(meeting, statuses), status=409)
+
+
+def _meeting_unavailable_message(meeting: Meeting, statuses: tuple[str, ...]) -> str:
+    if meeting.status == Meeting.Status.CLOSED:
+        return _("This meeting has been closed. Thank you for taking part!")
+    if meeting.expires_at <= timezone.now():
+        return _("This meeting code has expired. Ask the facilitator for a new code.")
+    if meeting.status == Meeting.Status.VOTING and Meeting.Status.OPEN in statuses:
+        return _("Sharing stories is over: we are now choosing the most significant stories.")
+    if meeting.status == Meeting.Status.OPEN and Meeting.Status.VOTING in statuses:
+        return _("The voting round has not started yet.")
+    return _("This is not possible at this moment in the meeting.")
+
+
+# --- facilitator --------------------------------------------------------------------------------------------
+
+
+@retry_when_locked
+def meeting_open(*, neighbourhood: Neighbourhood, user: Any, title: str = "", year: int | None = None) -> Meeting:
+    """Open a meeting with a fresh join code. The caller has checked the user's access to the neighbourhood."""
+    title = " ".join((title or "").split())
+    if not title:
+        title = _("Effectenplein %(name)s") % {"name": neighbourhood.name}
+    if len(title) > TITLE_MAX_LENGTH:
+        raise PleinError(
+            _("The title is too long: at most %(max)d characters.") % {"max": TITLE_MAX_LENGTH}, field="title"
+        )
+    choices = meeting_year_choices()
+    if year is None:
+        year = choices[-1]
+    if year not in choices:
+        raise PleinError(_("Choose one of the years that are open for new data."), field="year")
+    now = timezone.now()
+    # 32^6 codes: a clash with a live meeting is very unlikely, and the unique constraint catches it if it happens.
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                return Meeting.objects.create(
+                    neighbourhood=neighbourhood, year=year, title=title, code=_new_code(), opened_by=user,
+                    expires_at=now + MEETING_LIFETIME,
+                )  # fmt: skip
+        except IntegrityError:
+            continue
+    raise PleinError(_("No free meeting code could be made. Try again."), status=503)
+
+
+@retry_when_locked
+def meeting_start_voting(*, meeting: Meeting) -> Meeting:
+    with transaction.atomic():
+        rows = Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.OPEN)
+        if rows.update(status=Meeting.Status.VOTING, version=F("version") + 1) != 1:
+            meeting.refresh_from_db()
+            if meeting.status == Meeting.Status.VOTING:
+                return meeting  # pressed twice: nothing more to do
+            raise PleinError(_("This meeting has been closed. Thank you for taking part!"), status=409)
+    meeting.refresh_from_db()
+    return meeting
+
+
+@dataclass(frozen=True)
+class CloseResult:
+    meeting: Meeting
+    already_closed: bool
+    fragments_created: int
+    most_significant: int
+
+
+def most_significant_story_ids(*, meeting: Meeting) -> set[int]:
+    """Per effect level, the story (or stories, on a tie) with the most votes; a story needs at least one vote.
+
+    One winner per level follows Most Significant Change, where a group picks the most significant story
+    per domain of change.
+    """
+    counted = (
+        Story.objects.filter(meeting=meeting).annotate(vote_total=Count("votes")).filter(vote_total__gt=0)
+        .values("pk", "level", "vote_total")
+    )  # fmt: skip
+    best: dict[str, int] = {}
+    for row in counted:
+        best[row["level"]] = max(best.get(row["level"], 0), row["vote_total"])
+    return {row["pk"] for row in counted if row["vote_total"] == best[row["level"]]}
+
+
+@retry_when_locked
+def meeting_close(*, meeting: Meeting, user: Any) -> CloseResult:
+    """Close the meeting: every story becomes a coded fragment of the neighbourhood, in one transaction.
+
+    Closing a closed meeting does nothing. Consent: a story becomes quotable (pseudonymised, there is no name
+    to begin with) only when its writer ticked the box; otherwise it is for internal use.
+    """
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if locked.status == Meeting.Status.CLOSED:
+            return CloseResult(meeting=locked, already_closed=True, fragments_created=0,
+                               most_significant=locked.stories.filter(is_most_significant=True).count())
+        codes: dict[str, Code] = {}
+        for level in Level:
+            code = Code.objects.filter(codebook__is_current=True, key=level.code_key).first()
+            if code is None:
+                raise PleinError(
+                    _("The codebook is not loaded, so the stories cannot be coded. Ask the administrator "
+                      "to run 'kvs codebook load'."), status=503,
+                )  # fmt: skip
+            codes[level.value] = code
+        winners = most_significant_story_ids(meeting=locked)
+        stories = list(locked.stories.order_by("created_at", "pk"))
+        for story in stories:
+            fragment = Fragment.objects.create(
+                neighbourhood_id=locked.neighbourhood_id, year=locked.year, text=story.text,
+                instrument=Instrument.EFFECTENPLEIN, speaker_role=SpeakerRole.RESIDENT,
+                consent_level=Consent.Level.PSEUDONYMISED if story.consent_to_quote else Consent.Level.INTERNAL,
+                recorded_by=user,
+            )  # fmt: skip
+            Coding.objects.create(fragment=fragment, code=codes[story.level], coder=user, origin=Coding.Origin.HUMAN)
+            story.fragment = fragment
+            story.is_most_significant = story.pk in winners
+        Story.objects.bulk_update(stories, ["fragment", "is_most_significant"])
+        locked.status = Meeting.Status.CLOSED
+        locked.closed_at = timezone.now()
+        locked.version += 1
+        locked.save(update_fields=["status", "closed_at", "version"])
+    return CloseResult(meeting=locked, already_closed=False, fragments_created=len(stories),
+                       most_significant=len(winners))
+
+
+# --- participants -------------------------------------------------------------------------------------------
+
+
+def meeting_for_joining(*, code: str) -> Meeting:
+    """The live meeting behind a typed code, or a clear reason why not."""
+    normalised = normalise_code(code)
+    if not normalised:
+        raise PleinError(_("Fill in the code from the screen."), field="code")
+    if len(normalised) != CODE_LENGTH:
+        raise PleinError(
+            _("A code has %(length)d letters and digits. Check the code on the screen.") % {"length": CODE_LENGTH},
+            field="code",
+        )
+    meeting = Meeting.objects.filter(code=normalised).order_by("-created_at").first()
+    if meeting is None:
+        raise PleinError(_("We do not know this code. Check the code on the screen."), field="code", status=404)
+    if meeting.status == Meeting.Status.CLOSED:
+        raise PleinError(_("This meeting has been closed. Thank you for taking part!"), field="code", status=410)
+    if meeting.expires_at <= timezone.now():
+        raise PleinError(
+            _("This meeting code has expired. Ask the facilitator for a new code."), field="code", status=410
+        )
+    return meeting
+
+
+@retry_when_locked
+def participant_join(*, meeting: Meeting, nickname: str = "") -> tuple[Participant, str]:
+    """A new participant; returns it with the secret token for the phone's cookie (only its hash is stored)."""
+    nickname = " ".join((nickname or "").split())
+    if len(nickname) > NICKNAME_MAX_LENGTH:
+        raise PleinError(
+            _("Your name is too long: at most %(max)d characters.") % {"max": NICKNAME_MAX_LENGTH}, field="nickname"
+        )
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        _bump(meeting, statuses=(Meeting.Status.OPEN, Meeting.Status.VOTING))
+        participant = Participant.objects.create(meeting=meeting, token_hash=token_hash(token), nickname=nickname)
+    return participant, token
+
+
+def new_submission_key() -> str:
+    """A fresh key for each story form, so a form sent twice makes one story."""
+    return secrets.token_urlsafe(16)
+
+
+def _clean_story_text(text: str) -> str:
+    # Browsers count a line break as one character for maxlength but send it as two (CR LF).
+    cleaned = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not cleaned:
+        raise PleinError(_("Write your story first."), field="text")
+    if len(cleaned) > STORY_MAX_LENGTH:
+        raise PleinError(
+            _("Your story is too long: at most %(max)d characters, it now has %(length)d. Make it a little shorter.")
+            % {"max": STORY_MAX_LENGTH, "length": len(cleaned)},
+            field="text",
+        )
+    return cleaned
+
+
+def _clean_level(level: str) -> str:
+    if level not in Level.values:
+        raise PleinError(
+            _("Choose where you see the change: for yourself, between people or for the neighbourhood."),
+            field="level",
+        )
+    return level
+
+
+@retry_when_locked
+def story_post(
+    *, participant: Participant, text: str, level: str, consent_to_quote: bool = False, submission_key: str = ""
+) -> Story:
+    """Add a story. The same ``submission_key`` twice (a double tap, a retry) gives back the first story."""
+    cleaned = _clean_story_text(text)
+    level = _clean_level(level)
+    if not _SUBMISSION_KEY.match(submission_key or ""):
+        submission_key = new_submission_key()
+    existing = Story.objects.filter(participant=participant, submission_key=submission_key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            _bump(participant.meeting, statuses=(Meeting.Status.OPEN,))
+            if Story.objects.filter(participant=participant).count() >= MAX_STORIES_PER_PARTICIPANT:
+                raise PleinError(
+                    _("You have shared %(max)d stories, that is the maximum. Thank you!")
+                    % {"max": MAX_STORIES_PER_PARTICIPANT}, status=409,
+                )  # fmt: skip
+            return Story.objects.create(
+                meeting_id=participant.meeting_id, participant=participant, text=cleaned, level=level,
+                consent_to_quote=bool(consent_to_quote), submission_key=submission_key,
+            )  # fmt: skip
+    except IntegrityError:
+        # The same form arrived twice at the same moment: the other request saved it.
+        twin = Story.objects.filter(participant=participant, submission_key=submission_key).first()
+        if twin is None:
+            raise
+        return twin
+
+
+def _story_in_meeting(*, participant: Participant, story_id: int) -> Story:
+    story = Story.objects.filter(pk=story_id, meeting_id=participant.meeting_id).first()
+    if story is None:
+        raise PleinError(_("This story does not exist (any more)."), status=404)
+    return story
+
+
+@retry_when_locked
+def story_recognise(*, participant: Participant, story_id: int, recognise: bool = True) -> Story:
+    """'Dit herken ik' (or take it back). Doing it twice is the same as once."""
+    story = _story_in_meeting(participant=participant, story_id=story_id)
+    if story.participant_id == participant.pk:
+        raise PleinError(_("This is your own story; you can recognise the stories of others."), status=409)
+    with transaction.atomic():
+        _bump(participant.meeting, statuses=(Meeting.Status.OPEN, Meeting.Status.VOTING))
+        if recognise:
+            Recognition.objects.get_or_create(participant=participant, story=story)
+        else:
+            Recognition.objects.filter(participant=participant, story=story).delete()
+    return story
+
+
+@retry_when_locked
+def votes_cast(*, participant: Participant, story_ids: list[int]) -> list[Vote]:
+    """Replace the participant's choice of most significant stories (at most ``MAX_VOTES``) in one go."""
+    wanted = list(dict.fromkeys(story_ids))
+    if len(wanted) > MAX_VOTES:
+        raise PleinError(
+            _("Choose at most %(max)d stories. You chose %(count)d.") % {"max": MAX_VOTES, "count": len(wanted)},
+            field="stories",
+        )
+    known = set(Story.objects.filter(meeting_id=participant.meeting_id, pk__in=wanted).values_list("pk", flat=True))
+    if len(known) != len(wanted):
+        raise PleinError(_("One of the stories you chose does not exist (any more)."), field="stories")
+    with transaction.atomic():
+        _bump(participant.meeting, statuses=(Meeting.Status.VOTING,))
+        Vote.objects.filter(participant=participant).delete()
+        return Vote.objects.bulk_create(
+            [Vote(participant=participant, story_id=story_id, slot=slot) for slot, story_id in enumerate(wanted, 1)]
+        )
+

@@ -1,0 +1,290 @@
+"""Pages of the Effectenplein.
+
+Participants (no account): join with a code, share a story, recognise, vote. Plain forms and redirects, so a
+phone without JavaScript works too. Facilitators (logged in, with access to the neighbourhood): open a meeting,
+show the projector view, move to the voting round, close.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from krachtvansamen.effectenplein import selectors, services
+from krachtvansamen.effectenplein.models import MAX_VOTES, NICKNAME_MAX_LENGTH, STORY_MAX_LENGTH, Meeting
+from krachtvansamen.effectenplein.models import Participant as ParticipantModel
+from krachtvansamen.effectenplein.services import PleinError
+from krachtvansamen.people.selectors import neighbourhood_get_for_user
+
+COOKIE_SALT = "krachtvansamen.effectenplein.participant"
+COOKIE_MAX_AGE = 24 * 3600
+
+
+def _cookie_name(meeting: Meeting) -> str:
+    return f"kvs_plein_{meeting.pk}"
+
+
+def _participant(request: HttpRequest, meeting: Meeting) -> ParticipantModel | None:
+    token = request.get_signed_cookie(_cookie_name(meeting), default=None, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE)
+    return selectors.participant_get(meeting=meeting, token=token)
+
+
+def _meeting_url(meeting: Meeting, anchor: str = "") -> str:
+    return reverse("effectenplein:meeting", args=[meeting.code]) + (f"#{anchor}" if anchor else "")
+
+
+# --- participants -------------------------------------------------------------------------------------------
+
+
+def _join_page(request: HttpRequest, *, meeting: Meeting | None = None, error: PleinError | None = None,
+               code: str = "", nickname: str = "") -> HttpResponse:
+    context = {"meeting": meeting, "error": error, "code": code, "nickname": nickname,
+               "nickname_max": NICKNAME_MAX_LENGTH}
+    return render(request, "effectenplein/join.html", context, status=error.status if error else 200)
+
+
+@never_cache
+def join(request: HttpRequest) -> HttpResponse:
+    """/plein/: 'Vul de code in'. The QR page posts here too, with the code as a hidden field."""
+    if request.method != "POST":
+        return _join_page(request, code=request.GET.get("code", ""))
+    code, nickname = request.POST.get("code", ""), request.POST.get("nickname", "")
+    try:
+        meeting = services.meeting_for_joining(code=code)
+        if _participant(request, meeting) is not None:
+            return redirect(_meeting_url(meeting))  # already in: joining again changes nothing
+        _participant_row, token = services.participant_join(meeting=meeting, nickname=nickname)
+    except PleinError as error:
+        known = selectors.meeting_get_by_code(code=code) if error.field == "nickname" else None
+        return _join_page(request, meeting=known, error=error, code=code, nickname=nickname)
+    response = redirect(_meeting_url(meeting))
+    response.set_signed_cookie(
+        _cookie_name(meeting), token, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE, path="/plein/", httponly=True,
+        samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+    )  # fmt: skip
+    return response
+
+
+def _phone_page(request: HttpRequest, meeting: Meeting, participant: ParticipantModel, *,
+                error: PleinError | None = None, form: dict[str, Any] | None = None) -> HttpResponse:
+    everything = request.GET.get("alle") == "1"
+    view = selectors.participant_view(meeting=meeting, participant=participant,
+                                      others_limit=None if everything else 20)
+    context = {
+        "view": view, "meeting": meeting, "error": error, "form": form or {}, "story_max": STORY_MAX_LENGTH,
+        "max_votes": MAX_VOTES, "submission_key": services.new_submission_key(),
+        "live": selectors.meeting_is_live(meeting=meeting),
+    }  # fmt: skip
+    return render(request, "effectenplein/phone.html", context, status=error.status if error else 200)
+
+
+@never_cache
+@require_GET
+def meeting_page(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = selectors.meeting_get_by_code(code=code)
+    if meeting is None:
+        error = PleinError(_("We do not know this code. Check the code on the screen."), field="code", status=404)
+        return _join_page(request, error=error, code=code)
+    if meeting.code != code:
+        return redirect(_meeting_url(meeting))  # one spelling of each address: upper case
+    participant = _participant(request, meeting)
+    if participant is None:
+        try:
+            services.meeting_for_joining(code=meeting.code)  # closed or expired: say so instead of a form
+        except PleinError as error:
+            return _join_page(request, error=error, code=code)
+        return _join_page(request, meeting=meeting, code=meeting.code)
+    return _phone_page(request, meeting, participant)
+
+
+def _participant_or_redirect(request: HttpRequest, code: str) -> tuple[Meeting, ParticipantModel | None]:
+    meeting = selectors.meeting_get_by_code(code=code)
+    if meeting is None:
+        raise Http404(_("We do not know this code. Check the code on the screen."))
+    return meeting, _participant(request, meeting)
+
+
+@require_POST
+def story_new(request: HttpRequest, code: str) -> HttpResponse:
+    meeting, participant = _participant_or_redirect(request, code)
+    if participant is None:
+        return redirect(_meeting_url(meeting))
+    form = {"text": request.POST.get("text", ""), "level": request.POST.get("level", ""),
+            "consent": request.POST.get("consent") == "ja"}
+    try:
+        story = services.story_post(
+            participant=participant, text=form["text"], level=form["level"], consent_to_quote=form["consent"],
+            submission_key=request.POST.get("key", ""),
+        )  # fmt: skip
+    except PleinError as error:
+        meeting.refresh_from_db()
+        return _phone_page(request, meeting, participant, error=error, form=form)
+    messages.success(request, _("Thank you! Your story is on the wall."))
+    return HttpResponseRedirect(_meeting_url(meeting, f"verhaal-{story.pk}"))
+
+
+@require_POST
+def recognise(request: HttpRequest, code: str) -> HttpResponse:
+    """One form around the whole list: the button pressed says which story (herken=ID, or terug=ID)."""
+    meeting, participant = _participant_or_redirect(request, code)
+    if participant is None:
+        return redirect(_meeting_url(meeting))
+    take_back = "terug" in request.POST
+    chosen = request.POST.get("terug" if take_back else "herken", "")
+    story_id = int(chosen) if chosen.isdigit() else 0
+    try:
+        services.story_recognise(participant=participant, story_id=story_id, recognise=not take_back)
+    except PleinError as error:
+        meeting.refresh_from_db()
+        return _phone_page(request, meeting, participant, error=error)
+    return HttpResponseRedirect(_meeting_url(meeting, f"verhaal-{story_id}"))
+
+
+@require_POST
+def vote(request: HttpRequest, code: str) -> HttpResponse:
+    meeting, participant = _participant_or_redirect(request, code)
+    if participant is None:
+        return redirect(_meeting_url(meeting))
+    try:
+        story_ids = [int(value) for value in request.POST.getlist("verhaal")]
+    except ValueError:
+        story_ids = [-1]  # not a number: the service says the story does not exist
+    try:
+        services.votes_cast(participant=participant, story_ids=story_ids)
+    except PleinError as error:
+        meeting.refresh_from_db()
+        return _phone_page(request, meeting, participant, error=error, form={"chosen": story_ids})
+    messages.success(request, _("Your choice has been saved. You can change it until the facilitator closes."))
+    return HttpResponseRedirect(_meeting_url(meeting, "kiezen"))
+
+
+@never_cache
+@require_GET
+def phase(request: HttpRequest, code: str) -> HttpResponse:
+    """The phone asks every few seconds whether the meeting moved on; nothing changed is an empty 204."""
+    meeting = selectors.meeting_get_by_code(code=code)
+    if meeting is None or meeting.status == request.GET.get("fase", ""):
+        return HttpResponse(status=204)
+    # 286 tells htmx to stop polling: the phone shows the news once and waits for the participant.
+    return render(request, "effectenplein/_phase_changed.html", {"meeting": meeting}, status=286)
+
+
+# --- facilitators -------------------------------------------------------------------------------------------
+
+
+def _facilitated_meeting(request: HttpRequest, pk: int) -> Meeting:
+    meeting = get_object_or_404(Meeting.objects.select_related("neighbourhood"), pk=pk)
+    neighbourhood_get_for_user(user=request.user, cbs_code=meeting.neighbourhood.cbs_code)
+    return meeting
+
+
+@login_required
+@require_POST
+def meeting_new(request: HttpRequest, cbs_code: str) -> HttpResponse:
+    neighbourhood = neighbourhood_get_for_user(user=request.user, cbs_code=cbs_code)
+    year_text = request.POST.get("year", "")
+    try:
+        meeting = services.meeting_open(
+            neighbourhood=neighbourhood, user=request.user, title=request.POST.get("title", ""),
+            year=int(year_text) if year_text.isdigit() else -1 if year_text else None,
+        )  # fmt: skip
+    except PleinError as error:
+        messages.error(request, error.message)
+        return redirect(reverse("neighbourhood", args=[cbs_code]) + "#effectenplein")
+    return redirect("effectenplein:facilitate", pk=meeting.pk)
+
+
+def _qr_svg(url: str) -> str:
+    qr = segno.make(url, error="m")
+    return qr.svg_inline(scale=8, border=2, omitsize=True, title=_("QR code to join: %(url)s") % {"url": url})
+
+
+def _facilitator_context(request: HttpRequest, meeting: Meeting, per_column: int) -> dict[str, Any]:
+    join_url = request.build_absolute_uri(_meeting_url(meeting))
+    return {
+        "meeting": meeting, "board": selectors.meeting_board(meeting=meeting, per_column=per_column),
+        "per_column": per_column, "join_url": join_url, "plein_url": request.build_absolute_uri(reverse(
+            "effectenplein:join")), "qr_svg": _qr_svg(join_url), "live": selectors.meeting_is_live(meeting=meeting),
+        "max_votes": MAX_VOTES,
+    }  # fmt: skip
+
+
+@never_cache
+@login_required
+@require_GET
+def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _facilitated_meeting(request, pk)
+    return render(request, "effectenplein/facilitate.html", _facilitator_context(request, meeting, per_column=3))
+
+
+@never_cache
+@login_required
+@require_GET
+def projector(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _facilitated_meeting(request, pk)
+    return render(request, "effectenplein/projector.html", _facilitator_context(request, meeting, per_column=6))
+
+
+@never_cache
+@login_required
+@require_GET
+def board(request: HttpRequest, pk: int) -> HttpResponse:
+    """Polled every two seconds. An unchanged meeting costs one tiny query and answers 204 (htmx keeps the page)."""
+    found = selectors.meeting_version(meeting_id=pk)
+    if found is None:
+        raise Http404
+    version, cbs_code = found
+    neighbourhood_get_for_user(user=request.user, cbs_code=cbs_code)
+    if request.GET.get("v") == str(version):
+        return HttpResponse(status=204)
+    meeting = get_object_or_404(Meeting.objects.select_related("neighbourhood"), pk=pk)
+    per_column = 3 if request.GET.get("n") == "3" else 6
+    return render(request, "effectenplein/_board.html",
+                  {"board": selectors.meeting_board(meeting=meeting, per_column=per_column),
+                   "meeting": meeting, "per_column": per_column, "max_votes": MAX_VOTES})
+
+
+@login_required
+@require_POST
+def start_voting(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _facilitated_meeting(request, pk)
+    from_projector = request.POST.get("terug") == "scherm"
+    try:
+        services.meeting_start_voting(meeting=meeting)
+        if not from_projector:  # the projector shows the new phase itself
+            messages.success(request, _("The voting round has started. Everyone can now choose on their phone."))
+    except PleinError as error:
+        messages.error(request, error.message)
+    return redirect("effectenplein:projector" if from_projector else "effectenplein:facilitate", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _facilitated_meeting(request, pk)
+    if request.POST.get("zeker") != "ja":
+        messages.error(request, _("Tick the box first to confirm that you want to close the meeting."))
+        return redirect("effectenplein:facilitate", pk=meeting.pk)
+    try:
+        result = services.meeting_close(meeting=meeting, user=request.user)
+    except PleinError as error:
+        messages.error(request, error.message)
+        return redirect("effectenplein:facilitate", pk=meeting.pk)
+    if result.already_closed:
+        messages.info(request, _("This meeting was already closed; nothing has changed."))
+    else:
+        messages.success(request, _(
+            "The meeting is closed. Stories saved as coded fragments of the neighbourhood: %(stories)d. "
+            "Chosen as most significant: %(significant)d.") % {
+                "stories": result.fragments_created, "significant": result.most_significant})
+    return redirect("effectenplein:facilitate", pk=meeting.pk)

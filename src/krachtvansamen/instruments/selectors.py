@@ -1,0 +1,202 @@
+"""Reads for instruments: forms, drafts, answers for the analyses, the praatplaat."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from krachtvansamen.coding.models import Coding, Fragment, Instrument
+from krachtvansamen.framework.models import Code
+from krachtvansamen.instruments.definition import localised
+from krachtvansamen.instruments.models import CodedAnswer, Form, FormVersion, Submission
+from krachtvansamen.neighbourhoods.models import Neighbourhood
+
+
+@dataclass(frozen=True)
+class CodedScaleAnswer:
+    submission_id: int
+    neighbourhood_id: int
+    year: int
+    code_key: str
+    value: int
+
+
+def coded_scale_answers(
+    *, neighbourhood_ids: Iterable[int], years: Iterable[int], code_prefix: str
+) -> list[CodedScaleAnswer]:
+    """Submitted 1–5 scale answers linked to codes starting with ``code_prefix`` (e.g. ``abcd.``)."""
+    rows = CodedAnswer.objects.filter(
+        neighbourhood_id__in=list(neighbourhood_ids),
+        year__in=list(years),
+        value__isnull=False,
+        code__key__startswith=code_prefix,
+        submission__status=Submission.Status.SUBMITTED,
+    ).values_list("submission_id", "neighbourhood_id", "year", "code__key", "value")
+    return [CodedScaleAnswer(*row) for row in rows]
+
+
+def form_version_current(*, key: str) -> FormVersion | None:
+    return FormVersion.objects.filter(form__key=key).select_related("form").order_by("-version").first()
+
+
+def forms_current() -> list[FormVersion]:
+    """The newest version of every form, in the order the study uses them (the default forms first)."""
+    from krachtvansamen.instruments.services import DEFAULT_FORM_KEYS
+
+    versions = []
+    for form in Form.objects.prefetch_related("versions"):
+        version = max(form.versions.all(), key=lambda v: v.version, default=None)
+        if version:
+            versions.append(version)
+    order = {key: index for index, key in enumerate(DEFAULT_FORM_KEYS)}
+    return sorted(versions, key=lambda v: (order.get(v.form.key, len(order)), v.form.key))
+
+
+def drafts_for_user(*, user: Any) -> list[Submission]:
+    return list(
+        Submission.objects.filter(submitted_by=user, status=Submission.Status.DRAFT)
+        .select_related("form_version__form", "neighbourhood")
+        .order_by("-updated_at")[:20]
+    )
+
+
+def draft_get(*, client_id: uuid.UUID, user: Any) -> Submission | None:
+    """The user's own submission with this device id; someone else's is never handed out."""
+    return Submission.objects.filter(client_id=client_id, submitted_by=user).select_related("form_version").first()
+
+
+@dataclass(frozen=True)
+class AnswerShown:
+    label: str
+    text: str
+    rows: tuple[tuple[tuple[str, str], ...], ...] = ()
+
+
+def _answer_text(question: dict, value: Any, code_labels: dict[str, str]) -> str:
+    values = value if isinstance(value, list) else [value]
+    if question["type"] == "codes":
+        return ", ".join(code_labels.get(v, v) for v in values)
+    if question["type"] in ("select_one", "select_multiple"):
+        labels = {c["name"]: localised(c.get("label")) for c in question.get("choices", [])}
+        return ", ".join(labels.get(v, v) for v in values)
+    return ", ".join(str(v) for v in values)
+
+
+def answers_for_display(*, submission: Submission) -> list[AnswerShown]:
+    code_labels = {c.key: c.label for c in Code.objects.filter(codebook__is_current=True)}
+    shown = []
+    for question in submission.form_version.definition["questions"]:
+        value = submission.answers.get(question["name"])
+        if value in (None, "", []) or question["type"] == "note":
+            continue
+        label = localised(question.get("label"))
+        if question["type"] == "repeat":
+            children = {c["name"]: c for c in question["questions"]}
+            rows = tuple(
+                tuple((localised(children[n].get("label")), _answer_text(children[n], v, code_labels))
+                      for n, v in row.items() if n in children)
+                for row in value
+            )  # fmt: skip
+            shown.append(AnswerShown(label=label, text="", rows=rows))
+        else:
+            shown.append(AnswerShown(label=label, text=_answer_text(question, value, code_labels)))
+    return shown
+
+
+def fragments_of_submission(*, submission: Submission) -> list[Fragment]:
+    return list(
+        Fragment.objects.filter(submission_link__submission=submission).prefetch_related("codings__code").order_by("pk")
+    )
+
+
+# --- praatplaat: the neighbourhood's values as a picture ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlateTheme:
+    key: str
+    label: str
+    definition: str
+    total: int
+    helps: int
+    hinders: int
+    conversations: int
+    size: int  # diameter in rem-ish units for the picture, by area ∝ count
+
+    @property
+    def other(self) -> int:
+        return self.total - self.helps - self.hinders
+
+
+@dataclass(frozen=True)
+class Plate:
+    themes: list[PlateTheme]
+    conversations: int
+    fragments: int
+
+    def theme(self, key: str) -> PlateTheme | None:
+        return next((t for t in self.themes if t.key == key), None)
+
+
+def _conversation_fragments(*, neighbourhood: Neighbourhood, year: int | None):
+    fragments = Fragment.objects.filter(neighbourhood=neighbourhood, instrument=Instrument.WIJKWAARDENKAART)
+    return fragments.filter(year=year) if year else fragments
+
+
+def praatplaat(*, neighbourhood: Neighbourhood, year: int | None = None) -> Plate:
+    """Vitality themes by how often residents raised them, split by what helps and what hinders."""
+    fragments = _conversation_fragments(neighbourhood=neighbourhood, year=year)
+    rows = Coding.objects.filter(fragment__in=fragments, code__key__startswith="vitality.").values_list(
+        "code__key", "fragment_id", "fragment__submission_link__stance", "fragment__submission_link__submission_id",
+        "fragment__speaker_id",
+    )
+    per_theme: dict[str, dict[str, set]] = {}
+    for key, fragment_id, stance, submission_id, speaker_id in rows:
+        theme = per_theme.setdefault(key, {"all": set(), "helps": set(), "hinders": set(), "talks": set()})
+        theme["all"].add(fragment_id)
+        if stance in ("helps", "hinders"):
+            theme[stance].add(fragment_id)
+        theme["talks"].add(("s", submission_id) if submission_id else ("p", speaker_id or fragment_id))
+    codes = {c.key: c for c in Code.objects.filter(codebook__is_current=True, key__startswith="vitality.")}
+    biggest = max((len(t["all"]) for t in per_theme.values()), default=1)
+    themes = []
+    for key, code in codes.items():
+        theme = per_theme.get(key)
+        total = len(theme["all"]) if theme else 0
+        themes.append(PlateTheme(
+            key=key, label=code.label, definition=code.definition, total=total,
+            helps=len(theme["helps"]) if theme else 0, hinders=len(theme["hinders"]) if theme else 0,
+            conversations=len(theme["talks"]) if theme else 0,
+            size=round(5 + 7 * math.sqrt(total / biggest)) if total else 0,
+        ))  # fmt: skip
+    themes.sort(key=lambda t: -t.total)
+    talks = set()
+    for submission_id, speaker_id, fragment_id in fragments.values_list(
+        "submission_link__submission_id", "speaker_id", "pk"
+    ):
+        talks.add(("s", submission_id) if submission_id else ("p", speaker_id or fragment_id))
+    return Plate(themes=themes, conversations=len(talks), fragments=fragments.count())
+
+
+@dataclass(frozen=True)
+class PlateStory:
+    fragment_id: int
+    text: str
+    stance: str
+    speaker: str
+    year: int
+
+
+def praatplaat_stories(*, neighbourhood: Neighbourhood, year: int | None, theme_key: str) -> list[PlateStory]:
+    fragments = (
+        _conversation_fragments(neighbourhood=neighbourhood, year=year)
+        .filter(codings__code__key=theme_key)
+        .distinct()
+        .select_related("speaker")
+        .values_list("pk", "text", "submission_link__stance", "speaker__pseudonym", "year")
+        .order_by("-year", "pk")
+    )
+    return [PlateStory(pk, text, stance or "value", speaker or "", y) for pk, text, stance, speaker, y in fragments]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from krachtvansamen.instruments import views
+
+app_name = "instruments"
+
+urlpatterns = [
+    path("", views.instruments_home, name="home"),
+    path("formulier-importeren/", views.form_import, name="form_import"),
+    path("antwoorden/<int:pk>/", views.submission_detail, name="submission"),
+    path("praatplaat/<str:cbs_code>/", views.praatplaat, name="praatplaat"),
+    path("<slug:key>/xlsform/", views.xlsform_download, name="xlsform"),
+    path("<slug:key>/<str:cbs_code>/", views.form_fill, name="fill"),
+    path("<slug:key>/<str:cbs_code>/importeren/", views.answers_import_page, name="import_answers"),
+]

@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from krachtvansamen.instruments import selectors
+from krachtvansamen.instruments.answers_import import (
+    MAX_ANSWER_FILE_BYTES,
+    AnswersImportError,
+    answers_import,
+)
+from krachtvansamen.instruments.definition import DefinitionError, localised
+from krachtvansamen.instruments.models import Submission
+from krachtvansamen.instruments.rendering import build_fields, raw_from_post
+from krachtvansamen.instruments.services import (
+    SubmissionInvalid,
+    code_choices,
+    form_version_add,
+    forms_load_defaults,
+    submission_save_draft,
+    submission_submit,
+)
+from krachtvansamen.instruments.xlsform import definition_to_xlsform, xlsform_to_definition
+from krachtvansamen.neighbourhoods.models import MeasurementYear
+from krachtvansamen.neighbourhoods.selectors import cbs_figures_latest
+from krachtvansamen.people.models import Role
+from krachtvansamen.people.selectors import neighbourhood_get_for_user, neighbourhoods_for_user, user_roles
+
+FORM_MANAGERS = {Role.RESEARCHER, Role.PROGRAMME_MANAGER, Role.ADMIN}
+
+
+def _years() -> list[int]:
+    years = list(MeasurementYear.objects.order_by("year").values_list("year", flat=True))
+    return years or [dt.date.today().year]
+
+
+def _year_from(request: HttpRequest) -> int:
+    years = _years()
+    text = request.POST.get("jaar") or request.GET.get("jaar") or ""
+    if text.isdigit() and int(text) in years:
+        return int(text)
+    open_years = list(MeasurementYear.objects.filter(is_open=True).order_by("year").values_list("year", flat=True))
+    return (open_years or years)[-1]
+
+
+@login_required
+def instruments_home(request: HttpRequest) -> HttpResponse:
+    if not selectors.forms_current():
+        forms_load_defaults()
+    neighbourhoods = list(neighbourhoods_for_user(user=request.user).order_by("name")[:200])
+    if not neighbourhoods:
+        raise PermissionDenied(_("You do not have access to any neighbourhood."))
+    return render(request, "instruments/home.html", {
+        "forms": selectors.forms_current(),
+        "neighbourhoods": neighbourhoods,
+        "drafts": selectors.drafts_for_user(user=request.user),
+        "can_manage_forms": bool(user_roles(user=request.user) & FORM_MANAGERS),
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def form_fill(request: HttpRequest, key: str, cbs_code: str) -> HttpResponse:
+    neighbourhood = neighbourhood_get_for_user(user=request.user, cbs_code=cbs_code)
+    form_version = selectors.form_version_current(key=key)
+    if form_version is None:
+        raise Http404(_("This form does not exist."))
+    client_id = _client_id(request)
+    draft = selectors.draft_get(client_id=client_id, user=request.user) if client_id else None
+    if draft is not None and draft.status == Submission.Status.SUBMITTED:
+        return redirect("instruments:submission", pk=draft.pk)
+    if draft is not None and draft.neighbourhood_id != neighbourhood.pk:
+        raise Http404(_("This draft does not exist."))
+    year = draft.year if draft and request.method == "GET" else _year_from(request)
+    definition = form_version.definition
+    values = draft.answers if draft else {}
+    errors: dict[str, str] = {}
+    extra_rows: dict[str, int] = {}
+
+    if request.method == "POST":
+        raw = raw_from_post(definition, request.POST)
+        action = request.POST.get("actie", "opslaan")
+        client_id = client_id or uuid.uuid4()
+        autosave = request.headers.get("X-Autosave") == "1"
+        try:
+            if action == "versturen" and not autosave:
+                submission = submission_submit(form_version=form_version, neighbourhood=neighbourhood, year=year,
+                                               raw=raw, user=request.user, client_id=client_id)
+                messages.success(request, _("Thank you. Your answers have been saved."))
+                return redirect("instruments:submission", pk=submission.pk)
+            draft, errors = submission_save_draft(form_version=form_version, neighbourhood=neighbourhood, year=year,
+                                                  raw=raw, user=request.user, client_id=client_id)
+        except SubmissionInvalid as invalid:
+            errors = invalid.errors
+            draft, _draft_errors = submission_save_draft(
+                form_version=form_version, neighbourhood=neighbourhood, year=year, raw=raw, user=request.user,
+                client_id=client_id,
+            )  # fmt: skip
+        if autosave:
+            return JsonResponse({"saved": True, "concept": str(draft.client_id), "errors": len(errors)})
+        if action.startswith("regel-erbij:"):
+            extra_rows[action.split(":", 1)[1]] = 1
+            errors = {}
+        elif action == "opslaan" and not errors:
+            messages.info(request, _("Saved as a draft. You can go on later from the instruments page."))
+        values = _values_for_display(raw, draft.answers)
+
+    fields = build_fields(definition, values, errors, code_choices=code_choices, extra_rows=extra_rows)
+    figures = cbs_figures_latest(region_code=neighbourhood.cbs_code) if form_version.form.key == "buurtscan" else None
+    return render(request, "instruments/fill.html", {
+        "n": neighbourhood, "form_version": form_version, "title": form_version.title,
+        "description": localised(definition.get("description")),
+        "guidance": [localised(item) for item in definition.get("guidance", [])],
+        "fields": fields, "errors": errors, "year": year, "years": _years(),
+        "client_id": str(draft.client_id) if draft else str(client_id or uuid.uuid4()),
+        "figures": figures,
+    }, status=400 if errors and request.method == "POST" else 200)  # fmt: skip
+
+
+def _values_for_display(raw: dict, checked: dict) -> dict:
+    """Show what the person typed (also what was wrong, so they can correct it), typed answers otherwise."""
+    return {name: value for name, value in raw.items() if value not in ("", [], None)} | {
+        name: value for name, value in checked.items() if name not in raw
+    }
+
+
+def _client_id(request: HttpRequest) -> uuid.UUID | None:
+    text = request.POST.get("concept") or request.GET.get("concept") or ""
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
+@login_required
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = get_object_or_404(Submission.objects.select_related("form_version__form", "neighbourhood"), pk=pk)
+    neighbourhood_get_for_user(user=request.user, cbs_code=submission.neighbourhood.cbs_code)
+    return render(request, "instruments/submission.html", {
+        "submission": submission, "n": submission.neighbourhood,
+        "answers": selectors.answers_for_display(submission=submission),
+        "fragments": selectors.fragments_of_submission(submission=submission),
+    })  # fmt: skip
+
+
+@login_required
+def praatplaat(request: HttpRequest, cbs_code: str) -> HttpResponse:
+    neighbourhood = neighbourhood_get_for_user(user=request.user, cbs_code=cbs_code)
+    year_text = request.GET.get("jaar", "")
+    year = int(year_text) if year_text.isdigit() else None
+    plate = selectors.praatplaat(neighbourhood=neighbourhood, year=year)
+    theme = request.GET.get("thema", "")
+    stories = selectors.praatplaat_stories(neighbourhood=neighbourhood, year=year, theme_key=theme) if theme else None
+    return render(request, "instruments/praatplaat.html", {
+        "n": neighbourhood, "plate": plate, "theme": plate.theme(theme) if theme else None, "stories": stories,
+        "year": year,
+    })  # fmt: skip
+
+
+@login_required
+def xlsform_download(request: HttpRequest, key: str) -> HttpResponse:
+    if not neighbourhoods_for_user(user=request.user).exists():
+        raise PermissionDenied(_("You do not have access to any neighbourhood."))
+    version = selectors.form_version_current(key=key)
+    if version is None:
+        raise Http404(_("This form does not exist."))
+    content = definition_to_xlsform(key=key, instrument=version.form.instrument, version=version.version,
+                                    definition=version.definition)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{key}-v{version.version}.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def form_import(request: HttpRequest) -> HttpResponse:
+    if not user_roles(user=request.user) & FORM_MANAGERS:
+        raise PermissionDenied(_("Only researchers, programme managers and administrators can change forms."))
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("bestand")
+        if upload is None:
+            error = _("Choose an XLSForm file (.xlsx).")
+        elif upload.size > 5 * 1024 * 1024:
+            error = _("This file is too big for a form (at most 5 MB).")
+        else:
+            try:
+                imported = xlsform_to_definition(upload.read(), file_name=upload.name)
+                existing = selectors.form_version_current(key=imported.key)
+                instrument = existing.form.instrument if existing else (imported.instrument or "")
+                if not instrument:
+                    raise DefinitionError(_("Say which instrument this form is for (kvs_instrument in the "
+                                            "settings sheet)."))
+                version, created = form_version_add(key=imported.key, instrument=instrument,
+                                                    definition=imported.definition, source="xlsform",
+                                                    user=request.user)
+            except DefinitionError as problem:
+                error = str(problem)
+            else:
+                for warning in imported.warnings:
+                    messages.warning(request, warning)
+                if created:
+                    messages.success(request, _("Form “%(title)s” is now at version %(version)s.")
+                                     % {"title": version.title, "version": version.version})
+                else:
+                    messages.info(request, _("This form was already there: nothing changed."))
+                return redirect("instruments:home")
+    return render(request, "instruments/import_form.html", {"error": error}, status=400 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answers_import_page(request: HttpRequest, key: str, cbs_code: str) -> HttpResponse:
+    """Answers collected with KoboToolbox/ODK (their XLSX or CSV export) into this neighbourhood and year."""
+    neighbourhood = neighbourhood_get_for_user(user=request.user, cbs_code=cbs_code)
+    form_version = selectors.form_version_current(key=key)
+    if form_version is None:
+        raise Http404(_("This form does not exist."))
+    error = ""
+    year = _year_from(request)
+    if request.method == "POST":
+        upload = request.FILES.get("bestand")
+        if upload is None:
+            error = _("Choose the export file (.xlsx or .csv).")
+        elif upload.size > MAX_ANSWER_FILE_BYTES:
+            error = _("This file is too big (at most 20 MB).")
+        else:
+            try:
+                result = answers_import(form_version=form_version, content=upload.read(), file_name=upload.name,
+                                        neighbourhood=neighbourhood, year=year, user=request.user)
+            except AnswersImportError as problem:
+                error = str(problem)
+            else:
+                messages.success(request, ngettext(
+                    "%(created)s answer imported, %(already)s were already there.",
+                    "%(created)s answers imported, %(already)s were already there.", result.created,
+                ) % {"created": result.created, "already": result.already_there})
+                return redirect("neighbourhood", cbs_code=neighbourhood.cbs_code)
+    return render(request, "instruments/import_answers.html", {
+        "n": neighbourhood, "form_version": form_version, "error": error, "year": year, "years": _years(),
+    }, status=400 if error else 200)  # fmt: skip

@@ -1,0 +1,89 @@
+"""``kvs report buurtbeeld --neighbourhood CBSCODE --year YEAR --out FILE.pdf``,
+``kvs report synthese --programme SLUG [--year YEAR] --out FILE.pdf``,
+``kvs report financier --neighbourhood CBSCODE --year YEAR --out FILE.pdf``.
+
+For server-side use by an administrator: no access check (the synthesis covers every neighbourhood of the
+programme and compares with every other programme). Input is checked first, with Dutch messages; the file is
+written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
+from krachtvansamen.reports import selectors, services
+
+
+class Command(BaseCommand):
+    help = "Write a report (Buurtbeeld, Programmasynthese, Financiersrapport) as a PDF file."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="kind", required=True)
+        for kind, help_text in (("buurtbeeld", "one neighbourhood and year, several pages"),
+                                ("financier", "the one-page funder report of a neighbourhood and year")):
+            command = sub.add_parser(kind, help=help_text)
+            command.add_argument("--neighbourhood", required=True, help="CBS code, e.g. BU02021990")
+            command.add_argument("--year", required=True, type=int)
+            command.add_argument("--out", required=True, help="the PDF file to write")
+            command.add_argument("--site-url", default="http://127.0.0.1:8000",
+                                 help="where the app runs, for the links to the evidence in the PDF")
+        synthese = sub.add_parser("synthese", help="all neighbourhoods of a programme, between years and programmes")
+        synthese.add_argument("--programme", required=True, help="the programme's short name (slug)")
+        synthese.add_argument("--year", type=int, help="default: the latest year with data")
+        synthese.add_argument("--out", required=True, help="the PDF file to write")
+        synthese.add_argument("--site-url", default="http://127.0.0.1:8000",
+                              help="where the app runs, for the links to the evidence in the PDF")
+
+    def handle(self, *args, **options):
+        kind = options["kind"]
+        out = Path(options["out"])
+        if out.suffix.lower() != ".pdf":
+            raise CommandError(_("The output file must end in .pdf: %(path)s") % {"path": out})
+        if not out.parent.is_dir():
+            raise CommandError(_("The folder does not exist: %(path)s") % {"path": out.parent})
+        site = options["site_url"].rstrip("/")
+        started = time.perf_counter()
+        try:
+            if kind == "synthese":
+                report = self._synthese(options, site)
+            else:
+                report = self._neighbourhood(kind, options, site)
+        except selectors.NoDataForYear as error:
+            raise CommandError(str(error)) from None
+        content = services.report_pdf(kind, report, extra={"sees_data": True})
+        written = services.write_atomically(out, content)
+        self.stdout.write(_("%(path)s written (%(kb)s kB, %(seconds)s s).") % {
+            "path": written.path, "kb": round(written.size / 1024), "seconds": f"{time.perf_counter() - started:.1f}"})
+
+    def _neighbourhood(self, kind, options, site):
+        code = options["neighbourhood"].strip().upper()
+        neighbourhood = Neighbourhood.objects.select_related("programme").filter(cbs_code=code).first()
+        if neighbourhood is None:
+            raise CommandError(_("Unknown CBS code: %(code)s. A neighbourhood code looks like BU02021990.")
+                               % {"code": options["neighbourhood"]})
+        return services.build_report(kind, neighbourhood=neighbourhood, year=options["year"], site=site)
+
+    def _synthese(self, options, site):
+        programme = Programme.objects.filter(slug=options["programme"]).first()
+        if programme is None:
+            known = ", ".join(Programme.objects.order_by("slug").values_list("slug", flat=True)) or "—"
+            raise CommandError(_("Unknown programme: %(slug)s. Known programmes: %(known)s.")
+                               % {"slug": options["programme"], "known": known})
+        neighbourhoods = list(Neighbourhood.objects.filter(programme=programme).order_by("pk"))
+        if not neighbourhoods:
+            raise CommandError(_("The programme %(name)s has no neighbourhoods yet.") % {"name": programme.name})
+        year = options["year"]
+        if year is None:
+            years = selectors.data_years(neighbourhood_ids=[n.pk for n in neighbourhoods])
+            if not years:
+                raise CommandError(_("Nothing has been recorded here yet, in any year."))
+            year = years[-1]
+        others = [(other, list(Neighbourhood.objects.filter(programme=other).order_by("pk")))
+                  for other in Programme.objects.exclude(pk=programme.pk).order_by("name")]  # fmt: skip
+        return services.build_report("synthese", programme=programme, neighbourhoods=neighbourhoods, year=year,
+                                     other_programmes=others, site=site)

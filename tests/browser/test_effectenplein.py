@@ -1,0 +1,130 @@
+"""The Effectenplein in the browser: the facilitator opens a meeting on a laptop, residents join on their
+phones with the code, post and recognise stories, vote; the projector view follows without a reload."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.browser
+
+KRONENBURG = "BU02021990"
+STORY = "Sinds de buurtlunch groet ik mijn buren bij naam en drinken we soms samen koffie."
+
+
+def _phone(browser, demo_server):
+    context = browser.new_context(viewport=PHONE, locale="nl-NL", is_mobile=True, has_touch=True)
+    return context, context.new_page()
+
+
+def test_a_live_meeting_from_phone_to_projector(login, browser, demo_server, screenshot_dir):
+    # The facilitator opens a meeting from the neighbourhood page, on a laptop.
+    laptop = login("communitybuilder", viewport=DESKTOP)
+    laptop.goto(f"{demo_server}/buurten/{KRONENBURG}/#effectenplein")
+    section = laptop.locator("section", has=laptop.get_by_role("heading", name="Effectenplein: start een bijeenkomst"))
+    section.get_by_label("Titel van de bijeenkomst (mag leeg blijven)").fill("Effectenplein in het buurthuis")
+    section.get_by_role("button", name="Start een bijeenkomst").click()
+    expect(laptop.get_by_role("heading", level=1, name="Effectenplein in het buurthuis")).to_be_visible()
+    code = laptop.locator(".plein-code").first.get_attribute("aria-label")
+    assert code and re.fullmatch(r"[A-HJ-NP-Z2-9]{6}", code)
+    expect(laptop.locator(".plein-qr svg").first).to_be_visible()
+    laptop.screenshot(path=screenshot_dir / "plein-begeleider-desktop.png", full_page=True)
+    facilitator_url = laptop.url
+
+    projector_context = laptop.context.browser.new_context(viewport={"width": 1920, "height": 1080}, locale="nl-NL",
+                                                          storage_state=laptop.context.storage_state())
+    projector = projector_context.new_page()
+    projector.goto(facilitator_url + "scherm/")
+    expect(projector.locator(".plein-projector .plein-code")).to_have_text(f"{code[:3]} {code[3:]}")
+    expect(projector.get_by_role("heading", level=2, name=re.compile("Tussen mensen"))).to_be_visible()
+
+    # A resident joins on a phone with the code as read from the screen: lower case, with a space.
+    context, phone = _phone(browser, demo_server)
+    phone.goto(f"{demo_server}/plein/")
+    expect(phone.get_by_role("heading", level=1, name="Doe mee met een bijeenkomst")).to_be_visible()
+    phone.get_by_label("Vul de code in").fill("QQQ QQQ")
+    phone.get_by_role("button", name="Doe mee").click()
+    expect(phone.get_by_role("alert")).to_contain_text("Deze code kennen we niet.")
+    phone.screenshot(path=screenshot_dir / "plein-code-onbekend-phone.png", full_page=True)
+    phone.get_by_label("Vul de code in").fill(f"{code[:3].lower()} {code[3:].lower()}")
+    phone.get_by_label("Je voornaam of een bijnaam (mag leeg blijven)").fill("Mira")
+    phone.get_by_role("button", name="Doe mee").click()
+    expect(phone.get_by_text("Je doet mee als Mira.")).to_be_visible()
+
+    # An empty story gets a clear message and nothing is posted.
+    phone.get_by_role("button", name="Deel mijn verhaal").click()
+    expect(phone.get_by_role("alert")).to_contain_text("Schrijf eerst je verhaal.")
+    phone.screenshot(path=screenshot_dir / "plein-leeg-verhaal-phone.png", full_page=True)
+
+    phone.get_by_label("Wat is er veranderd? Vertel het in een paar zinnen.").fill(STORY)
+    phone.get_by_role("radio", name="Tussen mensen").check()
+    phone.get_by_label("Mijn verhaal mag (zonder naam) gebruikt worden").check()
+    phone.screenshot(path=screenshot_dir / "plein-verhaal-invullen-phone.png", full_page=True)
+    phone.get_by_role("button", name="Deel mijn verhaal").click()
+    expect(phone.get_by_role("status").filter(has_text="Dank je wel! Je verhaal staat op het plein.")).to_be_visible()
+    expect(phone.get_by_role("heading", name=re.compile("Jouw verhalen"))).to_be_visible()
+    phone.screenshot(path=screenshot_dir / "plein-verhaal-gedeeld-phone.png", full_page=True)
+
+    # The projector shows it by itself, in the 'between people' column, without a reload.
+    social = projector.locator(".plein-column--social")
+    expect(social.get_by_text(STORY)).to_be_visible(timeout=8000)
+    expect(social.locator(".plein-card__name")).to_have_text("Mira")
+
+    # A second resident scans the QR code (its address), joins without a name and recognises the story.
+    context2, phone2 = _phone(browser, demo_server)
+    phone2.goto(f"{demo_server}/plein/{code}/")
+    expect(phone2.get_by_role("heading", level=1, name="Effectenplein in het buurthuis")).to_be_visible()
+    phone2.get_by_role("button", name="Doe mee").click()
+    expect(phone2.get_by_text("Je doet mee zonder naam.")).to_be_visible()
+    card = phone2.locator(".plein-story", has_text=STORY)
+    card.get_by_role("button", name="Herken ik").click()
+    expect(phone2.locator(".plein-story", has_text=STORY).get_by_text("Jij herkent dit.")).to_be_visible()
+    phone2.screenshot(path=screenshot_dir / "plein-herken-ik-phone.png", full_page=True)
+    expect(social.get_by_text("1 keer herkend")).to_be_visible(timeout=8000)
+    projector.screenshot(path=screenshot_dir / "plein-beamer-delen-1920.png")
+
+    # The facilitator starts the voting round; the phone hears it by itself.
+    laptop.reload()
+    laptop.get_by_role("button", name="Start de stemronde").click()
+    expect(laptop.get_by_text("De stemronde is begonnen.")).to_be_visible()
+    expect(phone2.get_by_text("De stemronde is begonnen.")).to_be_visible(timeout=12000)
+    phone2.get_by_role("link", name="Ga verder").click()
+    expect(phone2.get_by_role("heading", name="Kies de belangrijkste verhalen")).to_be_visible()
+    phone2.get_by_role("checkbox", name=re.compile("Sinds de buurtlunch")).check()
+    phone2.screenshot(path=screenshot_dir / "plein-kiezen-phone.png", full_page=True)
+    phone2.get_by_role("button", name="Bewaar mijn keuze").click()
+    expect(phone2.get_by_text("Je keuze is bewaard.")).to_be_visible()
+    expect(social.get_by_text("1 stem")).to_be_visible(timeout=8000)
+    projector.screenshot(path=screenshot_dir / "plein-beamer-stemmen-1920.png")
+
+    # Closing: the stories become coded fragments; the projector marks the most significant story.
+    laptop.get_by_label("Ja, sluit de bijeenkomst af.", exact=False).check()
+    laptop.get_by_role("button", name="Sluit de bijeenkomst af").click()
+    expect(laptop.get_by_text("Verhalen bewaard als gecodeerde fragmenten van de buurt: 1.")).to_be_visible()
+    laptop.screenshot(path=screenshot_dir / "plein-afgesloten-desktop.png", full_page=True)
+    expect(social.get_by_text("Belangrijkste verhaal")).to_be_visible(timeout=8000)
+    projector.screenshot(path=screenshot_dir / "plein-beamer-afgesloten-1920.png")
+    phone.reload()
+    expect(phone.get_by_role("heading", name="Dank je wel voor het meedoen!")).to_be_visible()
+    phone.screenshot(path=screenshot_dir / "plein-afgesloten-phone.png", full_page=True)
+
+    # The neighbourhood page lists the meeting with its counts, and the story among the fragments.
+    laptop.goto(f"{demo_server}/buurten/{KRONENBURG}/?jaar=2025")
+    row = laptop.locator("tr", has=laptop.get_by_role("link", name="Effectenplein in het buurthuis"))
+    expect(row.locator("td[data-label='Verhalen']")).to_have_text("1")
+    expect(row.locator("td[data-label='Deelnemers']")).to_have_text("2")
+    expect(row.locator("td[data-label='Belangrijkste verhaal']")).to_have_text("1")
+    for extra in (projector_context, context, context2):
+        extra.close()
+
+
+def test_the_start_section_on_a_phone(login, demo_server, screenshot_dir):
+    page = login("communitybuilder", viewport=PHONE)
+    page.goto(f"{demo_server}/buurten/{KRONENBURG}/#effectenplein")
+    expect(page.get_by_role("heading", name="Effectenplein: start een bijeenkomst")).to_be_visible()
+    page.locator("#effectenplein").scroll_into_view_if_needed()
+    page.locator(".plein-section").screenshot(path=screenshot_dir / "plein-buurtpagina-phone.png")

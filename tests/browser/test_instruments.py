@@ -1,0 +1,71 @@
+"""Instruments on a phone: a Wijkwaardenkaart conversation into the praatplaat, a draft that survives."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP
+
+pytestmark = pytest.mark.browser
+
+KRONENBURG = "BU02021990"
+
+
+def test_connector_holds_a_conversation_on_a_phone_and_finds_it_on_the_praatplaat(login, demo_server, screenshot_dir):
+    page = login("connector")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Instrumenten").click()
+    expect(page.get_by_role("heading", level=1, name="Instrumenten")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "instruments-home-phone.png", full_page=True)
+    page.get_by_role("link", name="Invullen voor Kronenburg").nth(2).click()
+    expect(page.get_by_role("heading", level=1, name="Wijkwaardenkaart-gesprek")).to_be_visible()
+    expect(page.get_by_text("Zo begin je:")).to_be_visible()  # guidance inside the instrument
+
+    page.get_by_label("Wat vind je waardevol in deze buurt?").fill(
+        "De bankjes bij het water. Daar zit ik elke middag met de buurvrouwen.")
+    page.get_by_label("Wat maakt het moeilijk?").fill("Er wordt hard gereden langs het water.")
+    # The pseudonym is only asked once the resident agreed to keep the story.
+    pseudonym = page.get_by_label("Schuilnaam van de bewoner")
+    expect(pseudonym).to_be_hidden()
+    page.get_by_text("Gebruiken en citeren, zonder naam").click()
+    expect(pseudonym).to_be_visible()
+    pseudonym.fill("Waterkant")
+    page.get_by_role("button", name="Versturen").click()
+    # Forgot the themes: a Dutch message, nothing lost.
+    expect(page.get_by_role("alert")).to_contain_text("Kies er minstens één.")
+    expect(page.get_by_label("Schuilnaam van de bewoner")).to_have_value("Waterkant")
+    page.screenshot(path=screenshot_dir / "instruments-conversation-error-phone.png", full_page=True)
+    page.get_by_label("Natuur en groen").check()
+    page.get_by_label("Sociaal contact").check()
+    page.get_by_role("button", name="Versturen").click()
+
+    expect(page.get_by_text("Dank je wel. Je antwoorden zijn bewaard.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dit werd 2 fragmenten om te coderen")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "instruments-conversation-sent-phone.png", full_page=True)
+
+    page.get_by_role("link", name="Bekijk de praatplaat").click()
+    expect(page.get_by_role("heading", level=1, name="Praatplaat van Kronenburg")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "praatplaat-phone.png", full_page=True)
+    page.locator(".kvs-plate__bubble", has_text="Natuur en groen").click()
+    stories = page.locator("#verhalen")
+    expect(stories.get_by_text("De bankjes bij het water.")).to_be_visible()
+    expect(stories.locator(".kvs-fragment--hinders", has_text="hard gereden")).to_contain_text("Wat hindert")
+    page.screenshot(path=screenshot_dir / "praatplaat-theme-phone.png", full_page=True)
+
+
+def test_a_questionnaire_draft_survives_closing_the_browser_tab(login, demo_server, screenshot_dir):
+    page = login("communitybuilder", DESKTOP)
+    context = page.context
+    page.goto(f"{demo_server}/instrumenten/vragenlijst/{KRONENBURG}/")
+    group = page.get_by_role("group", name="Bewoners hadden de regie.")
+    group.get_by_text("4", exact=True).click()
+    page.get_by_label("Een voorbeeld daarvan?").first.fill("De buurtmaaltijd is door bewoners zelf bedacht.")
+    page.screenshot(path=screenshot_dir / "questionnaire-desktop.png", full_page=True)
+    page.close()  # no "save", no "send": the tab is simply closed
+
+    again = context.new_page()
+    again.goto(f"{demo_server}/instrumenten/vragenlijst/{KRONENBURG}/")
+    expect(again.get_by_role("status").filter(has_text="teruggezet")).to_be_visible()
+    expect(again.get_by_role("group", name="Bewoners hadden de regie.").get_by_role("radio", name="4")).to_be_checked()
+    expect(again.get_by_label("Een voorbeeld daarvan?").first).to_have_value(
+        "De buurtmaaltijd is door bewoners zelf bedacht.")
