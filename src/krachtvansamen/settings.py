@@ -37,6 +37,7 @@ DEBUG = env_bool("KVS_DEBUG", False)
 SECRET_KEY = os.environ.get("KVS_SECRET_KEY", "django-insecure-kracht-van-samen-development-only")
 ALLOWED_HOSTS = env_list("KVS_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("KVS_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "krachtvansamen.core.views.csrf_failure"
 
 SECURE_SSL_REDIRECT = env_bool("KVS_SECURE_SSL_REDIRECT", False)
 SESSION_COOKIE_SECURE = env_bool("KVS_SECURE_COOKIES", False)

@@ -52,8 +52,10 @@ def demo_server(tmp_path_factory) -> Iterator[str]:
     kvs = [sys.executable, "-m", "krachtvansamen.cli"]
     subprocess.run([*kvs, "demo", "--no-serve"], env=env, check=True, capture_output=True, timeout=300)
     port = _free_port()
-    server = subprocess.Popen([*kvs, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE)
+    # The server's log goes to a file, not a pipe: a pipe nobody reads fills up and then blocks the server.
+    log_path = data_dir / "serve.log"
+    log = log_path.open("wb")
+    server = subprocess.Popen([*kvs, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -63,11 +65,13 @@ def demo_server(tmp_path_factory) -> Iterator[str]:
         except OSError:
             if time.monotonic() > deadline or server.poll() is not None:
                 server.kill()
-                raise RuntimeError("kvs serve did not come up: " + (server.stderr.read() or b"").decode()[-2000:])
+                log.close()
+                raise RuntimeError("kvs serve did not come up: " + log_path.read_text(errors="replace")[-2000:])
             time.sleep(0.2)
     yield url
     server.terminate()
     server.wait(timeout=10)
+    log.close()
 
 
 @pytest.fixture(scope="session")

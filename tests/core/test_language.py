@@ -32,3 +32,12 @@ def test_interface_is_dutch_even_for_an_english_browser_until_the_user_switches(
 @pytest.mark.django_db
 def test_health_page_answers_without_login(client):
     assert client.get("/gezond/").content == b"ok"
+
+
+@pytest.mark.django_db
+def test_a_stale_form_gets_a_plain_dutch_explanation_not_a_technical_page():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/inloggen/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "Dit formulier stond te lang open" in response.content.decode()

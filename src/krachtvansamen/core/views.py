@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from krachtvansamen.core.start_page import start_page_for_user
 
@@ -19,4 +20,12 @@ def health(request: HttpRequest) -> HttpResponse:
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     message = str(exception) if exception and str(exception) else None
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent after its page grew stale (a phone left in a pocket, a logged-out session): say so plainly
+    instead of Django's English technical page. Nothing of the form was saved."""
+    message = _("This form was open for too long or your session has ended, so it was not saved. "
+                "Go back, reload the page and send it again.")  # fmt: skip
     return render(request, "403.html", {"message": message}, status=403)
