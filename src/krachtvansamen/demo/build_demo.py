@@ -24,13 +24,23 @@ from krachtvansamen.assets.models import Activity, Asset
 from krachtvansamen.coding.models import Coding, Fragment
 from krachtvansamen.framework.models import Code
 from krachtvansamen.framework.services import codebook_load_shipped
-from krachtvansamen.neighbourhoods.cbs_import import cbs_import_file
-from krachtvansamen.neighbourhoods.models import CbsRecord, MeasurementYear, Neighbourhood, Programme
-from krachtvansamen.network.models import Relation
 from krachtvansamen.instruments.models import Submission, SubmissionFragment
 from krachtvansamen.instruments.selectors import form_version_current
 from krachtvansamen.instruments.services import forms_load_defaults, submission_submit
-from krachtvansamen.people.models import AgeBand, Consent, Funding, Gender, Membership, Organisation, Origin, Person, Role
+from krachtvansamen.neighbourhoods.cbs_import import cbs_import_file
+from krachtvansamen.neighbourhoods.models import CbsRecord, MeasurementYear, Neighbourhood, Programme
+from krachtvansamen.network.models import Relation
+from krachtvansamen.people.models import (
+    AgeBand,
+    Consent,
+    Funding,
+    Gender,
+    Membership,
+    Organisation,
+    Origin,
+    Person,
+    Role,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 CBS_DIR = Path(__file__).resolve().parent.parent / "neighbourhoods" / "data" / "cbs"

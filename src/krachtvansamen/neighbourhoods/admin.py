@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from krachtvansamen.neighbourhoods.models import CbsImport, CbsRecord, MeasurementYear, Neighbourhood, Programme
+from krachtvansamen.neighbourhoods.models import (
+    CbsImport,
+    CbsRecord,
+    MeasurementYear,
+    Neighbourhood,
+    Programme,
+)
 
 
 @admin.register(Programme)

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(self.style.SUCCESS(f"Demodata stond er al; niets veranderd ({seconds:.1f} s)."))
         self.stdout.write("")
-        self.stdout.write("Inloggen als (wachtwoord: %s):" % demo_password())
+        self.stdout.write(f"Inloggen als (wachtwoord: {demo_password()}):")
         for username, role in result.users:
             self.stdout.write(f"  {username:<18} {role}")
         if not options["no_serve"]:

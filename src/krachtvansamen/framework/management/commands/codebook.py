@@ -6,7 +6,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from krachtvansamen.framework.selectors import codebook_get
-from krachtvansamen.framework.services import CodebookError, codebook_export_json, codebook_load, codebook_load_shipped
+from krachtvansamen.framework.services import (
+    CodebookError,
+    codebook_export_json,
+    codebook_load,
+    codebook_load_shipped,
+)
 
 
 class Command(BaseCommand):
