@@ -69,3 +69,42 @@ def test_a_questionnaire_draft_survives_closing_the_browser_tab(login, demo_serv
     expect(again.get_by_role("group", name="Bewoners hadden de regie.").get_by_role("radio", name="4")).to_be_checked()
     expect(again.get_by_label("Een voorbeeld daarvan?").first).to_have_value(
         "De buurtmaaltijd is door bewoners zelf bedacht.")
+
+
+def test_community_builder_does_the_buurtscan_on_a_phone_and_the_asset_appears_on_the_map(
+        login, demo_server, screenshot_dir):
+    page = login("communitybuilder")
+    page.goto(f"{demo_server}/instrumenten/buurtscan/{KRONENBURG}/")
+    expect(page.get_by_role("heading", level=1, name="Buurtscan")).to_be_visible()
+    # Counting next to telling: the CBS figures stand above the inventory.
+    expect(page.get_by_role("heading", name="Tellen: cijfers van het CBS")).to_be_visible()
+
+    assets = page.get_by_role("group", name="Wat is sterk in de buurt?")
+    assets.get_by_role("group", name="Soort").first.get_by_text("Plek of gebouw").click()
+    assets.get_by_label("Naam").first.fill("Moestuin De Kolk")
+    assets.get_by_role("group", name="Is het een ontmoetingsplek?").first.get_by_text("Ja").click()
+    factors = page.get_by_role("group", name="Wat helpt of hindert het werk in de buurt?")
+    factors.get_by_text("Fysiek", exact=True).first.click()
+    factors.get_by_role("group", name="Helpt of hindert het?").first.get_by_text("Het hindert").click()
+    factors.get_by_label("Wat is het?").first.fill("De brug is al een jaar dicht.")
+    page.screenshot(path=screenshot_dir / "buurtscan-phone.png", full_page=True)
+    page.get_by_role("button", name="Versturen").click()
+
+    expect(page.get_by_text("Dank je wel. Je antwoorden zijn bewaard.")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "buurtscan-sent-phone.png", full_page=True)
+    page.goto(f"{demo_server}/buurten/{KRONENBURG}/")
+    expect(page.get_by_text("Moestuin De Kolk").first).to_be_visible()
+
+
+def test_a_pause_and_reflect_conversation_in_ten_minutes_on_a_phone(login, demo_server, screenshot_dir):
+    page = login("communitybuilder")
+    page.goto(f"{demo_server}/instrumenten/pas_op_de_plaats/{KRONENBURG}/")
+    expect(page.get_by_role("heading", level=1, name="Pas-op-de-plaats-gesprek")).to_be_visible()
+    page.get_by_role("button", name="Versturen").click()
+    expect(page.get_by_role("alert")).to_contain_text("Vul dit in.")  # "what did we do" is the one required answer
+    page.get_by_label("Wat hebben we gedaan?").fill("Drie buurtmaaltijden, door bewoners gekookt.")
+    page.get_by_label("Wat hinderde?").fill("De zaal was twee keer dubbel geboekt.")
+    page.get_by_role("button", name="Versturen").click()
+    expect(page.get_by_text("Dank je wel. Je antwoorden zijn bewaard.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dit werd 2 fragmenten om te coderen")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "pas-op-de-plaats-sent-phone.png", full_page=True)
