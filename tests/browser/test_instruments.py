@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -69,6 +69,8 @@ def test_a_questionnaire_draft_survives_closing_the_browser_tab(login, demo_serv
     expect(again.get_by_role("group", name="Bewoners hadden de regie.").get_by_role("radio", name="4")).to_be_checked()
     expect(again.get_by_label("Een voorbeeld daarvan?").first).to_have_value(
         "De buurtmaaltijd is door bewoners zelf bedacht.")
+    again.set_viewport_size(PHONE)  # the same questionnaire on a phone
+    again.screenshot(path=screenshot_dir / "questionnaire-phone.png", full_page=True)
 
 
 def test_community_builder_does_the_buurtscan_on_a_phone_and_the_asset_appears_on_the_map(
