@@ -164,12 +164,16 @@ def _cases(year: int, skip_national: bool) -> tuple[list[Case], dict[str, Any]]:
         .annotate(n=Count("pk")).order_by("n", "neighbourhood_id").values_list("neighbourhood_id", "n")
     )  # fmt: skip
     if not counts:
-        raise SystemExit(f"no fragments in {year}: generate the data set first (benchmarks/national_dataset.py)")
+        raise SystemExit(
+            f"no fragments in {year}: generate the data set first (benchmarks/national_dataset.py)"
+        )
     typical_id, typical_n = counts[len(counts) // 2]
     biggest_id, biggest_n = counts[-1]
     typical = Neighbourhood.objects.get(pk=typical_id)
     biggest = Neighbourhood.objects.get(pk=biggest_id)
-    demo_ids = list(Neighbourhood.objects.filter(programme__slug__in=DEMO_PROGRAMMES).values_list("pk", flat=True))
+    demo_ids = list(
+        Neighbourhood.objects.filter(programme__slug__in=DEMO_PROGRAMMES).values_list("pk", flat=True)
+    )
     all_ids = list(Neighbourhood.objects.values_list("pk", flat=True))
     years = analysis_years(up_to=year)
     programme = Programme.objects.get(slug=SYNTHESIS_PROGRAMME)
@@ -199,10 +203,21 @@ def _cases(year: int, skip_national: bool) -> tuple[list[Case], dict[str, Any]]:
              len(programme_members)),
     ]  # fmt: skip
     if not skip_national:
-        cases.append(Case("analyse_neighbourhoods, all buurten",
-                          lambda: analyse_neighbourhoods(neighbourhood_ids=all_ids, years=years), len(all_ids)))
-    about = {"typical": typical, "biggest": biggest, "typical_n": typical_n, "biggest_n": biggest_n,
-             "neighbourhoods": len(all_ids), "fragments_year": sum(n for _id, n in counts)}
+        cases.append(
+            Case(
+                "analyse_neighbourhoods, all buurten",
+                lambda: analyse_neighbourhoods(neighbourhood_ids=all_ids, years=years),
+                len(all_ids),
+            )
+        )
+    about = {
+        "typical": typical,
+        "biggest": biggest,
+        "typical_n": typical_n,
+        "biggest_n": biggest_n,
+        "neighbourhoods": len(all_ids),
+        "fragments_year": sum(n for _id, n in counts),
+    }
     return cases, about
 
 
@@ -229,7 +244,9 @@ def run_analyses(cases: list[Case], url: str, runs: int) -> None:
                 case.build()  # the result is dropped at once: a national result holds ~2 GB
                 case.total.append(time.perf_counter() - started)
                 case.load.append(timer.spent)
-            print(f" floor {case.median(case.floor):.3f} s, build {case.median(case.total):.3f} s", flush=True)
+            print(
+                f" floor {case.median(case.floor):.3f} s, build {case.median(case.total):.3f} s", flush=True
+            )
     finally:
         raw.close()
         timer.services.load_analysis_data = timer.original
@@ -246,7 +263,9 @@ class Client:
         self.cookies: dict[str, str] = {}
         self.connection = http.client.HTTPConnection(host, port, timeout=300)
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[int, bytes, dict[str, str]]:
         headers = {"User-Agent": "kvs-analysis-bench"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -273,10 +292,19 @@ class Client:
 
     def login(self, username: str, password: str) -> None:
         self.request("GET", "/inloggen/")
-        status, _body, _headers = self.request("POST", "/inloggen/", {
-            "username": username, "password": password, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")})
+        status, _body, _headers = self.request(
+            "POST",
+            "/inloggen/",
+            {
+                "username": username,
+                "password": password,
+                "csrfmiddlewaretoken": self.cookies.get("csrftoken", ""),
+            },
+        )
         if status != 302 or "sessionid" not in self.cookies:
-            raise SystemExit(f"login as {username!r} failed (status {status}); is the data set's demo user there?")
+            raise SystemExit(
+                f"login as {username!r} failed (status {status}); is the data set's demo user there?"
+            )
 
 
 @dataclass
@@ -351,8 +379,13 @@ def run_pages(url: str, args: argparse.Namespace, about: dict[str, Any]) -> list
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if k not in ("KVS_DEBUG",)}  # production settings: DEBUG off
-    env.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "krachtvansamen.settings",
-                "PYTHONPATH": str(ROOT / "src")})
+    env.update(
+        {
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "krachtvansamen.settings",
+            "PYTHONPATH": str(ROOT / "src"),
+        }
+    )
     command = [sys.executable, "-m", "krachtvansamen.cli", "serve", "--port", str(port)]
     if args.threads:
         command += ["--threads", str(args.threads)]
@@ -385,7 +418,7 @@ def run_pages(url: str, args: argparse.Namespace, about: dict[str, Any]) -> list
         for page in pages:
             print(f"  {page.label}: {page.path} …", end="", flush=True)
             _measure_page(page, clients, args.duration, args.requests)
-            print(f" {len(page.latencies)} requests, p50 {page.percentile(.5) * 1000:.0f} ms", flush=True)
+            print(f" {len(page.latencies)} requests, p50 {page.percentile(0.5) * 1000:.0f} ms", flush=True)
     finally:
         server.terminate()
         try:
@@ -411,44 +444,64 @@ def _verdict(ratio: float) -> str:
     return "ok" if ratio <= TARGET else "OVER"
 
 
-def print_table(cases: list[Case], pages: list[PageResult], about: dict[str, Any], args: argparse.Namespace,
-                threads: int, load_before: float) -> None:
+def print_table(
+    cases: list[Case],
+    pages: list[PageResult],
+    about: dict[str, Any],
+    args: argparse.Namespace,
+    threads: int,
+    load_before: float,
+) -> None:
     print()
-    print(f"Kracht van Samen — analyses and buurtbeeld on {args.database_name}: {about['neighbourhoods']} buurten, "
-          f"{about['fragments_year']} fragments in {args.year}; {os.cpu_count()} CPUs, load average "
-          f"{load_before:.1f} before and {os.getloadavg()[0]:.1f} after (shared machine)")
-    print(f"typical = {about['typical'].cbs_code} {about['typical'].name} ({about['typical_n']} fragments in "
-          f"{args.year}, the median); biggest = {about['biggest'].cbs_code} {about['biggest'].name} "
-          f"({about['biggest_n']})")
+    print(
+        f"Kracht van Samen — analyses and buurtbeeld on {args.database_name}: {about['neighbourhoods']} buurten, "
+        f"{about['fragments_year']} fragments in {args.year}; {os.cpu_count()} CPUs, load average "
+        f"{load_before:.1f} before and {os.getloadavg()[0]:.1f} after (shared machine)"
+    )
+    print(
+        f"typical = {about['typical'].cbs_code} {about['typical'].name} ({about['typical_n']} fragments in "
+        f"{args.year}, the median); biggest = {about['biggest'].cbs_code} {about['biggest'].name} "
+        f"({about['biggest_n']})"
+    )
     if cases:
         print()
-        print(f"ANALYSES (median of {args.runs} runs, of {max(args.runs, SMALL_RUNS)} for sub-second cases; floor = the same SQL replayed on a bare psycopg cursor, all rows "
-              f"fetched)")
+        print(
+            f"ANALYSES (median of {args.runs} runs, of {max(args.runs, SMALL_RUNS)} for sub-second cases; floor = the same SQL replayed on a bare psycopg cursor, all rows "
+            f"fetched)"
+        )
         head = f"{'case':<50} {'buurten':>7} {'queries':>7} {'rows':>9} {'floor':>9} {'load':>9} {'build':>9} {'build/floor':>11}"
         print(head)
         print("-" * len(head))
         for case in cases:
             floor, total, load = case.median(case.floor), case.median(case.total), case.median(case.load)
             ratio = total / floor if floor else float("nan")
-            print(f"{case.label:<50} {case.neighbourhoods:>7} {len(case.statements):>7} {case.rows:>9} "
-                  f"{_fmt(floor):>9} {_fmt(load):>9} {_fmt(total):>9} {ratio:>9.1f}x {_verdict(ratio)}")
+            print(
+                f"{case.label:<50} {case.neighbourhoods:>7} {len(case.statements):>7} {case.rows:>9} "
+                f"{_fmt(floor):>9} {_fmt(load):>9} {_fmt(total):>9} {ratio:>9.1f}x {_verdict(ratio)}"
+            )
     if pages:
         print()
-        print(f"PAGES (kvs serve, {threads} waitress threads; {args.clients} concurrent clients logged in as "
-              f"{USER!r}, each its own session; up to {args.duration:.0f} s or {args.requests} requests per page; "
-              f"latency = client-side, whole response)")
+        print(
+            f"PAGES (kvs serve, {threads} waitress threads; {args.clients} concurrent clients logged in as "
+            f"{USER!r}, each its own session; up to {args.duration:.0f} s or {args.requests} requests per page; "
+            f"latency = client-side, whole response)"
+        )
         trivial, cheap = pages[0], pages[1]
-        head = (f"{'page':<32} {'1 client':>9} {'n':>5} {'p50':>9} {'p95':>9} {'max':>9} {'req/s':>7} {'KB':>6} "
-                f"{'p50 / gezond':>13} {'p50 / codeboek':>15} {'1 client / codeboek':>20}")
+        head = (
+            f"{'page':<32} {'1 client':>9} {'n':>5} {'p50':>9} {'p95':>9} {'max':>9} {'req/s':>7} {'KB':>6} "
+            f"{'p50 / gezond':>13} {'p50 / codeboek':>15} {'1 client / codeboek':>20}"
+        )
         print(head)
         print("-" * len(head))
         for page in pages:
             errors = f"  errors {page.errors}" if page.errors else ""
-            p50 = page.percentile(.5)
-            print(f"{page.label:<32} {_fmt(page.alone):>9} {len(page.latencies):>5} {_fmt(p50):>9} "
-                  f"{_fmt(page.percentile(.95)):>9} {_fmt(max(page.latencies, default=float('nan'))):>9} "
-                  f"{page.rate:>7.1f} {page.size / 1024:>6.0f} {p50 / trivial.percentile(.5):>12.1f}x "
-                  f"{p50 / cheap.percentile(.5):>14.1f}x {page.alone / cheap.alone:>19.1f}x{errors}")
+            p50 = page.percentile(0.5)
+            print(
+                f"{page.label:<32} {_fmt(page.alone):>9} {len(page.latencies):>5} {_fmt(p50):>9} "
+                f"{_fmt(page.percentile(0.95)):>9} {_fmt(max(page.latencies, default=float('nan'))):>9} "
+                f"{page.rate:>7.1f} {page.size / 1024:>6.0f} {p50 / trivial.percentile(0.5):>12.1f}x "
+                f"{p50 / cheap.percentile(0.5):>14.1f}x {page.alone / cheap.alone:>19.1f}x{errors}"
+            )
 
 
 def _fmt(seconds: float) -> str:
@@ -458,14 +511,18 @@ def _fmt(seconds: float) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--runs", type=int, default=3, help="timed runs per analysis case (median)")
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per page (at most)")
     parser.add_argument("--requests", type=int, default=400, help="requests per page (at most)")
-    parser.add_argument("--threads", type=int, default=0, help="waitress threads (default: kvs serve's default)")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="waitress threads (default: kvs serve's default)"
+    )
     parser.add_argument("--skip-national", action="store_true", help="leave out the all-buurten synthesis")
     parser.add_argument("--skip-analyses", action="store_true")
     parser.add_argument("--skip-pages", action="store_true")

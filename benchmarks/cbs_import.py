@@ -64,9 +64,14 @@ def main() -> None:
     again = median_seconds(lambda: cbs_import_file(path=plain_csv), runs)
     env = {**os.environ}
     command = median_seconds(
-        lambda: subprocess.run([sys.executable, "-m", "krachtvansamen.cli", "import-cbs", str(plain_csv)],
-                               env=env, check=True, capture_output=True),
-        max(1, runs // 2), before=empty,
+        lambda: subprocess.run(
+            [sys.executable, "-m", "krachtvansamen.cli", "import-cbs", str(plain_csv)],
+            env=env,
+            check=True,
+            capture_output=True,
+        ),
+        max(1, runs // 2),
+        before=empty,
     )
     rows = CbsRecord.objects.count()
     engine = django.db.connection.vendor
@@ -74,7 +79,9 @@ def main() -> None:
     print(f"pandas.read_csv (read only)          {pandas_read * 1000:8.0f} ms")
     print(f"import into empty table             {first * 1000:8.0f} ms   {first / pandas_read:5.1f} x pandas")
     print(f"import again (nothing changes)      {again * 1000:8.0f} ms   {again / pandas_read:5.1f} x pandas")
-    print(f"`kvs import-cbs` command, end to end {command * 1000:8.0f} ms   (includes Python and Django start-up)")
+    print(
+        f"`kvs import-cbs` command, end to end {command * 1000:8.0f} ms   (includes Python and Django start-up)"
+    )
 
 
 if __name__ == "__main__":

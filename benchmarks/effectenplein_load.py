@@ -80,8 +80,9 @@ class Browser:
             headers["Referer"] = self.base + path
         started = time.perf_counter()
         try:
-            with self.opener.open(urllib.request.Request(self.base + path, data=body, headers=headers),
-                                  timeout=120) as response:
+            with self.opener.open(
+                urllib.request.Request(self.base + path, data=body, headers=headers), timeout=120
+            ) as response:
                 text = response.read().decode()
                 status, response_headers = response.status, dict(response.headers)
         except urllib.error.HTTPError as error:  # 3xx/4xx/5xx arrive here
@@ -154,7 +155,9 @@ def _participant(number: int, base: str, code: str, args, start: threading.Barri
     phone = Browser(base)
     rng = random.Random(number)
     phone.request("/plein/")  # the join form sets the CSRF cookie
-    status, headers, _text, latency = phone.request("/plein/", {"code": code.lower(), "nickname": f"P{number:03d}"})
+    status, headers, _text, latency = phone.request(
+        "/plein/", {"code": code.lower(), "nickname": f"P{number:03d}"}
+    )
     with results.lock:
         results.joins.append((status, latency))
     if args.follow and status == 302:
@@ -165,8 +168,10 @@ def _participant(number: int, base: str, code: str, args, start: threading.Barri
         pass  # someone could not join; the others still post
     for story_number in range(1, args.stories + 1):
         post = Post(participant=number, number=story_number)
-        text = (f"[p{number:03d}-s{story_number}] Sinds de buurtlunch ken ik meer mensen in de straat. "
-                f"We helpen elkaar nu met boodschappen en de tuin.")
+        text = (
+            f"[p{number:03d}-s{story_number}] Sinds de buurtlunch ken ik meer mensen in de straat. "
+            f"We helpen elkaar nu met boodschappen en de tuin."
+        )
         post.sent_at = time.monotonic()
         try:
             status, headers, _text, post.latency = phone.request(
@@ -201,7 +206,9 @@ def _follow(phone: Browser, headers: dict[str, str], results: Results) -> None:
         results.pages.append((status, latency))
 
 
-def _projector(base: str, facilitator: Browser, meeting_id: int, stop: threading.Event, results: Results) -> None:
+def _projector(
+    base: str, facilitator: Browser, meeting_id: int, stop: threading.Event, results: Results
+) -> None:
     # Its own cookie jar with the facilitator's session, as the projector laptop has.
     projector = Browser(base)
     for cookie in facilitator.jar:
@@ -210,7 +217,8 @@ def _projector(base: str, facilitator: Browser, meeting_id: int, stop: threading
     while not stop.is_set():
         sent = time.monotonic()
         status, _headers, text, latency = projector.request(
-            f"/plein/bijeenkomst/{meeting_id}/scherm/bord/?v={version}&n=6")
+            f"/plein/bijeenkomst/{meeting_id}/scherm/bord/?v={version}&n=6"
+        )
         if status == 200:
             version = re.search(r'data-version="(\d+)"', text).group(1)
             count = int(re.search(r'data-story-count="(\d+)"', text).group(1))
@@ -220,33 +228,50 @@ def _projector(base: str, facilitator: Browser, meeting_id: int, stop: threading
 
 
 def _stories_in_database(env: dict[str, str], meeting_id: int) -> list[str]:
-    code = ("import json; from krachtvansamen.effectenplein.models import Story; "
-            f"print(json.dumps(list(Story.objects.filter(meeting_id={meeting_id}).values_list('text', flat=True))))")
+    code = (
+        "import json; from krachtvansamen.effectenplein.models import Story; "
+        f"print(json.dumps(list(Story.objects.filter(meeting_id={meeting_id}).values_list('text', flat=True))))"
+    )
     output = subprocess.run([sys.executable, "-m", "krachtvansamen.cli", "shell", "-c", code], env=env, check=True,
                             capture_output=True, text=True).stdout  # fmt: skip
     return json.loads(output.strip().splitlines()[-1])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--participants", type=int, default=100)
     parser.add_argument("--stories", type=int, default=3, help="stories per participant")
     parser.add_argument("--recognitions", type=int, default=3, help="'Herken ik' taps per participant")
     parser.add_argument("--database-url", default="", help="run on this database (dropped and created again)")
-    parser.add_argument("--threads", type=int, default=0, help="waitress threads (default: kvs serve's default)")
-    parser.add_argument("--no-follow", dest="follow", action="store_false",
-                        help="do not load the page after each form (a browser does; this measures posts alone)")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="waitress threads (default: kvs serve's default)"
+    )
+    parser.add_argument(
+        "--no-follow",
+        dest="follow",
+        action="store_false",
+        help="do not load the page after each form (a browser does; this measures posts alone)",
+    )
     args = parser.parse_args()
 
     data_dir = tempfile.mkdtemp(prefix="kvs-plein-bench-")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KVS_DEMO_PASSWORD")}
-    env.update({"KVS_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "krachtvansamen.settings",
-                "PYTHONPATH": str(ROOT / "src")})
+    env.update(
+        {
+            "KVS_DATA_DIR": data_dir,
+            "DJANGO_SETTINGS_MODULE": "krachtvansamen.settings",
+            "PYTHONPATH": str(ROOT / "src"),
+        }
+    )
     if args.database_url:
         _recreate_postgres(args.database_url)
         env["DATABASE_URL"] = args.database_url
     kvs = [sys.executable, "-m", "krachtvansamen.cli"]
-    print(f"setting up the demo in {data_dir} ({'PostgreSQL' if args.database_url else 'SQLite'}) …", flush=True)
+    print(
+        f"setting up the demo in {data_dir} ({'PostgreSQL' if args.database_url else 'SQLite'}) …", flush=True
+    )
     subprocess.run([*kvs, "demo", "--no-serve"], env=env, check=True, capture_output=True, timeout=900)
     port = _free_port()
     serve = [*kvs, "serve", "--port", str(port)] + (["--threads", str(args.threads)] if args.threads else [])
@@ -264,7 +289,9 @@ def main() -> None:
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
                     server_log.seek(0)
-                    raise SystemExit("kvs serve did not come up: " + server_log.read().decode()[-2000:]) from None
+                    raise SystemExit(
+                        "kvs serve did not come up: " + server_log.read().decode()[-2000:]
+                    ) from None
                 time.sleep(0.2)
         run(args, base, env, server.pid)
     finally:
@@ -274,8 +301,10 @@ def main() -> None:
         lines = server_log.read().decode(errors="replace").splitlines()
         server_log.close()
         depth = [int(m.group(1)) for m in map(re.compile(r"Task queue depth is (\d+)").search, lines) if m]
-        print(f"server log: {len(lines)} lines; waitress queue-depth warnings: {len(depth)}"
-              + (f", deepest queue {max(depth)}" if depth else ""))
+        print(
+            f"server log: {len(lines)} lines; waitress queue-depth warnings: {len(depth)}"
+            + (f", deepest queue {max(depth)}" if depth else "")
+        )
         others = [line for line in lines if "Task queue depth" not in line]
         if others:
             print("  " + "\n  ".join(others[-10:]))
@@ -295,21 +324,27 @@ def run(args, base: str, env: dict[str, str], server_pid: int) -> None:
     facilitator = Browser(base)
     facilitator.request("/inloggen/")
     status, _headers, _text, _latency = facilitator.request(
-        "/inloggen/", {"username": "communitybuilder", "password": PASSWORD})
+        "/inloggen/", {"username": "communitybuilder", "password": PASSWORD}
+    )
     assert status == 302, f"login failed: {status}"
     status, headers, _text, _latency = facilitator.request(
-        f"/plein/bijeenkomst/nieuw/{KRONENBURG}/", {"title": "Belastingtest", "year": ""})
+        f"/plein/bijeenkomst/nieuw/{KRONENBURG}/", {"title": "Belastingtest", "year": ""}
+    )
     meeting_id = int(re.search(r"/bijeenkomst/(\d+)/", headers["Location"]).group(1))
     _status, _headers, page, _latency = facilitator.request(f"/plein/bijeenkomst/{meeting_id}/")
     code = re.search(r'class="plein-code[^"]*" aria-label="([A-Z0-9]{6})"', page).group(1)
 
     results = Results()
     stop = threading.Event()
-    projector = threading.Thread(target=_projector, args=(base, facilitator, meeting_id, stop, results), daemon=True)
+    projector = threading.Thread(
+        target=_projector, args=(base, facilitator, meeting_id, stop, results), daemon=True
+    )
     projector.start()
     start = threading.Barrier(args.participants)
-    phones = [threading.Thread(target=_participant, args=(n, base, code, args, start, results))
-              for n in range(1, args.participants + 1)]
+    phones = [
+        threading.Thread(target=_participant, args=(n, base, code, args, start, results))
+        for n in range(1, args.participants + 1)
+    ]
     cpu_before = _cpu_seconds(server_pid)
     requests_before = len(results.polls)
     began = time.monotonic()
@@ -318,10 +353,18 @@ def run(args, base: str, env: dict[str, str], server_pid: int) -> None:
     for phone in phones:
         phone.join()
     burst = max((p.accepted_at for p in results.posts), default=began) - min(
-        (p.sent_at for p in results.posts), default=began)
+        (p.sent_at for p in results.posts), default=began
+    )
     cpu_after, wall = _cpu_seconds(server_pid), time.monotonic() - began
-    served = (2 * len(results.joins) + len(results.posts) + len(results.recognitions) + args.participants
-              + len(results.pages) + len(results.polls) - requests_before)
+    served = (
+        2 * len(results.joins)
+        + len(results.posts)
+        + len(results.recognitions)
+        + args.participants
+        + len(results.pages)
+        + len(results.polls)
+        - requests_before
+    )
     accepted = [p for p in results.posts if p.status == 302 and p.story_id is not None]
     # Let the projector catch up (at most 15 s), then stop it.
     deadline = time.monotonic() + 15
@@ -364,40 +407,62 @@ def run(args, base: str, env: dict[str, str], server_pid: int) -> None:
     engine = "PostgreSQL" if args.database_url else "SQLite (WAL)"
     threads = args.threads or "default (8)"
     print()
-    print(f"Effectenplein load test — {engine}, waitress threads: {threads}, {os.cpu_count()} CPUs, "
-          f"load average at the end {os.getloadavg()[0]:.1f} (client and server share the machine)")
-    print(f"participants joined              {sum(1 for s, _ in results.joins if s == 302)} / {args.participants}")
-    print(f"posts sent                       {len(results.posts)}  (first sent → last answered {burst:.1f} s, status counts "
-          f"{dict(sorted(statuses.items()))})")
+    print(
+        f"Effectenplein load test — {engine}, waitress threads: {threads}, {os.cpu_count()} CPUs, "
+        f"load average at the end {os.getloadavg()[0]:.1f} (client and server share the machine)"
+    )
+    print(
+        f"participants joined              {sum(1 for s, _ in results.joins if s == 302)} / {args.participants}"
+    )
+    print(
+        f"posts sent                       {len(results.posts)}  (first sent → last answered {burst:.1f} s, status counts "
+        f"{dict(sorted(statuses.items()))})"
+    )
     print(f"posts accepted (302)             {len(accepted)}")
-    print(f"posts in the database            {len(in_db)}  (duplicates: {duplicates}, saved without a 302: "
-          f"{len(unconfirmed_but_saved)})")
+    print(
+        f"posts in the database            {len(in_db)}  (duplicates: {duplicates}, saved without a 302: "
+        f"{len(unconfirmed_but_saved)})"
+    )
     print(f"posts on the projector (count)   {last_shown}")
-    print(f"lost                             {len(lost)}  {'OK' if not lost and len(in_db) == len(accepted) else 'LOST'}")
-    print(f"post latency                     p50 {_percentile(latencies, .5) * 1000:6.0f} ms   "
-          f"p95 {_percentile(latencies, .95) * 1000:6.0f} ms   max {max(latencies, default=0) * 1000:6.0f} ms")
-    print(f"'Herken ik' latency ({len(recognised):>3})        p50 {_percentile(recognised, .5) * 1000:6.0f} ms   "
-          f"p95 {_percentile(recognised, .95) * 1000:6.0f} ms   max {max(recognised, default=0) * 1000:6.0f} ms")
+    print(
+        f"lost                             {len(lost)}  {'OK' if not lost and len(in_db) == len(accepted) else 'LOST'}"
+    )
+    print(
+        f"post latency                     p50 {_percentile(latencies, 0.5) * 1000:6.0f} ms   "
+        f"p95 {_percentile(latencies, 0.95) * 1000:6.0f} ms   max {max(latencies, default=0) * 1000:6.0f} ms"
+    )
+    print(
+        f"'Herken ik' latency ({len(recognised):>3})        p50 {_percentile(recognised, 0.5) * 1000:6.0f} ms   "
+        f"p95 {_percentile(recognised, 0.95) * 1000:6.0f} ms   max {max(recognised, default=0) * 1000:6.0f} ms"
+    )
     pages = [latency for status, latency in results.pages if status == 200]
     if args.follow:
-        print(f"phone page after a form ({len(pages):>3})  p50 {_percentile(pages, .5) * 1000:6.0f} ms   "
-              f"p95 {_percentile(pages, .95) * 1000:6.0f} ms   max {max(pages, default=0) * 1000:6.0f} ms")
-    print(f"projector poll latency ({len(poll_latencies):>3})    p50 {_percentile(poll_latencies, .5) * 1000:6.0f} ms"
-          f"   p95 {_percentile(poll_latencies, .95) * 1000:6.0f} ms   max "
-          f"{max(poll_latencies, default=0) * 1000:6.0f} ms   ({unchanged} answered 204 unchanged)")
-    print(f"projector staleness              p50 {_percentile(stale, .5):6.2f} s    p95 {_percentile(stale, .95):6.2f} s"
-          f"    max {max(stale, default=0):6.2f} s   (post accepted → count on the projector; polls every "
-          f"{POLL_INTERVAL:.0f} s)")
+        print(
+            f"phone page after a form ({len(pages):>3})  p50 {_percentile(pages, 0.5) * 1000:6.0f} ms   "
+            f"p95 {_percentile(pages, 0.95) * 1000:6.0f} ms   max {max(pages, default=0) * 1000:6.0f} ms"
+        )
+    print(
+        f"projector poll latency ({len(poll_latencies):>3})    p50 {_percentile(poll_latencies, 0.5) * 1000:6.0f} ms"
+        f"   p95 {_percentile(poll_latencies, 0.95) * 1000:6.0f} ms   max "
+        f"{max(poll_latencies, default=0) * 1000:6.0f} ms   ({unchanged} answered 204 unchanged)"
+    )
+    print(
+        f"projector staleness              p50 {_percentile(stale, 0.5):6.2f} s    p95 {_percentile(stale, 0.95):6.2f} s"
+        f"    max {max(stale, default=0):6.2f} s   (post accepted → count on the projector; polls every "
+        f"{POLL_INTERVAL:.0f} s)"
+    )
     if cpu_before is not None and cpu_after is not None:
         cpu = cpu_after - cpu_before
-        print(f"server CPU during the run       {cpu:.1f} s for {served} requests = {cpu / served * 1000:.1f} ms "
-              f"per request, over {wall:.1f} s wall clock")
+        print(
+            f"server CPU during the run       {cpu:.1f} s for {served} requests = {cpu / served * 1000:.1f} ms "
+            f"per request, over {wall:.1f} s wall clock"
+        )
     if len(stale) != len(accepted):
         print(f"  {len(accepted) - len(stale)} accepted posts never reached the projector count")
     errors = [p.error for p in results.posts if p.error]
     if errors:
         print(f"client errors: {len(errors)}, e.g. {errors[0]}")
-    if (lost or duplicates or len(in_db) != len(accepted) or last_shown != len(in_db)):
+    if lost or duplicates or len(in_db) != len(accepted) or last_shown != len(in_db):
         raise SystemExit(1)
 
 

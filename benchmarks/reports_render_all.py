@@ -35,8 +35,13 @@ def build_demo(data_dir: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KVS_DEMO_PASSWORD")}
     env.update({"KVS_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "krachtvansamen.settings"})
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "krachtvansamen.cli", "demo", "--no-serve"], env=env, check=True,
-                   capture_output=True, timeout=900)
+    subprocess.run(
+        [sys.executable, "-m", "krachtvansamen.cli", "demo", "--no-serve"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=900,
+    )
     print(f"demo built in {time.perf_counter() - started:.1f} s ({data_dir})")
 
 
@@ -75,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from pypdf import PdfReader
 
     from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
-    from krachtvansamen.people.selectors import neighbourhoods_funded_by_user
+    from krachtvansamen.people.access import neighbourhoods_funded_by_user
     from krachtvansamen.reports.selectors import data_years
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -83,7 +88,9 @@ def run(args: argparse.Namespace) -> int:
     admin, funder = Client(), Client()
     admin.force_login(users.get(username="admin"))
     funder.force_login(users.get(username="funder"))
-    funded = set(neighbourhoods_funded_by_user(user=users.get(username="funder")).values_list("cbs_code", flat=True))
+    funded = set(
+        neighbourhoods_funded_by_user(user=users.get(username="funder")).values_list("cbs_code", flat=True)
+    )
     pdf_dir = Path(args.pdf_dir) if args.pdf_dir else None
     if pdf_dir:
         pdf_dir.mkdir(parents=True, exist_ok=True)
@@ -155,9 +162,13 @@ def run(args: argparse.Namespace) -> int:
                 continue
             pages = pages_per_kind.get(kind, []) if what == "pdf" else []
             page_text = f"{min(pages)}–{max(pages)}" if pages else ""
-            print(f"{kind:<12}{what:<6}{len(values):>4}{statistics.median(values):>9.2f}{max(values):>9.2f}   {page_text}")
+            print(
+                f"{kind:<12}{what:<6}{len(values):>4}{statistics.median(values):>9.2f}{max(values):>9.2f}   {page_text}"
+            )
     checks = timings.get(("funder", "financier"), [])
-    print(f"\nfunder: opened {len(checks)} funder reports of funded neighbourhoods; Buurtbeeld refused (403) for each")
+    print(
+        f"\nfunder: opened {len(checks)} funder reports of funded neighbourhoods; Buurtbeeld refused (403) for each"
+    )
     return 1 if failures else 0
 
 

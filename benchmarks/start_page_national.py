@@ -42,8 +42,10 @@ def main() -> None:
             started = time.perf_counter()
             response = client.get(path)
             times.append(time.perf_counter() - started)
-        print(f"{path:24} {response.status_code:>6} {statistics.median(times) * 1000:>6.0f} ms "
-              f"{len(response.content) / 1024:>5.0f} KB")
+        print(
+            f"{path:24} {response.status_code:>6} {statistics.median(times) * 1000:>6.0f} ms "
+            f"{len(response.content) / 1024:>5.0f} KB"
+        )
 
 
 if __name__ == "__main__":

@@ -47,17 +47,23 @@ def test_connector_adds_a_meeting_place_and_sees_it_on_the_asset_map(client, wor
     client.force_login(world.connector)
     page = client.get(f"/buurten/{world.own.cbs_code}/krachten/nieuw/").content.decode()
     assert "Wat voor kracht is het?" in page and "Gaven" not in page
-    assert "Een buurthuis, plein, speeltuin of bankje waar mensen elkaar zien." in page  # explained in plain words
-    response = client.post(f"/buurten/{world.own.cbs_code}/krachten/nieuw/", asset_post(is_meeting_place="on"))
+    assert (
+        "Een buurthuis, plein, speeltuin of bankje waar mensen elkaar zien." in page
+    )  # explained in plain words
+    response = client.post(
+        f"/buurten/{world.own.cbs_code}/krachten/nieuw/", asset_post(is_meeting_place="on")
+    )
     assert response.status_code == 302
     assert response["Location"] == f"/buurten/{world.own.cbs_code}/?jaar=2025#krachten"
     asset = Asset.objects.get(name="Speeltuin Het Klimrek")
-    assert asset.is_meeting_place and asset.recorded_by == world.connector and asset.neighbourhood == world.own
+    assert (
+        asset.is_meeting_place and asset.recorded_by == world.connector and asset.neighbourhood == world.own
+    )
     page = client.get(response["Location"]).content.decode()
     assert "Opgeslagen: Speeltuin Het Klimrek." in page
     assert 'data-category="place" data-count="2" data-meeting-places="2"' in page
-    assert f'/krachten/{asset.pk}/wijzigen/' in page  # the connector may change what they recorded
-    assert f'/krachten/{world.bakery.pk}/wijzigen/' not in page  # but not what others recorded
+    assert f"/krachten/{asset.pk}/wijzigen/" in page  # the connector may change what they recorded
+    assert f"/krachten/{world.bakery.pk}/wijzigen/" not in page  # but not what others recorded
 
 
 def test_tampered_person_of_another_neighbourhood_is_refused(client, world):
@@ -80,10 +86,17 @@ def test_missing_fields_get_dutch_messages(client, world):
 
 def test_asset_with_a_new_person_inline(client, world):
     client.force_login(world.connector)
-    data = asset_post(category="talent_hands", name="Kan fietsen maken", person_new_pseudonym="Buurman Piet",
-                      person_new_consent_method="mondeling")
+    data = asset_post(
+        category="talent_hands",
+        name="Kan fietsen maken",
+        person_new_pseudonym="Buurman Piet",
+        person_new_consent_method="mondeling",
+    )
     response = client.post(f"/buurten/{world.own.cbs_code}/krachten/nieuw/", data)
-    assert response.status_code == 400 and "Vraag het eerst en vink dan het vakje aan." in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "Vraag het eerst en vink dan het vakje aan." in response.content.decode()
+    )
     assert 'class="kvs-f-new" open' in response.content.decode()  # the part with the error stays open
     assert not Person.objects.filter(pseudonym="Buurman Piet").exists()
     data["person_new_consent"] = "on"
@@ -131,9 +144,16 @@ def test_others_records_cannot_be_changed_and_other_neighbourhoods_records_are_n
 
 
 def activity_post(world, **extra):
-    data = {"title": "Opschoondag", "description": "", "initiated_by": "residents", "year": "2025",
-            "initiator_person": world.cor.pk, "meeting_place": world.community_centre.pk,
-            "participants": [world.ans.pk, world.bram.pk], "participant_count": "12"}
+    data = {
+        "title": "Opschoondag",
+        "description": "",
+        "initiated_by": "residents",
+        "year": "2025",
+        "initiator_person": world.cor.pk,
+        "meeting_place": world.community_centre.pk,
+        "participants": [world.ans.pk, world.bram.pk],
+        "participant_count": "12",
+    }
     data.update(extra)
     return data
 
@@ -154,7 +174,10 @@ def test_connector_adds_an_activity_at_a_meeting_place(client, world):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ({"participant_count": "1"}, "Het totaal aantal deelnemers (1) is kleiner dan het aantal aangevinkte mensen (2)."),
+        (
+            {"participant_count": "1"},
+            "Het totaal aantal deelnemers (1) is kleiner dan het aantal aangevinkte mensen (2).",
+        ),
         ({"participants": ["dirk"]}, "Kies deelnemers uit deze buurt."),
         ({"meeting_place": "other_place"}, "Kies een ontmoetingsplek uit deze buurt."),
         ({"meeting_place": "bakery"}, "Kies een ontmoetingsplek uit deze buurt."),
@@ -172,7 +195,9 @@ def test_bad_or_tampered_activity_is_refused_and_nothing_saved(client, world, ex
         else:
             resolved[key] = getattr(world, value).pk if hasattr(world, value) else value
     before = Activity.objects.count()
-    response = client.post(f"/buurten/{world.own.cbs_code}/activiteiten/nieuw/", activity_post(world, **resolved))
+    response = client.post(
+        f"/buurten/{world.own.cbs_code}/activiteiten/nieuw/", activity_post(world, **resolved)
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert Activity.objects.count() == before
@@ -181,8 +206,16 @@ def test_bad_or_tampered_activity_is_refused_and_nothing_saved(client, world, ex
 def test_neighbourhood_page_has_the_sections_with_their_anchors(client, world):
     client.force_login(world.builder)
     page = client.get(f"/buurten/{world.own.cbs_code}/?jaar=2025").content.decode()
-    for text in ('id="krachten"', "Wat hier sterk is: krachten", 'id="activiteiten"', 'id="netwerk"',
-                 "Krachtenkaart", "Gaven van bewoners", "Kracht toevoegen", "Activiteit toevoegen",
-                 "Relatie toevoegen"):
+    for text in (
+        'id="krachten"',
+        "Wat hier sterk is: krachten",
+        'id="activiteiten"',
+        'id="netwerk"',
+        "Krachtenkaart",
+        "Gaven van bewoners",
+        "Kracht toevoegen",
+        "Activiteit toevoegen",
+        "Relatie toevoegen",
+    ):
         assert text in page, text
     assert page.count('id="krachten"') == 1 and page.count('id="activiteiten"') == 1

@@ -31,12 +31,18 @@ def make_world() -> SimpleNamespace:
     w.bram = PersonFactory(neighbourhood=own, pseudonym="Bram")
     w.cor = PersonFactory(neighbourhood=own, pseudonym="Cor", role="connector")
     w.dirk = PersonFactory(neighbourhood=other, pseudonym="Dirk")
-    w.group = OrganisationFactory(name="Bewonersgroep Eigen Buurt", kind=Organisation.Kind.RESIDENTS, neighbourhood=own)
+    w.group = OrganisationFactory(
+        name="Bewonersgroep Eigen Buurt", kind=Organisation.Kind.RESIDENTS, neighbourhood=own
+    )
     w.other_group = OrganisationFactory(name="Bewonersgroep Andere Buurt", neighbourhood=other)
-    w.community_centre = AssetFactory(neighbourhood=own, name="Buurthuis De Linde", is_meeting_place=True, year=2025)
+    w.community_centre = AssetFactory(
+        neighbourhood=own, name="Buurthuis De Linde", is_meeting_place=True, year=2025
+    )
     w.bakery = AssetFactory(neighbourhood=own, name="Bakker op de hoek", category="economy", year=2024)
     w.other_place = AssetFactory(neighbourhood=other, name="Plein elders", is_meeting_place=True, year=2025)
-    w.dinner = ActivityFactory(neighbourhood=own, title="Buurtmaaltijd", year=2025, meeting_place=w.community_centre)
+    w.dinner = ActivityFactory(
+        neighbourhood=own, title="Buurtmaaltijd", year=2025, meeting_place=w.community_centre
+    )
     w.other_activity = ActivityFactory(neighbourhood=other, title="Elders koken", year=2025)
 
     def member(username: str, **kwargs) -> object:

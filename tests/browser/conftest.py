@@ -55,7 +55,9 @@ def demo_server(tmp_path_factory) -> Iterator[str]:
     # The server's log goes to a file, not a pipe: a pipe nobody reads fills up and then blocks the server.
     log_path = data_dir / "serve.log"
     log = log_path.open("wb")
-    server = subprocess.Popen([*kvs, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [*kvs, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -66,7 +68,9 @@ def demo_server(tmp_path_factory) -> Iterator[str]:
             if time.monotonic() > deadline or server.poll() is not None:
                 server.kill()
                 log.close()
-                raise RuntimeError("kvs serve did not come up: " + log_path.read_text(errors="replace")[-2000:])
+                raise RuntimeError(
+                    "kvs serve did not come up: " + log_path.read_text(errors="replace")[-2000:]
+                ) from None
             time.sleep(0.2)
     yield url
     server.terminate()

@@ -42,9 +42,12 @@ def test_connector_records_place_activity_and_relation_on_a_phone(login, demo_se
     expect(page.get_by_role("status")).to_contain_text(f"Opgeslagen: {PLACE}.")
     mine = page.locator(".kvs-asset", has_text=PLACE)
     expect(mine).to_contain_text("ontmoetingsplek")
-    expect(mine.get_by_role("link", name=f"Wijzigen {PLACE}")).to_be_visible()  # what I recorded, I may change
+    expect(
+        mine.get_by_role("link", name=f"Wijzigen {PLACE}")
+    ).to_be_visible()  # what I recorded, I may change
     expect(page.locator('.kvs-map__svg [data-category="place"]')).to_have_attribute(
-        "data-count", str(places_before + 1))
+        "data-count", str(places_before + 1)
+    )
     page.locator(".kvs-map__figure").screenshot(path=screenshot_dir / "krachtenkaart-phone.png")
 
     # 2. An activity at that place. Fewer participants in total than ticked is refused.
@@ -59,7 +62,8 @@ def test_connector_records_place_activity_and_relation_on_a_phone(login, demo_se
     page.get_by_label("Hoeveel mensen deden er in totaal mee?").fill("2")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_role("alert")).to_contain_text(
-        "Het totaal aantal deelnemers (2) is kleiner dan het aantal aangevinkte mensen (3).")
+        "Het totaal aantal deelnemers (2) is kleiner dan het aantal aangevinkte mensen (3)."
+    )
     page.screenshot(path=screenshot_dir / "activiteit-fout-phone.png", full_page=True)
     page.get_by_label("Hoeveel mensen deden er in totaal mee?").fill("14")
     page.get_by_role("button", name="Opslaan").click()
@@ -88,7 +92,9 @@ def test_connector_records_place_activity_and_relation_on_a_phone(login, demo_se
     expect(network.get_by_role("heading", name="Wie kent wie: het netwerk")).to_be_visible()
     new_tie = network.locator('line[data-new="true"][data-kind="bridging"] title', has_text=NEWCOMER)
     expect(new_tie).to_have_count(1)
-    expect(new_tie).to_have_text(re.compile(f"{re.escape(known)} — {NEWCOMER}|{NEWCOMER} — {re.escape(known)}"))
+    expect(new_tie).to_have_text(
+        re.compile(f"{re.escape(known)} — {NEWCOMER}|{NEWCOMER} — {re.escape(known)}")
+    )
     network.scroll_into_view_if_needed()
     network.screenshot(path=screenshot_dir / "netwerk-phone.png")
     page.screenshot(path=screenshot_dir / "buurt-na-invoer-phone.png", full_page=True)

@@ -79,7 +79,13 @@ def test_wrong_file_gets_a_dutch_message_and_delete_asks_first(login, demo_serve
     page.goto(f"{demo_server}/documenten/{KRONENBURG}/nieuw/")
     page.get_by_label("Reflectiesessie").check()
     page.get_by_label("Bestand").set_input_files(
-        files=[{"name": "verslag.odt", "mimeType": "application/vnd.oasis.opendocument.text", "buffer": b"PK\x03\x04"}]
+        files=[
+            {
+                "name": "verslag.odt",
+                "mimeType": "application/vnd.oasis.opendocument.text",
+                "buffer": b"PK\x03\x04",
+            }
+        ]
     )
     page.get_by_role("button", name="Verder: fragmenten bekijken").click()
     expect(page.get_by_role("alert")).to_have_text(
@@ -88,9 +94,11 @@ def test_wrong_file_gets_a_dutch_message_and_delete_asks_first(login, demo_serve
     expect(page.get_by_label("Reflectiesessie")).to_be_checked()
     page.screenshot(path=screenshot_dir / "documenten-fout-desktop.png", full_page=True)
 
-    notes = ("Reflectiesessie voorjaar\n\nWe keken terug op de koffieochtenden. Er komen nu vaste bezoekers "
-             "die ook zelf dingen organiseren.\n\nVolgende keer willen we de jongeren uitnodigen, want die "
-             "missen we nog bij bijna alles wat er in de buurt gebeurt.")
+    notes = (
+        "Reflectiesessie voorjaar\n\nWe keken terug op de koffieochtenden. Er komen nu vaste bezoekers "
+        "die ook zelf dingen organiseren.\n\nVolgende keer willen we de jongeren uitnodigen, want die "
+        "missen we nog bij bijna alles wat er in de buurt gebeurt."
+    )
     page.get_by_label("Bestand").set_input_files(
         files=[{"name": "reflectie.txt", "mimeType": "text/plain", "buffer": notes.encode("utf-8")}]
     )

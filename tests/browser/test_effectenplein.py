@@ -25,7 +25,9 @@ def test_a_live_meeting_from_phone_to_projector(login, browser, demo_server, scr
     # The facilitator opens a meeting from the neighbourhood page, on a laptop.
     laptop = login("communitybuilder", viewport=DESKTOP)
     laptop.goto(f"{demo_server}/buurten/{KRONENBURG}/#effectenplein")
-    section = laptop.locator("section", has=laptop.get_by_role("heading", name="Effectenplein: start een bijeenkomst"))
+    section = laptop.locator(
+        "section", has=laptop.get_by_role("heading", name="Effectenplein: start een bijeenkomst")
+    )
     section.get_by_label("Titel van de bijeenkomst (mag leeg blijven)").fill("Effectenplein in het buurthuis")
     section.get_by_role("button", name="Start een bijeenkomst").click()
     expect(laptop.get_by_role("heading", level=1, name="Effectenplein in het buurthuis")).to_be_visible()
@@ -35,8 +37,9 @@ def test_a_live_meeting_from_phone_to_projector(login, browser, demo_server, scr
     laptop.screenshot(path=screenshot_dir / "plein-begeleider-desktop.png", full_page=True)
     facilitator_url = laptop.url
 
-    projector_context = laptop.context.browser.new_context(viewport={"width": 1920, "height": 1080}, locale="nl-NL",
-                                                          storage_state=laptop.context.storage_state())
+    projector_context = laptop.context.browser.new_context(
+        viewport={"width": 1920, "height": 1080}, locale="nl-NL", storage_state=laptop.context.storage_state()
+    )
     projector = projector_context.new_page()
     projector.goto(facilitator_url + "scherm/")
     expect(projector.locator(".plein-projector .plein-code")).to_have_text(f"{code[:3]} {code[3:]}")
@@ -65,7 +68,9 @@ def test_a_live_meeting_from_phone_to_projector(login, browser, demo_server, scr
     phone.get_by_label("Mijn verhaal mag (zonder naam) gebruikt worden").check()
     phone.screenshot(path=screenshot_dir / "plein-verhaal-invullen-phone.png", full_page=True)
     phone.get_by_role("button", name="Deel mijn verhaal").click()
-    expect(phone.get_by_role("status").filter(has_text="Dank je wel! Je verhaal staat op het plein.")).to_be_visible()
+    expect(
+        phone.get_by_role("status").filter(has_text="Dank je wel! Je verhaal staat op het plein.")
+    ).to_be_visible()
     expect(phone.get_by_role("heading", name=re.compile("Jouw verhalen"))).to_be_visible()
     phone.screenshot(path=screenshot_dir / "plein-verhaal-gedeeld-phone.png", full_page=True)
 

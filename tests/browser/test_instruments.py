@@ -12,7 +12,9 @@ pytestmark = pytest.mark.browser
 KRONENBURG = "BU02021990"
 
 
-def test_connector_holds_a_conversation_on_a_phone_and_finds_it_on_the_praatplaat(login, demo_server, screenshot_dir):
+def test_connector_holds_a_conversation_on_a_phone_and_finds_it_on_the_praatplaat(
+    login, demo_server, screenshot_dir
+):
     page = login("connector")
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Instrumenten").click()
     expect(page.get_by_role("heading", level=1, name="Instrumenten")).to_be_visible()
@@ -22,7 +24,8 @@ def test_connector_holds_a_conversation_on_a_phone_and_finds_it_on_the_praatplaa
     expect(page.get_by_text("Zo begin je:")).to_be_visible()  # guidance inside the instrument
 
     page.get_by_label("Wat vind je waardevol in deze buurt?").fill(
-        "De bankjes bij het water. Daar zit ik elke middag met de buurvrouwen.")
+        "De bankjes bij het water. Daar zit ik elke middag met de buurvrouwen."
+    )
     page.get_by_label("Wat maakt het moeilijk?").fill("Er wordt hard gereden langs het water.")
     # The pseudonym is only asked once the resident agreed to keep the story.
     pseudonym = page.get_by_label("Schuilnaam van de bewoner")
@@ -66,15 +69,19 @@ def test_a_questionnaire_draft_survives_closing_the_browser_tab(login, demo_serv
     again = context.new_page()
     again.goto(f"{demo_server}/instrumenten/vragenlijst/{KRONENBURG}/")
     expect(again.get_by_role("status").filter(has_text="teruggezet")).to_be_visible()
-    expect(again.get_by_role("group", name="Bewoners hadden de regie.").get_by_role("radio", name="4")).to_be_checked()
+    expect(
+        again.get_by_role("group", name="Bewoners hadden de regie.").get_by_role("radio", name="4")
+    ).to_be_checked()
     expect(again.get_by_label("Een voorbeeld daarvan?").first).to_have_value(
-        "De buurtmaaltijd is door bewoners zelf bedacht.")
+        "De buurtmaaltijd is door bewoners zelf bedacht."
+    )
     again.set_viewport_size(PHONE)  # the same questionnaire on a phone
     again.screenshot(path=screenshot_dir / "questionnaire-phone.png", full_page=True)
 
 
 def test_community_builder_does_the_buurtscan_on_a_phone_and_the_asset_appears_on_the_map(
-        login, demo_server, screenshot_dir):
+    login, demo_server, screenshot_dir
+):
     page = login("communitybuilder")
     page.goto(f"{demo_server}/instrumenten/buurtscan/{KRONENBURG}/")
     expect(page.get_by_role("heading", level=1, name="Buurtscan")).to_be_visible()
@@ -103,7 +110,9 @@ def test_a_pause_and_reflect_conversation_in_ten_minutes_on_a_phone(login, demo_
     page.goto(f"{demo_server}/instrumenten/pas_op_de_plaats/{KRONENBURG}/")
     expect(page.get_by_role("heading", level=1, name="Pas-op-de-plaats-gesprek")).to_be_visible()
     page.get_by_role("button", name="Versturen").click()
-    expect(page.get_by_role("alert")).to_contain_text("Vul dit in.")  # "what did we do" is the one required answer
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Vul dit in."
+    )  # "what did we do" is the one required answer
     page.get_by_label("Wat hebben we gedaan?").fill("Drie buurtmaaltijden, door bewoners gekookt.")
     page.get_by_label("Wat hinderde?").fill("De zaal was twee keer dubbel geboekt.")
     page.get_by_role("button", name="Versturen").click()

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.browser
 KRONENBURG, LOMBOK, SPANGEN = "BU02021990", "BU02021471", "BU05990323"
 
 
-def test_community_builder_sees_own_neighbourhoods_with_figures_and_stories(login, demo_server, screenshot_dir):
+def test_community_builder_sees_own_neighbourhoods_with_figures_and_stories(
+    login, demo_server, screenshot_dir
+):
     page = login("communitybuilder")
     expect(page.get_by_role("heading", name="Wat kan ik hier doen?")).to_be_visible()
     table = page.get_by_role("table")

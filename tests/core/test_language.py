@@ -12,8 +12,10 @@ def test_every_interface_text_has_a_dutch_translation_and_the_compiled_catalogue
     po = polib.pofile(str(LOCALE / "django.po"))
     missing = [entry.msgid for entry in po if not entry.translated() or "fuzzy" in entry.flags]
     assert missing == []
-    compiled = {(entry.msgctxt, entry.msgid): entry.msgstr or entry.msgstr_plural.get(0)
-                for entry in polib.mofile(str(LOCALE / "django.mo"))}
+    compiled = {
+        (entry.msgctxt, entry.msgid): entry.msgstr or entry.msgstr_plural.get(0)
+        for entry in polib.mofile(str(LOCALE / "django.mo"))
+    }
     for entry in po:
         assert compiled.get((entry.msgctxt, entry.msgid)) == (entry.msgstr or entry.msgstr_plural.get(0)), (
             f"django.mo is out of date for {entry.msgid!r}: run msgfmt (see README)"

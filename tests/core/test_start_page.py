@@ -14,7 +14,9 @@ def national_researcher(db, client):
     programme = ProgrammeFactory()
     for number in range(NEIGHBOURHOODS_PER_PAGE + 5):
         NeighbourhoodFactory(name=f"Buurt {number:03d}", municipality_name="Arnhem", programme=programme)
-    NeighbourhoodFactory(name="Kronenburg", municipality_name="Arnhem", cbs_code="BU02021990", programme=programme)
+    NeighbourhoodFactory(
+        name="Kronenburg", municipality_name="Arnhem", cbs_code="BU02021990", programme=programme
+    )
     NeighbourhoodFactory(name="Oosterpoort", municipality_name="Groningen", programme=programme)
     user = UserFactory(username="onderzoeker")
     MembershipFactory(user=user, role=Role.RESEARCHER)  # no neighbourhood or programme: the whole country
@@ -37,8 +39,10 @@ def test_a_researcher_who_sees_every_neighbourhood_gets_them_a_page_at_a_time(na
     assert _rows(national_researcher.get("/?pagina=99").content.decode()) == 7
 
 
-@pytest.mark.parametrize(("search", "found"), [("kronen", "Kronenburg"), ("groningen", "Oosterpoort"),
-                                               ("BU02021990", "Kronenburg")])
+@pytest.mark.parametrize(
+    ("search", "found"),
+    [("kronen", "Kronenburg"), ("groningen", "Oosterpoort"), ("BU02021990", "Kronenburg")],
+)
 def test_search_by_name_municipality_or_cbs_code(national_researcher, search, found):
     html = national_researcher.get("/", {"zoek": search}).content.decode()
     assert _rows(html) == 1 and found in html

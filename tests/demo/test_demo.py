@@ -17,7 +17,8 @@ def test_demo_sets_up_everything_later_pages_need_and_a_second_run_changes_nothi
 
     assert result.created
     assert set(Programme.objects.values_list("name", flat=True)) == {
-        "Sterke Buurtverbinders", "Van Buurten naar Communities",
+        "Sterke Buurtverbinders",
+        "Van Buurten naar Communities",
     }
     assert Neighbourhood.objects.count() == 33 and Neighbourhood.objects.filter(is_focus=True).count() == 12
     assert list(MeasurementYear.objects.values_list("year", flat=True)) == [2023, 2024, 2025]

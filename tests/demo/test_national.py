@@ -28,8 +28,22 @@ def prepared(db):
 
 
 def _counts() -> dict[str, int]:
-    models = [Programme, Neighbourhood, Person, Consent, Asset, Activity, Activity.participants.through,
-              Relation, Fragment, Coding, FactorObservation, SustainabilityAssessment, Funding, Membership]
+    models = [
+        Programme,
+        Neighbourhood,
+        Person,
+        Consent,
+        Asset,
+        Activity,
+        Activity.participants.through,
+        Relation,
+        Fragment,
+        Coding,
+        FactorObservation,
+        SustainabilityAssessment,
+        Funding,
+        Membership,
+    ]
     return {model._meta.db_table: model.objects.count() for model in models}
 
 
@@ -66,17 +80,30 @@ def test_small_national_set_is_complete_valid_and_consistent(prepared):
     # Every foreign key holds (SQLite: PRAGMA foreign_key_check; PostgreSQL: the deferred checks, now).
     connection.check_constraints()
     # ... and the links stay inside one neighbourhood.
-    assert not Fragment.objects.exclude(speaker__isnull=True).exclude(
-        speaker__neighbourhood=F("neighbourhood")).exists()
+    assert (
+        not Fragment.objects.exclude(speaker__isnull=True)
+        .exclude(speaker__neighbourhood=F("neighbourhood"))
+        .exists()
+    )
     assert not Activity.participants.through.objects.exclude(
-        person__neighbourhood=F("activity__neighbourhood")).exists()
-    assert not Relation.objects.filter(source_person__isnull=False).exclude(
-        source_person__neighbourhood=F("neighbourhood")).exists()
-    assert not Relation.objects.filter(target_person__isnull=False).exclude(
-        target_person__neighbourhood=F("neighbourhood")).exists()
+        person__neighbourhood=F("activity__neighbourhood")
+    ).exists()
+    assert (
+        not Relation.objects.filter(source_person__isnull=False)
+        .exclude(source_person__neighbourhood=F("neighbourhood"))
+        .exists()
+    )
+    assert (
+        not Relation.objects.filter(target_person__isnull=False)
+        .exclude(target_person__neighbourhood=F("neighbourhood"))
+        .exists()
+    )
     assert not Relation.objects.filter(source_person=F("target_person")).exists()
-    assert not Activity.objects.filter(meeting_place__isnull=False).exclude(
-        meeting_place__neighbourhood=F("neighbourhood")).exists()
+    assert (
+        not Activity.objects.filter(meeting_place__isnull=False)
+        .exclude(meeting_place__neighbourhood=F("neighbourhood"))
+        .exists()
+    )
 
     # Codings: two to three per fragment, all from the current codebook, every fragment coded.
     codings = Coding.objects.count()
@@ -94,7 +121,11 @@ def test_small_national_set_is_complete_valid_and_consistent(prepared):
 
     # Assessments: five factor types and nine sustainability structures per neighbourhood and year.
     assert set(FactorObservation.objects.values_list("code__key", flat=True)) == {
-        "factor.governance", "factor.relational", "factor.professional", "factor.societal", "factor.physical"
+        "factor.governance",
+        "factor.relational",
+        "factor.professional",
+        "factor.societal",
+        "factor.physical",
     }
     assert FactorObservation.objects.filter(fragment__isnull=False).exists()
     assert SustainabilityAssessment.objects.count() == NEIGHBOURHOODS * 3 * 9
@@ -105,8 +136,12 @@ def test_small_national_set_is_complete_valid_and_consistent(prepared):
     with_demographics = Person.objects.exclude(age_band="")
     assert with_demographics.exists()
     assert not with_demographics.exclude(consents__scope="demographics").exists()
-    assert Person.objects.filter(pseudonym__regex=r"^(Bewoner|Buurtverbinder|Community builder|Professional) \d+$"
-                                 ).count() == Person.objects.count()
+    assert (
+        Person.objects.filter(
+            pseudonym__regex=r"^(Bewoner|Buurtverbinder|Community builder|Professional) \d+$"
+        ).count()
+        == Person.objects.count()
+    )
 
     # Participation is skewed against the buurten's own CBS population: more 65+, fewer under 25.
     records = CbsRecord.objects.filter(year=2024, region_code__in=Neighbourhood.objects.values("cbs_code"))
@@ -119,18 +154,31 @@ def test_small_national_set_is_complete_valid_and_consistent(prepared):
     assert (bands["0-15"] + bands["15-25"]) / total < young_share_population * 0.6
 
     # Activities: all three kinds of initiative, registered participants never more than the count.
-    assert set(Activity.objects.values_list("initiated_by", flat=True)) == {"residents", "professionals", "together"}
-    assert not Activity.objects.annotate(registered=Count("participants")).filter(
-        registered__gt=F("participant_count")).exists()
+    assert set(Activity.objects.values_list("initiated_by", flat=True)) == {
+        "residents",
+        "professionals",
+        "together",
+    }
+    assert (
+        not Activity.objects.annotate(registered=Count("participants"))
+        .filter(registered__gt=F("participant_count"))
+        .exists()
+    )
     assert set(Relation.objects.values_list("capital_type", flat=True)) == {"bonding", "bridging", "linking"}
 
     # Logins for a benchmark: the demo's users with their scopes.
     assert Membership.objects.filter(user__username="researcher", role="researcher").exists()
-    assert Membership.objects.filter(user__username="connector", neighbourhood__cbs_code="BU02021990").exists()
+    assert Membership.objects.filter(
+        user__username="connector", neighbourhood__cbs_code="BU02021990"
+    ).exists()
 
     # Sequences follow the explicit ids: the application can add rows afterwards.
-    extra = Fragment.objects.create(neighbourhood=Neighbourhood.objects.first(), year=2025, text="Nog een verhaal.",
-                                    instrument="interview")
+    extra = Fragment.objects.create(
+        neighbourhood=Neighbourhood.objects.first(),
+        year=2025,
+        text="Nog een verhaal.",
+        instrument="interview",
+    )
     assert extra.pk > max(Fragment.objects.exclude(pk=extra.pk).values_list("pk", flat=True))
 
 
@@ -145,12 +193,17 @@ def test_a_second_run_is_refused_without_reset_and_identical_with_it(prepared):
 
     _generate(reset=True)
     assert _counts() == counts
-    assert list(Fragment.objects.order_by("pk").values_list("text", "year", "neighbourhood__cbs_code")[:200]) == texts
+    assert (
+        list(Fragment.objects.order_by("pk").values_list("text", "year", "neighbourhood__cbs_code")[:200])
+        == texts
+    )
     assert Code.objects.filter(codebook__is_current=True).exists()  # the codebook survives a reset
     assert CbsRecord.objects.filter(kind="buurt").count() == 14574  # and so do the CBS figures
 
 
-def test_refuses_the_shared_test_database_bad_numbers_and_a_database_without_cbs_figures(codebook, monkeypatch):
+def test_refuses_the_shared_test_database_bad_numbers_and_a_database_without_cbs_figures(
+    codebook, monkeypatch
+):
     monkeypatch.setitem(connection.settings_dict, "NAME", "test")
     with pytest.raises(NationalDatasetError, match="kvs_national"):
         _generate()

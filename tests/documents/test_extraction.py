@@ -29,6 +29,7 @@ def refused(data: bytes, filename: str) -> str:
 
 # --- names and types -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name, kind", [("a.txt", "txt"), ("VERSLAG.DOCX", "docx"), ("x.y.Pdf", "pdf")])
 def test_allowed_extensions(name, kind):
     assert kind_for_name(name) == kind
@@ -50,6 +51,7 @@ def test_empty_file(name):
 
 
 # --- txt -----------------------------------------------------------------------------------------------
+
 
 def test_utf8_with_and_without_bom():
     text = "R: Wij hebben een ideeën-bus: één keer per week.\n"
@@ -82,7 +84,9 @@ def test_utf8_bom_with_broken_utf8_is_refused():
 
 
 def test_binary_named_txt_is_refused():
-    assert refused(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "foto.txt").startswith("Dit bestand lijkt geen tekstbestand")
+    assert refused(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "foto.txt").startswith(
+        "Dit bestand lijkt geen tekstbestand"
+    )
     assert refused(bytes(range(1, 32)) * 10, "x.txt").startswith("Dit bestand lijkt geen tekstbestand")
 
 
@@ -98,6 +102,7 @@ def test_too_much_text_is_refused(monkeypatch):
 
 # --- docx ----------------------------------------------------------------------------------------------
 
+
 def test_docx_paragraphs_and_table_rows_as_transcript_lines():
     data = make_docx(
         ["Interview in Kronenburg", *TRANSCRIPT_LINES[:2]],
@@ -106,7 +111,10 @@ def test_docx_paragraphs_and_table_rows_as_transcript_lines():
     result = extract_text(data=data, filename="interview.docx")
     assert result.kind == "docx"
     assert result.text.split("\n\n") == [
-        "Interview in Kronenburg", *TRANSCRIPT_LINES[:2], "Interviewer: En daarna?", "R: Daarna ging ik zelf koken.",
+        "Interview in Kronenburg",
+        *TRANSCRIPT_LINES[:2],
+        "Interviewer: En daarna?",
+        "R: Daarna ging ik zelf koken.",
     ]
 
 
@@ -122,7 +130,9 @@ def test_truncated_docx_is_damaged():
 
 
 def test_random_bytes_named_docx_are_damaged():
-    assert refused(b"dit is geen zip maar gewoon tekst", "nep.docx").startswith("Dit Word-bestand is beschadigd")
+    assert refused(b"dit is geen zip maar gewoon tekst", "nep.docx").startswith(
+        "Dit Word-bestand is beschadigd"
+    )
 
 
 def test_zip_without_a_word_document_is_refused():
@@ -179,6 +189,7 @@ def test_zip_bomb_limit_counts_every_part(monkeypatch):
 
 # --- pdf -----------------------------------------------------------------------------------------------
 
+
 def test_pdf_text_splits_into_the_transcript_turns(text_pdf):
     result = extract_text(data=text_pdf, filename="interview.pdf")
     assert result.kind == "pdf" and result.pages == 1
@@ -227,7 +238,9 @@ def test_pdf_locked_only_against_editing_is_read(text_pdf):
 
 def test_too_many_pdf_pages(monkeypatch):
     monkeypatch.setattr(extraction, "MAX_PDF_PAGES", 2)
-    assert refused(blank_pdf(3), "dik.pdf").startswith("Deze pdf heeft 3 pagina's; we kunnen er maximaal 2 tegelijk lezen.")
+    assert refused(blank_pdf(3), "dik.pdf").startswith(
+        "Deze pdf heeft 3 pagina's; we kunnen er maximaal 2 tegelijk lezen."
+    )
 
 
 def test_page_numbers_are_left_out():

@@ -40,22 +40,25 @@ def test_wrapped_lines_join_with_a_space_when_the_sentence_goes_on_and_hyphens_a
     assert result.pieces[0].text == "we hebben samen gekookt in het buurthuis.\nDaarna gingen we naar huis."
 
 
-@pytest.mark.parametrize("label, role", [
-    ("Interviewer", SpeakerRole.PROFESSIONAL),
-    ("I", SpeakerRole.PROFESSIONAL),
-    ("Onderzoeker", SpeakerRole.PROFESSIONAL),
-    ("V", SpeakerRole.PROFESSIONAL),
-    ("R", SpeakerRole.RESIDENT),
-    ("R1", SpeakerRole.RESIDENT),
-    ("Respondent", SpeakerRole.RESIDENT),
-    ("Bewoner 1", SpeakerRole.RESIDENT),
-    ("Geïnterviewde", SpeakerRole.RESIDENT),
-    ("Buurtverbinder", SpeakerRole.CONNECTOR),
-    ("CB", SpeakerRole.COMMUNITY_BUILDER),
-    ("Community builder", SpeakerRole.COMMUNITY_BUILDER),
-    ("Projectleider", SpeakerRole.COMMUNITY_BUILDER),
-    ("Deelnemer B", SpeakerRole.UNKNOWN),
-])
+@pytest.mark.parametrize(
+    "label, role",
+    [
+        ("Interviewer", SpeakerRole.PROFESSIONAL),
+        ("I", SpeakerRole.PROFESSIONAL),
+        ("Onderzoeker", SpeakerRole.PROFESSIONAL),
+        ("V", SpeakerRole.PROFESSIONAL),
+        ("R", SpeakerRole.RESIDENT),
+        ("R1", SpeakerRole.RESIDENT),
+        ("Respondent", SpeakerRole.RESIDENT),
+        ("Bewoner 1", SpeakerRole.RESIDENT),
+        ("Geïnterviewde", SpeakerRole.RESIDENT),
+        ("Buurtverbinder", SpeakerRole.CONNECTOR),
+        ("CB", SpeakerRole.COMMUNITY_BUILDER),
+        ("Community builder", SpeakerRole.COMMUNITY_BUILDER),
+        ("Projectleider", SpeakerRole.COMMUNITY_BUILDER),
+        ("Deelnemer B", SpeakerRole.UNKNOWN),
+    ],
+)
 def test_role_words_map_to_speaker_roles(label, role):
     assert role_of_word(label) == role
     result = split_text(f"{label}: Eerste beurt.\nInterviewer: Vraag.\n{label}: Tweede beurt.")
@@ -91,20 +94,26 @@ def test_name_with_role_in_brackets_gets_that_role_and_loses_the_name():
     assert result.pieces[0].speaker == result.pieces[2].speaker
 
 
-@pytest.mark.parametrize("line_format", [
-    "{time} {label}: {text}",
-    "[{time}] {label}: {text}",
-    "({time}) {label}: {text}",
-    "{time} - {label}: {text}",
-    "{label} ({time}): {text}",
-])
+@pytest.mark.parametrize(
+    "line_format",
+    [
+        "{time} {label}: {text}",
+        "[{time}] {label}: {text}",
+        "({time}) {label}: {text}",
+        "{time} - {label}: {text}",
+        "{label} ({time}): {text}",
+    ],
+)
 def test_timestamps_in_several_formats(line_format):
     lines = [
         line_format.format(time="00:12:31", label="Interviewer", text="Wat betekent de buurt voor je?"),
         line_format.format(time="00:12:40", label="Bewoner 1", text="Alles. Hier woont mijn familie."),
     ]
     result = split_text("\n".join(lines))
-    assert [p.text for p in result.pieces] == ["Wat betekent de buurt voor je?", "Alles. Hier woont mijn familie."]
+    assert [p.text for p in result.pieces] == [
+        "Wat betekent de buurt voor je?",
+        "Alles. Hier woont mijn familie.",
+    ]
     assert [p.time for p in result.pieces] == ["00:12:31", "00:12:40"]
     assert speakers_of(result) == ["Interviewer", "Bewoner 1"]
 
@@ -116,16 +125,21 @@ def test_teams_transcript_with_name_and_time_on_their_own_line():
         "Marja Jansen   0:15\nZullen we beginnen?\n"
     )
     assert [p.text for p in result.pieces] == [
-        "Goedemorgen, fijn dat je er bent.", "Graag gedaan.", "Zullen we beginnen?",
+        "Goedemorgen, fijn dat je er bent.",
+        "Graag gedaan.",
+        "Zullen we beginnen?",
     ]
     assert [p.time for p in result.pieces] == ["0:03", "0:09", "0:15"]
     assert speakers_of(result) == ["Spreker 1", "Spreker 2", "Spreker 1"]
 
 
 def test_timestamp_alone_on_a_line_belongs_to_the_next_turn_and_same_speaker_turns_join():
-    result = split_text("[00:01:00]\nR: Eerste deel van mijn antwoord.\n[00:01:30] R: En het tweede deel.\nI: Dank je.")
+    result = split_text(
+        "[00:01:00]\nR: Eerste deel van mijn antwoord.\n[00:01:30] R: En het tweede deel.\nI: Dank je."
+    )
     assert [p.text for p in result.pieces] == [
-        "Eerste deel van mijn antwoord.\n\nEn het tweede deel.", "Dank je.",
+        "Eerste deel van mijn antwoord.\n\nEn het tweede deel.",
+        "Dank je.",
     ]
     assert result.pieces[0].time == "00:01:00"
 
@@ -160,7 +174,9 @@ def test_notes_without_speakers_split_on_paragraphs_and_headers_are_not_speakers
 
 
 def test_a_label_that_occurs_once_in_notes_is_text_not_a_speaker():
-    result = split_text("Opvallend: de bewoners kwamen zelf met ideeën voor het plein en wilden meteen beginnen.")
+    result = split_text(
+        "Opvallend: de bewoners kwamen zelf met ideeën voor het plein en wilden meteen beginnen."
+    )
     assert result.speakers == [] and result.pieces[0].text.startswith("Opvallend:")
 
 
@@ -174,7 +190,10 @@ def test_long_paragraph_is_split_at_sentence_ends_under_the_maximum():
 
 
 def test_abbreviations_are_not_sentence_ends():
-    text = ("Dhr. Jansen kwam ook. " + "We spraken bijv. over de tuin en o.a. over het plein met de bewoners. " * 30)
+    text = (
+        "Dhr. Jansen kwam ook. "
+        + "We spraken bijv. over de tuin en o.a. over het plein met de bewoners. " * 30
+    )
     result = split_text(text)
     assert all(not p.text.startswith(("over", "Jansen")) for p in result.pieces)
 

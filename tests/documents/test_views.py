@@ -53,7 +53,12 @@ def url(name, neighbourhood, *args):
 
 
 def form_data(**extra):
-    data = {"instrument": "interview", "year": "2025", "title": "Interview bewoner maart", "consent_level": "internal"}
+    data = {
+        "instrument": "interview",
+        "year": "2025",
+        "title": "Interview bewoner maart",
+        "consent_level": "internal",
+    }
     data.update(extra)
     return data
 
@@ -71,11 +76,13 @@ def preview_url_of(response):
 def error_text(response) -> str:
     html = response.content.decode()
     alerts = re.findall(r'role="alert">(.*?)</div>', html, re.DOTALL) + re.findall(
-        r'utrecht-form-field-error-message"[^>]*>(.*?)</p>', html, re.DOTALL)
+        r'utrecht-form-field-error-message"[^>]*>(.*?)</p>', html, re.DOTALL
+    )
     return " ".join(re.sub(r"<[^>]+>", " ", a) for a in alerts)
 
 
 # --- the main flow ---------------------------------------------------------------------------------------
+
 
 def test_upload_page_is_dutch_and_offers_the_three_instruments(client_cb, neighbourhood):
     html = client_cb.get(url("upload", neighbourhood) + "?jaar=2025").content.decode()
@@ -87,7 +94,9 @@ def test_upload_page_is_dutch_and_offers_the_three_instruments(client_cb, neighb
     assert "Alleen voor intern gebruik" in html
 
 
-def test_paste_preview_save_shows_fragments_on_the_document_and_neighbourhood_page(client_cb, neighbourhood, builder):
+def test_paste_preview_save_shows_fragments_on_the_document_and_neighbourhood_page(
+    client_cb, neighbourhood, builder
+):
     preview = preview_url_of(upload(client_cb, neighbourhood, text=TRANSCRIPT))
     # Nothing is saved before "Opslaan".
     assert Document.objects.count() == 0 and Fragment.objects.count() == 0
@@ -100,14 +109,25 @@ def test_paste_preview_save_shows_fragments_on_the_document_and_neighbourhood_pa
     document = Document.objects.get()
     assert response.status_code == 302 and response["Location"] == url("detail", neighbourhood, document.pk)
     assert (document.kind, document.instrument, document.year, document.uploaded_by) == (
-        "pasted", "interview", 2025, builder)
+        "pasted",
+        "interview",
+        2025,
+        builder,
+    )
     assert document.sha256 == hashlib.sha256(TRANSCRIPT.encode()).hexdigest()
     parts = list(document.parts.select_related("fragment").order_by("position"))
     assert [p.position for p in parts] == [1, 2, 3, 4]
-    assert [p.fragment.speaker_role for p in parts] == ["professional", "resident", "professional", "resident"]
+    assert [p.fragment.speaker_role for p in parts] == [
+        "professional",
+        "resident",
+        "professional",
+        "resident",
+    ]
     assert [p.speaker_label for p in parts] == ["Interviewer", "R", "Interviewer", "R"]
     assert parts[1].fragment.text == "Al twintig jaar. Sinds de moestuin ken ik mijn buren beter."
-    assert all(p.fragment.neighbourhood == neighbourhood and p.fragment.consent_level == "internal" for p in parts)
+    assert all(
+        p.fragment.neighbourhood == neighbourhood and p.fragment.consent_level == "internal" for p in parts
+    )
     assert all(p.fragment.recorded_by == builder for p in parts)
     assert services.SESSION_KEY not in client_cb.session or not client_cb.session[services.SESSION_KEY]
 
@@ -115,35 +135,55 @@ def test_paste_preview_save_shows_fragments_on_the_document_and_neighbourhood_pa
     assert "Opgeslagen: 4 fragmenten." in detail
     assert "Al twintig jaar. Sinds de moestuin ken ik mijn buren beter." in detail
     page = client_cb.get(reverse("neighbourhood", args=[neighbourhood.cbs_code])).content.decode()
-    assert "Verslagen en transcripten" in page and "Interview bewoner maart" in page and "4 fragmenten" in page
+    assert (
+        "Verslagen en transcripten" in page and "Interview bewoner maart" in page and "4 fragmenten" in page
+    )
     assert "De koffieochtend in het buurthuis." in page  # in "Recent stories and quotes" too
 
 
 def test_docx_upload_keeps_name_kind_and_hash_and_the_chosen_consent(client_cb, neighbourhood):
     data = make_docx(["Bezoek aan de moestuin", *TRANSCRIPT_LINES])
-    preview = preview_url_of(upload(client_cb, neighbourhood, instrument="buurtbezoek", title="", consent_level="pseudonymised",
-                                    file=SimpleUploadedFile("bezoek moestuin.docx", data)))
-    client_cb.post(preview, {"action": "save", "role_0": "professional", "role_1": "resident", "role_2": "unknown"})
+    preview = preview_url_of(
+        upload(
+            client_cb,
+            neighbourhood,
+            instrument="buurtbezoek",
+            title="",
+            consent_level="pseudonymised",
+            file=SimpleUploadedFile("bezoek moestuin.docx", data),
+        )
+    )
+    client_cb.post(
+        preview, {"action": "save", "role_0": "professional", "role_1": "resident", "role_2": "unknown"}
+    )
     document = Document.objects.get()
     assert (document.kind, document.original_name, document.title, document.size) == (
-        "docx", "bezoek moestuin.docx", "bezoek moestuin", len(data))
+        "docx",
+        "bezoek moestuin.docx",
+        "bezoek moestuin",
+        len(data),
+    )
     assert document.sha256 == hashlib.sha256(data).hexdigest()
     assert set(Fragment.objects.values_list("consent_level", flat=True)) == {"pseudonymised"}
     assert Fragment.objects.filter(instrument="buurtbezoek").count() == 5
 
 
 def test_pdf_upload(client_cb, neighbourhood, text_pdf):
-    preview = preview_url_of(upload(client_cb, neighbourhood, file=SimpleUploadedFile("interview.pdf", text_pdf)))
+    preview = preview_url_of(
+        upload(client_cb, neighbourhood, file=SimpleUploadedFile("interview.pdf", text_pdf))
+    )
     client_cb.post(preview, {"action": "save"})
     document = Document.objects.get()
     assert document.kind == "pdf" and document.page_count == 1 and document.parts.count() == 4
 
 
 def test_names_typed_as_speakers_are_not_stored(client_cb, neighbourhood):
-    text = ("Sandra (buurtverbinder): Welkom Ahmed, fijn dat je er bent.\n"
-            "Ahmed: Dank je Sandra. Ik woon hier sinds 2010.\n"
-            "Sandra: Wat vind je van het plein?\n"
-            "Ahmed: Het plein is van ons allemaal.\n")
+    text = (
+        "Sandra (buurtverbinder): Welkom Ahmed, fijn dat je er bent.\n"
+        "Ahmed: Dank je Sandra. Ik woon hier sinds 2010.\n"
+        "Sandra: Wat vind je van het plein?\n"
+        "Ahmed: Het plein is van ons allemaal.\n"
+    )
     preview = preview_url_of(upload(client_cb, neighbourhood, text=text))
     html = client_cb.get(preview).content.decode()
     assert "bewaard als Spreker 1" in html and "namen zijn vervangen" in html
@@ -152,8 +192,18 @@ def test_names_typed_as_speakers_are_not_stored(client_cb, neighbourhood):
     assert not any("Sandra" in t or "Ahmed" in t for t in texts)
     assert "Dank je [Spreker 1]. Ik woon hier sinds 2010." in texts
     links = DocumentFragment.objects.order_by("position")
-    assert [(link.speaker_label, link.speaker_number) for link in links] == [("", 1), ("", 2), ("", 1), ("", 2)]
-    assert [link.fragment.speaker_role for link in links] == ["connector", "resident", "connector", "resident"]
+    assert [(link.speaker_label, link.speaker_number) for link in links] == [
+        ("", 1),
+        ("", 2),
+        ("", 1),
+        ("", 2),
+    ]
+    assert [link.fragment.speaker_role for link in links] == [
+        "connector",
+        "resident",
+        "connector",
+        "resident",
+    ]
     detail = client_cb.get(url("detail", neighbourhood, Document.objects.get().pk)).content.decode()
     assert "Spreker 2" in detail and "Ahmed" not in detail
 
@@ -169,7 +219,9 @@ def test_timestamps_are_kept_on_the_link(client_cb, neighbourhood):
     text = "[00:12:31] Interviewer: Hoe gaat het?\n[00:12:40] R: Goed, de buurt leeft."
     client_cb.post(preview_url_of(upload(client_cb, neighbourhood, text=text)), {"action": "save"})
     assert list(DocumentFragment.objects.order_by("position").values_list("timestamp", flat=True)) == [
-        "00:12:31", "00:12:40"]
+        "00:12:31",
+        "00:12:40",
+    ]
 
 
 def test_back_drops_the_preview_and_keeps_what_was_typed(client_cb, neighbourhood):
@@ -182,10 +234,14 @@ def test_back_drops_the_preview_and_keeps_what_was_typed(client_cb, neighbourhoo
 
 
 def test_notes_that_only_look_like_a_transcript_can_be_split_by_paragraph(client_cb, neighbourhood):
-    text = ("Observaties: veel kinderen op het plein, ook na het eten.\n"
-            "Observaties: ouders kletsen bij het hek en maken afspraken voor de zomer.")
+    text = (
+        "Observaties: veel kinderen op het plein, ook na het eten.\n"
+        "Observaties: ouders kletsen bij het hek en maken afspraken voor de zomer."
+    )
     preview = preview_url_of(upload(client_cb, neighbourhood, text=text))
-    assert "Dit zijn geen sprekers" not in client_cb.get(preview).content.decode()  # "Observaties" is not a name
+    assert (
+        "Dit zijn geen sprekers" not in client_cb.get(preview).content.decode()
+    )  # "Observaties" is not a name
     text = "Mevrouw: ik kom hier elke dag.\nMevrouw: het plein is fijn.\n\nMeneer: ik ook."
     preview = preview_url_of(upload(client_cb, neighbourhood, text=text))
     assert "Sprekers" in client_cb.get(preview).content.decode()
@@ -198,6 +254,7 @@ def test_notes_that_only_look_like_a_transcript_can_be_split_by_paragraph(client
 
 # --- bad input: a Dutch message and nothing saved -----------------------------------------------------------
 
+
 def assert_refused(response, message):
     assert response.status_code == 400
     assert message in error_text(response), error_text(response)
@@ -206,7 +263,9 @@ def assert_refused(response, message):
 
 def test_wrong_file_type(client_cb, neighbourhood):
     response = upload(client_cb, neighbourhood, file=SimpleUploadedFile("verslag.odt", b"PK\x03\x04..."))
-    assert_refused(response, "Dit soort bestand kunnen we niet lezen. Kies een .txt-, .docx- of .pdf-bestand.")
+    assert_refused(
+        response, "Dit soort bestand kunnen we niet lezen. Kies een .txt-, .docx- of .pdf-bestand."
+    )
     assert not client_cb.session.get(services.SESSION_KEY)
 
 
@@ -250,19 +309,28 @@ def test_pasted_text_beyond_djangos_request_limit(client_cb, neighbourhood, sett
     assert_refused(response, "De tekst is te lang. Deel hem op in delen.")
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("leeg.txt", b"", "Het bestand is leeg."),
-    ("spaties.txt", b"  \n\n ... \n", "Er staat geen tekst in dit bestand."),
-    ("kapot.docx", b"PK\x03\x04 niet meer dan een begin", "Dit Word-bestand is beschadigd"),
-    ("nep.pdf", b"\x00\x01willekeurige bytes" * 50, "Deze pdf is beschadigd of is geen echte pdf."),
-    ("windows.txt", "Wij gaan naar het café.".encode("cp1252") + b"\x81", "We kunnen de tekens in dit bestand niet lezen."),
-])
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("leeg.txt", b"", "Het bestand is leeg."),
+        ("spaties.txt", b"  \n\n ... \n", "Er staat geen tekst in dit bestand."),
+        ("kapot.docx", b"PK\x03\x04 niet meer dan een begin", "Dit Word-bestand is beschadigd"),
+        ("nep.pdf", b"\x00\x01willekeurige bytes" * 50, "Deze pdf is beschadigd of is geen echte pdf."),
+        (
+            "windows.txt",
+            "Wij gaan naar het café.".encode("cp1252") + b"\x81",
+            "We kunnen de tekens in dit bestand niet lezen.",
+        ),
+    ],
+)
 def test_unreadable_files(client_cb, neighbourhood, name, data, message):
     assert_refused(upload(client_cb, neighbourhood, file=SimpleUploadedFile(name, data)), message)
 
 
 def test_encrypted_pdf(client_cb, neighbourhood, text_pdf):
-    response = upload(client_cb, neighbourhood, file=SimpleUploadedFile("g.pdf", encrypt_pdf(text_pdf, user_password="x")))
+    response = upload(
+        client_cb, neighbourhood, file=SimpleUploadedFile("g.pdf", encrypt_pdf(text_pdf, user_password="x"))
+    )
     assert_refused(response, "Deze pdf is beveiligd met een wachtwoord.")
 
 
@@ -274,20 +342,26 @@ def test_windows_text_gets_a_note_in_the_preview(client_cb, neighbourhood):
 
 
 def test_file_and_text_together_or_neither(client_cb, neighbourhood):
-    both = upload(client_cb, neighbourhood, text="Tekst", file=SimpleUploadedFile("a.txt", b"Tekst over de buurt"))
+    both = upload(
+        client_cb, neighbourhood, text="Tekst", file=SimpleUploadedFile("a.txt", b"Tekst over de buurt")
+    )
     assert_refused(both, "Kies een bestand óf plak tekst, niet allebei.")
     assert_refused(upload(client_cb, neighbourhood, text="   "), "Kies een bestand of plak de tekst.")
 
 
 def test_pasted_text_without_words(client_cb, neighbourhood):
-    assert_refused(upload(client_cb, neighbourhood, text="... --- !!!"), "Er staan geen woorden in de geplakte tekst.")
+    assert_refused(
+        upload(client_cb, neighbourhood, text="... --- !!!"), "Er staan geen woorden in de geplakte tekst."
+    )
 
 
 def test_closed_year_and_missing_instrument(client_cb, neighbourhood):
     response = upload(client_cb, neighbourhood, text=TRANSCRIPT, year="2024", instrument="")
     assert response.status_code == 400
     assert "Kies wat voor document het is." in error_text(response)
-    assert "2024" in error_text(response)  # Django: "Selecteer een geldige keuze. 2024 is geen beschikbare keuze."
+    assert "2024" in error_text(
+        response
+    )  # Django: "Selecteer een geldige keuze. 2024 is geen beschikbare keuze."
 
 
 def test_same_file_twice_is_refused_with_the_date(client_cb, neighbourhood):
@@ -317,8 +391,14 @@ def test_same_file_in_another_neighbourhood_is_fine(client_cb, neighbourhood, bu
 
 
 def test_save_is_all_or_nothing(neighbourhood, builder, monkeypatch):
-    pending = services.document_prepare(neighbourhood=neighbourhood, year=2025, instrument="interview", title="t",
-                                        consent_level="internal", pasted=TRANSCRIPT)
+    pending = services.document_prepare(
+        neighbourhood=neighbourhood,
+        year=2025,
+        instrument="interview",
+        title="t",
+        consent_level="internal",
+        pasted=TRANSCRIPT,
+    )
 
     def fail(*args, **kwargs):
         raise RuntimeError("database gone half-way")
@@ -327,7 +407,11 @@ def test_save_is_all_or_nothing(neighbourhood, builder, monkeypatch):
     monkeypatch.setattr(DocumentFragment.objects, "bulk_create", fail)
     with pytest.raises(RuntimeError):
         services.document_create(pending=pending, neighbourhood=neighbourhood, user=builder)
-    assert Document.objects.count() == 0 and Fragment.objects.count() == 0 and DocumentFragment.objects.count() == 0
+    assert (
+        Document.objects.count() == 0
+        and Fragment.objects.count() == 0
+        and DocumentFragment.objects.count() == 0
+    )
 
 
 def test_expired_or_foreign_preview(client_cb, neighbourhood, builder):
@@ -344,6 +428,7 @@ def test_expired_or_foreign_preview(client_cb, neighbourhood, builder):
 
 # --- access --------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def saved_document(client_cb, neighbourhood):
     client_cb.post(preview_url_of(upload(client_cb, neighbourhood, text=TRANSCRIPT)), {"action": "save"})
@@ -354,8 +439,13 @@ def test_someone_elses_neighbourhood_is_403_everywhere(client, neighbourhood, sa
     stranger = UserFactory()
     MembershipFactory(user=stranger, role=Role.COMMUNITY_BUILDER, neighbourhood=NeighbourhoodFactory())
     client.force_login(stranger)
-    for target in (url("list", neighbourhood), url("upload", neighbourhood), url("preview", neighbourhood, "x"),
-                   url("detail", neighbourhood, saved_document.pk), url("delete", neighbourhood, saved_document.pk)):
+    for target in (
+        url("list", neighbourhood),
+        url("upload", neighbourhood),
+        url("preview", neighbourhood, "x"),
+        url("detail", neighbourhood, saved_document.pk),
+        url("delete", neighbourhood, saved_document.pk),
+    ):
         assert client.get(target).status_code == 403, target
     assert client.post(url("upload", neighbourhood), form_data(text="Iets over de buurt")).status_code == 403
     assert client.post(url("delete", neighbourhood, saved_document.pk)).status_code == 403
@@ -387,12 +477,15 @@ def test_document_of_another_neighbourhood_is_404(client_cb, neighbourhood, buil
 def test_researcher_and_connector_can_upload(client, neighbourhood):
     for role in (Role.RESEARCHER, Role.CONNECTOR):
         user = UserFactory()
-        MembershipFactory(user=user, role=role, neighbourhood=neighbourhood if role == Role.CONNECTOR else None)
+        MembershipFactory(
+            user=user, role=role, neighbourhood=neighbourhood if role == Role.CONNECTOR else None
+        )
         client.force_login(user)
         assert client.get(url("upload", neighbourhood)).status_code == 200
 
 
 # --- delete --------------------------------------------------------------------------------------------------
+
 
 def test_delete_asks_first_then_removes_the_document_its_fragments_and_their_codings(
     client_cb, neighbourhood, saved_document, codebook
@@ -405,7 +498,11 @@ def test_delete_asks_first_then_removes_the_document_its_fragments_and_their_cod
     assert Document.objects.count() == 1  # a GET deletes nothing
     response = client_cb.post(url("delete", neighbourhood, saved_document.pk), follow=True)
     assert "en de 4 fragmenten zijn verwijderd." in response.content.decode()
-    assert Document.objects.count() == 0 and DocumentFragment.objects.count() == 0 and Coding.objects.count() == 0
+    assert (
+        Document.objects.count() == 0
+        and DocumentFragment.objects.count() == 0
+        and Coding.objects.count() == 0
+    )
     assert list(Fragment.objects.all()) == [other_fragment]
 
 
@@ -413,10 +510,15 @@ def test_connector_may_delete_only_own_uploads(client, neighbourhood, saved_docu
     connector = UserFactory()
     MembershipFactory(user=connector, role=Role.CONNECTOR, neighbourhood=neighbourhood)
     client.force_login(connector)
-    assert "Dit document verwijderen" not in client.get(url("detail", neighbourhood, saved_document.pk)).content.decode()
+    assert (
+        "Dit document verwijderen"
+        not in client.get(url("detail", neighbourhood, saved_document.pk)).content.decode()
+    )
     assert client.post(url("delete", neighbourhood, saved_document.pk)).status_code == 403
-    client.post(preview_url_of(upload(client, neighbourhood, text="R: Mijn eigen verhaal over de buurt.")),
-                {"action": "save"})
+    client.post(
+        preview_url_of(upload(client, neighbourhood, text="R: Mijn eigen verhaal over de buurt.")),
+        {"action": "save"},
+    )
     own = Document.objects.get(uploaded_by=connector)
     assert client.post(url("delete", neighbourhood, own.pk)).status_code == 302
     assert Document.objects.count() == 1

@@ -22,7 +22,9 @@ def neighbourhood(facilitator):
 
 @pytest.fixture
 def meeting(facilitator, neighbourhood):
-    return services.meeting_open(neighbourhood=neighbourhood, user=facilitator, title="Plein in de Kronenburg")
+    return services.meeting_open(
+        neighbourhood=neighbourhood, user=facilitator, title="Plein in de Kronenburg"
+    )
 
 
 @pytest.fixture

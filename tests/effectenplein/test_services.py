@@ -82,16 +82,24 @@ def test_a_nickname_that_is_too_long_is_refused(meeting):
 def test_posting_a_story_raises_the_meeting_version_for_the_projector(meeting, join):
     participant = join()
     before = Meeting.objects.get(pk=meeting.pk).version
-    story = services.story_post(participant=participant, text="Ik durf nu zelf iets te organiseren.",
-                                level="individual", submission_key="formulier-0001")
+    story = services.story_post(
+        participant=participant,
+        text="Ik durf nu zelf iets te organiseren.",
+        level="individual",
+        submission_key="formulier-0001",
+    )
     assert story.level == "individual" and story.meeting == meeting and not story.consent_to_quote
     assert Meeting.objects.get(pk=meeting.pk).version == before + 1
 
 
 def test_the_same_form_sent_twice_makes_one_story(meeting, join):
     participant = join()
-    first = services.story_post(participant=participant, text="Verhaal", level="social", submission_key="dubbel-tik-1")
-    second = services.story_post(participant=participant, text="Verhaal", level="social", submission_key="dubbel-tik-1")
+    first = services.story_post(
+        participant=participant, text="Verhaal", level="social", submission_key="dubbel-tik-1"
+    )
+    second = services.story_post(
+        participant=participant, text="Verhaal", level="social", submission_key="dubbel-tik-1"
+    )
     assert first == second and Story.objects.count() == 1
 
 
@@ -106,13 +114,20 @@ def test_line_breaks_count_as_one_character_like_the_browser_counts_them(meeting
     [
         ("", "individual", "text", "Schrijf eerst je verhaal"),
         ("   \n  ", "individual", "text", "Schrijf eerst je verhaal"),
-        ("x" * 1001, "individual", "text", "Je verhaal is te lang: maximaal 1000 tekens, het zijn er nu 1001"),
+        (
+            "x" * 1001,
+            "individual",
+            "text",
+            "Je verhaal is te lang: maximaal 1000 tekens, het zijn er nu 1001",
+        ),
         ("Een goed verhaal", "", "level", "Kies waar je de verandering ziet"),
         ("Een goed verhaal", "effect.social", "level", "Kies waar je de verandering ziet"),
         ("Een goed verhaal", "wereld", "level", "Kies waar je de verandering ziet"),
     ],
 )
-def test_bad_story_input_gets_a_dutch_message_and_nothing_is_saved(meeting, join, text, level, field, message):
+def test_bad_story_input_gets_a_dutch_message_and_nothing_is_saved(
+    meeting, join, text, level, field, message
+):
     participant = join()
     version = Meeting.objects.get(pk=meeting.pk).version
     with pytest.raises(PleinError, match=message) as refused:
@@ -166,7 +181,9 @@ def test_recognising_is_once_per_person_and_can_be_taken_back(meeting, join):
     assert not Recognition.objects.exists()
 
 
-def test_nobody_recognises_their_own_story_or_a_story_of_another_meeting(meeting, join, facilitator, neighbourhood):
+def test_nobody_recognises_their_own_story_or_a_story_of_another_meeting(
+    meeting, join, facilitator, neighbourhood
+):
     writer = join()
     story = services.story_post(participant=writer, text="Mijn eigen verhaal", level="social")
     with pytest.raises(PleinError, match="je eigen verhaal"):
@@ -207,8 +224,9 @@ def test_closing_turns_stories_into_coded_fragments_and_marks_the_most_significa
     codebook, meeting, join, facilitator
 ):
     anna, bert, cor = join("Anna"), join("Bert"), join()
-    mine = services.story_post(participant=anna, text="Ik voel me gezien.", level="individual",
-                               consent_to_quote=True)
+    mine = services.story_post(
+        participant=anna, text="Ik voel me gezien.", level="individual", consent_to_quote=True
+    )
     ours = services.story_post(participant=bert, text="We eten elke week samen.", level="social")
     also_ours = services.story_post(participant=cor, text="Er is een buurtapp.", level="social")
     street = services.story_post(participant=cor, text="De straat is schoner.", level="neighbourhood")
@@ -224,15 +242,23 @@ def test_closing_turns_stories_into_coded_fragments_and_marks_the_most_significa
     assert meeting.status == Meeting.Status.CLOSED and meeting.closed_at
     fragments = Fragment.objects.filter(instrument="effectenplein")
     assert fragments.count() == 4
-    assert {f.text for f in fragments} == {"Ik voel me gezien.", "We eten elke week samen.", "Er is een buurtapp.",
-                                           "De straat is schoner."}
+    assert {f.text for f in fragments} == {
+        "Ik voel me gezien.",
+        "We eten elke week samen.",
+        "Er is een buurtapp.",
+        "De straat is schoner.",
+    }
     for story in Story.objects.select_related("fragment"):
         fragment = story.fragment
         assert fragment.neighbourhood == meeting.neighbourhood and fragment.year == meeting.year
         assert fragment.speaker_role == "resident" and fragment.speaker is None
         assert fragment.consent_level == ("pseudonymised" if story.consent_to_quote else "internal")
         coding = Coding.objects.get(fragment=fragment)
-        assert coding.code.key == f"effect.{story.level}" and coding.origin == "human" and coding.coder == facilitator
+        assert (
+            coding.code.key == f"effect.{story.level}"
+            and coding.origin == "human"
+            and coding.coder == facilitator
+        )
         assert "Anna" not in fragment.text and "Bert" not in fragment.text  # nicknames stay behind
     # Per level the story with the most votes: 'ours' (2 votes) beats 'also_ours' (1) among the social ones.
     winners = set(Story.objects.filter(is_most_significant=True).values_list("pk", flat=True))
@@ -273,8 +299,13 @@ def test_after_closing_nothing_can_be_added(codebook, meeting, join, facilitator
 
 def test_a_closed_meeting_gives_its_code_back(codebook, meeting, facilitator, neighbourhood):
     services.meeting_close(meeting=meeting, user=facilitator)
-    reused = Meeting.objects.create(neighbourhood=neighbourhood, year=2025, title="Nieuw", code=meeting.code,
-                                    expires_at=timezone.now() + timedelta(hours=1))
+    reused = Meeting.objects.create(
+        neighbourhood=neighbourhood,
+        year=2025,
+        title="Nieuw",
+        code=meeting.code,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
     assert services.meeting_for_joining(code=meeting.code) == reused
 
 
@@ -282,8 +313,13 @@ def test_two_live_meetings_never_share_a_code(meeting, neighbourhood):
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Meeting.objects.create(neighbourhood=neighbourhood, year=2025, title="Dubbel", code=meeting.code,
-                               expires_at=timezone.now() + timedelta(hours=1))
+        Meeting.objects.create(
+            neighbourhood=neighbourhood,
+            year=2025,
+            title="Dubbel",
+            code=meeting.code,
+            expires_at=timezone.now() + timedelta(hours=1),
+        )
 
 
 def test_the_board_shows_three_columns_with_counts(meeting, join):

@@ -84,11 +84,20 @@ def test_the_qr_address_offers_to_join_and_lower_case_is_redirected(phone, meeti
 
 def test_posting_a_story_then_recognising_it_from_another_phone(phone, meeting):
     _joined(phone, meeting)
-    response = _post(phone, f"/plein/{meeting.code}/verhaal/",
-                     {"text": "We hebben nu een moestuin.", "level": "neighbourhood", "consent": "ja",
-                      "key": "sleutel-123456"})
+    response = _post(
+        phone,
+        f"/plein/{meeting.code}/verhaal/",
+        {
+            "text": "We hebben nu een moestuin.",
+            "level": "neighbourhood",
+            "consent": "ja",
+            "key": "sleutel-123456",
+        },
+    )
     story = Story.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/plein/{meeting.code}/#verhaal-{story.pk}"
+    assert (
+        response.status_code == 302 and response["Location"] == f"/plein/{meeting.code}/#verhaal-{story.pk}"
+    )
     assert story.level == "neighbourhood" and story.consent_to_quote
     other = Client(enforce_csrf_checks=True)
     _joined(other, meeting)
@@ -104,12 +113,17 @@ def test_posting_a_story_then_recognising_it_from_another_phone(phone, meeting):
     ("data", "message"),
     [
         ({"text": "", "level": "social"}, "Schrijf eerst je verhaal."),
-        ({"text": "x" * 1200, "level": "social"}, "Je verhaal is te lang: maximaal 1000 tekens, het zijn er nu 1200."),
+        (
+            {"text": "x" * 1200, "level": "social"},
+            "Je verhaal is te lang: maximaal 1000 tekens, het zijn er nu 1200.",
+        ),
         ({"text": "Een verhaal", "level": ""}, "Kies waar je de verandering ziet"),
         ({"text": "Een verhaal", "level": "effect.social"}, "Kies waar je de verandering ziet"),
     ],
 )
-def test_bad_story_input_shows_a_dutch_message_keeps_the_text_and_saves_nothing(phone, meeting, data, message):
+def test_bad_story_input_shows_a_dutch_message_keeps_the_text_and_saves_nothing(
+    phone, meeting, data, message
+):
     _joined(phone, meeting)
     response = _post(phone, f"/plein/{meeting.code}/verhaal/", data)
     page = response.content.decode()
@@ -142,7 +156,9 @@ def test_voting_with_too_many_stories_is_refused_in_dutch(phone, meeting, join):
     page = phone.get(f"/plein/{meeting.code}/").content.decode()
     assert "Kies de belangrijkste verhalen" in page
     response = _post(phone, f"/plein/{meeting.code}/kiezen/", {"verhaal": [s.pk for s in stories]})
-    assert response.status_code == 400 and "Kies maximaal 3 verhalen. Je koos er 4." in response.content.decode()
+    assert (
+        response.status_code == 400 and "Kies maximaal 3 verhalen. Je koos er 4." in response.content.decode()
+    )
     assert not Vote.objects.exists()
     _post(phone, f"/plein/{meeting.code}/kiezen/", {"verhaal": [stories[0].pk, stories[2].pk]})
     assert Vote.objects.count() == 2

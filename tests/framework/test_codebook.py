@@ -68,7 +68,10 @@ def test_a_new_version_keeps_codings_made_under_the_old_one(codebook, tmp_path):
     old_code = codebook.codes.get(key="abcd.relations")
     coding = CodingFactory(code=old_code)
     own = code_add_user_defined(
-        codebook=codebook, parent=codebook.codes.get(key="vitality"), suffix="mobility", label_nl="Bereikbaarheid"
+        codebook=codebook,
+        parent=codebook.codes.get(key="vitality"),
+        suffix="mobility",
+        label_nl="Bereikbaarheid",
     )
     CodingFactory(code=own)
 
@@ -96,8 +99,9 @@ def test_a_codebook_missing_a_stable_key_is_refused_and_nothing_is_saved(db, tmp
 
 def test_user_code_keys_are_checked(codebook):
     with pytest.raises(CodebookError):
-        code_add_user_defined(codebook=codebook, parent=codebook.codes.get(key="vitality"), suffix="Met Spatie",
-                              label_nl="x")
+        code_add_user_defined(
+            codebook=codebook, parent=codebook.codes.get(key="vitality"), suffix="Met Spatie", label_nl="x"
+        )
 
 
 def test_kvs_codebook_export_prints_every_stable_key_as_json(codebook):

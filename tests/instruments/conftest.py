@@ -11,8 +11,10 @@ from tests.factories import MembershipFactory, NeighbourhoodFactory, UserFactory
 @pytest.fixture
 def forms(codebook):
     forms_load_defaults()
-    return {key: form_version_current(key=key)
-            for key in ("buurtscan", "vragenlijst", "wijkwaardenkaart", "pas_op_de_plaats")}
+    return {
+        key: form_version_current(key=key)
+        for key in ("buurtscan", "vragenlijst", "wijkwaardenkaart", "pas_op_de_plaats")
+    }
 
 
 @pytest.fixture

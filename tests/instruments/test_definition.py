@@ -59,16 +59,40 @@ def _check(raw, complete=True):
 
 
 def test_good_answers_are_typed():
-    result = _check({"name": "Ans", "score": "2", "why": "Omdat", "count": "12", "when": "14-03-2025",
-                     "pick": ["b", "a"], "rows": [{"row_name": "x", "row_n": "3"}, {"row_name": "", "row_n": ""}]})
+    result = _check(
+        {
+            "name": "Ans",
+            "score": "2",
+            "why": "Omdat",
+            "count": "12",
+            "when": "14-03-2025",
+            "pick": ["b", "a"],
+            "rows": [{"row_name": "x", "row_n": "3"}, {"row_name": "", "row_n": ""}],
+        }
+    )
     assert result.errors == {}
-    assert result.answers == {"name": "Ans", "score": 2, "why": "Omdat", "count": 12, "when": "2025-03-14",
-                              "pick": ["b", "a"], "rows": [{"row_name": "x", "row_n": 3}]}
+    assert result.answers == {
+        "name": "Ans",
+        "score": 2,
+        "why": "Omdat",
+        "count": 12,
+        "when": "2025-03-14",
+        "pick": ["b", "a"],
+        "rows": [{"row_name": "x", "row_n": 3}],
+    }
 
 
 def test_wrong_types_get_dutch_messages():
-    result = _check({"name": "veel te lange naam", "score": "7", "count": "twaalf", "when": "31-02-2025",
-                     "pick": ["c"], "rows": [{"row_name": "", "row_n": "3"}]})
+    result = _check(
+        {
+            "name": "veel te lange naam",
+            "score": "7",
+            "count": "twaalf",
+            "when": "31-02-2025",
+            "pick": ["c"],
+            "rows": [{"row_name": "", "row_n": "3"}],
+        }
+    )
     assert result.errors == {
         "name": "Dit antwoord is te lang: hoogstens 10 tekens.",
         "score": "Kies een getal van 1 tot en met 5.",
@@ -80,7 +104,9 @@ def test_wrong_types_get_dutch_messages():
 
 
 def test_a_number_out_of_range_is_refused():
-    assert _check({"name": "A", "score": "3", "count": "101"}).errors == {"count": "Vul een getal in van 0 tot 100."}
+    assert _check({"name": "A", "score": "3", "count": "101"}).errors == {
+        "count": "Vul een getal in van 0 tot 100."
+    }
 
 
 def test_a_hidden_question_is_not_kept_and_not_required():

@@ -17,8 +17,16 @@ def test_fill_send_and_see_the_result(client, forms, builder):
     url = f"/instrumenten/pas_op_de_plaats/{neighbourhood.cbs_code}/"
     page = client.get(url)
     assert page.status_code == 200 and "Wat hebben we gedaan?" in page.content.decode()
-    response = client.post(url, {"jaar": "2025", "done": "Een buurtmaaltijd georganiseerd.",
-                                 "hindered": "De zaal was te duur.", "actie": "versturen"}, follow=True)
+    response = client.post(
+        url,
+        {
+            "jaar": "2025",
+            "done": "Een buurtmaaltijd georganiseerd.",
+            "hindered": "De zaal was te duur.",
+            "actie": "versturen",
+        },
+        follow=True,
+    )
     content = response.content.decode()
     assert "Dank je wel. Je antwoorden zijn bewaard." in content
     assert "Dit werd 2 fragmenten om te coderen" in content
@@ -57,8 +65,9 @@ def test_someone_elses_neighbourhood_and_draft_are_closed(client, forms, builder
     assert client.get(f"/instrumenten/vragenlijst/{other.cbs_code}/").status_code == 403
     stranger = UserFactory()
     MembershipFactory(user=stranger, role=Role.COMMUNITY_BUILDER, neighbourhood=neighbourhood)
-    draft = client.post(f"/instrumenten/vragenlijst/{neighbourhood.cbs_code}/", {"abcd_relations": "4"},
-                        HTTP_X_AUTOSAVE="1").json()["concept"]
+    draft = client.post(
+        f"/instrumenten/vragenlijst/{neighbourhood.cbs_code}/", {"abcd_relations": "4"}, HTTP_X_AUTOSAVE="1"
+    ).json()["concept"]
     client.force_login(stranger)
     page = client.get(f"/instrumenten/vragenlijst/{neighbourhood.cbs_code}/?concept={draft}").content.decode()
     assert 'value="4" checked' not in page  # a draft is only ever handed to the person who made it
@@ -88,8 +97,9 @@ def test_form_import_page_refuses_a_broken_file_in_dutch(client, forms):
     client.force_login(researcher)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.post("/instrumenten/formulier-importeren/",
-                           {"bestand": SimpleUploadedFile("x.xlsx", b"kapot bestand")})
+    response = client.post(
+        "/instrumenten/formulier-importeren/", {"bestand": SimpleUploadedFile("x.xlsx", b"kapot bestand")}
+    )
     assert response.status_code == 400
     assert "Dit bestand kunnen we niet lezen als Excel-bestand" in response.content.decode()
 
@@ -100,12 +110,19 @@ def test_kobo_answers_upload_page_imports_or_explains(client, forms, builder):
     user, neighbourhood = builder
     client.force_login(user)
     url = f"/instrumenten/vragenlijst/{neighbourhood.cbs_code}/importeren/"
-    good = (b"abcd_residents_lead,abcd_relations,abcd_whats_strong,abcd_from_within,abcd_everyone_welcome,_uuid\n"
-            b"4,3,5,2,3,x-1\n")
-    response = client.post(url, {"jaar": "2025", "bestand": SimpleUploadedFile("kobo.csv", good)}, follow=True)
+    good = (
+        b"abcd_residents_lead,abcd_relations,abcd_whats_strong,abcd_from_within,abcd_everyone_welcome,_uuid\n"
+        b"4,3,5,2,3,x-1\n"
+    )
+    response = client.post(
+        url, {"jaar": "2025", "bestand": SimpleUploadedFile("kobo.csv", good)}, follow=True
+    )
     assert "1 antwoord ingelezen, 0 waren er al." in response.content.decode()
     bad = good.replace(b"4,3,5,2,3,x-1", b"4,3,5,2,9,x-2")
     response = client.post(url, {"jaar": "2025", "bestand": SimpleUploadedFile("kobo.csv", bad)})
     assert response.status_code == 400
-    assert "Rij 2, vraag “abcd_everyone_welcome”: Kies een getal van 1 tot en met 5." in response.content.decode()
+    assert (
+        "Rij 2, vraag “abcd_everyone_welcome”: Kies een getal van 1 tot en met 5."
+        in response.content.decode()
+    )
     assert Submission.objects.count() == 1

@@ -41,7 +41,11 @@ def test_statline_export_is_read_with_bom_padding_and_secret_values(small_file):
 
     assert (result.year, result.table_id, result.created) == (2024, "85984NED", 3)
     kronenburg = CbsRecord.objects.get(region_code="BU02021990")
-    assert (kronenburg.name, kronenburg.municipality_name, kronenburg.kind) == ("Kronenburg", "Arnhem", "buurt")
+    assert (kronenburg.name, kronenburg.municipality_name, kronenburg.kind) == (
+        "Kronenburg",
+        "Arnhem",
+        "buurt",
+    )
     assert (kronenburg.population, kronenburg.age_0_15, kronenburg.age_65_plus) == (2915, 400, 610)
     secret = CbsRecord.objects.get(region_code="BU02021991")
     # '.' means CBS keeps it secret: empty, and marked, never zero.
@@ -62,7 +66,9 @@ def test_importing_the_same_file_twice_changes_nothing(small_file):
 @pytest.mark.django_db
 def test_a_newer_export_updates_changed_rows_only(small_file, tmp_path):
     cbs_import_file(path=small_file)
-    changed = _write(tmp_path, "kwb2024_85984NED_nieuw.csv", HEADER + ROWS[0] + ROWS[1].replace("2915", "2990") + ROWS[2])
+    changed = _write(
+        tmp_path, "kwb2024_85984NED_nieuw.csv", HEADER + ROWS[0] + ROWS[1].replace("2915", "2990") + ROWS[2]
+    )
     result = cbs_import_file(path=changed)
     assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
     assert CbsRecord.objects.get(region_code="BU02021990").population == 2990
@@ -71,7 +77,10 @@ def test_a_newer_export_updates_changed_rows_only(small_file, tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (HEADER + ROWS[0] + '"Kapot";"Arnhem";"Buurt";"BU02021992";"1";12\n', "heeft 6 kolommen in plaats van 8"),
+        (
+            HEADER + ROWS[0] + '"Kapot";"Arnhem";"Buurt";"BU02021992";"1";12\n',
+            "heeft 6 kolommen in plaats van 8",
+        ),
         (HEADER + ROWS[0] + ROWS[1].replace("2915", "veel"), "geen heel aantal mensen"),
         (HEADER + ROWS[0] + ROWS[1].replace("BU02021990", "BU0202"), "geen geldige CBS-code"),
         (HEADER + ROWS[0] + ROWS[1] + ROWS[1], "meer dan één keer"),
@@ -81,7 +90,9 @@ def test_a_newer_export_updates_changed_rows_only(small_file, tmp_path):
     ],
 )
 @pytest.mark.django_db
-def test_a_damaged_or_wrong_file_is_refused_and_the_database_is_untouched(small_file, tmp_path, content, message):
+def test_a_damaged_or_wrong_file_is_refused_and_the_database_is_untouched(
+    small_file, tmp_path, content, message
+):
     cbs_import_file(path=small_file)
     before = list(CbsRecord.objects.order_by("pk").values())
     bad = _write(tmp_path, "kwb2024_85984NED_kapot.csv", content)
@@ -123,7 +134,10 @@ def test_command_says_in_dutch_what_is_wrong(tmp_path):
 def test_national_2024_file_imports_completely_then_origin_joins_row_by_row():
     out = StringIO()
     call_command("import_cbs", str(SHIPPED / "nl_kwb2024_85984NED_bevolking_leeftijd.csv.gz"), stdout=out)
-    counts = {kind: CbsRecord.objects.filter(year=2024, kind=kind).count() for kind in ("land", "gemeente", "wijk", "buurt")}
+    counts = {
+        kind: CbsRecord.objects.filter(year=2024, kind=kind).count()
+        for kind in ("land", "gemeente", "wijk", "buurt")
+    }
     assert counts == {"land": 1, "gemeente": 342, "wijk": 3393, "buurt": 14574}
     assert CbsRecord.objects.get(region_code="BU02021990").population == 2915
 
@@ -131,19 +145,26 @@ def test_national_2024_file_imports_completely_then_origin_joins_row_by_row():
     assert result.layout == "uncoded" and result.updated == 18310
     country = CbsRecord.objects.get(region_code="NL00")
     assert (country.origin_netherlands, country.origin_europe, country.origin_outside_europe) == (
-        12941748, 1677093, 3324101,
+        12941748,
+        1677093,
+        3324101,
     )
     # The code-less export keeps what the coded one brought.
     assert country.age_65_plus == 3677228 and country.boundary_change == ""
-    assert cbs_import_file(path=SHIPPED / "nl_kwb2024_85984NED_herkomst_namen.csv.gz").changed_anything is False
+    assert (
+        cbs_import_file(path=SHIPPED / "nl_kwb2024_85984NED_herkomst_namen.csv.gz").changed_anything is False
+    )
 
 
 @pytest.mark.django_db
 def test_origin_file_that_does_not_match_the_coded_rows_is_refused(small_file, tmp_path):
     cbs_import_file(path=small_file)
     header = '\ufeff"Wijken en buurten";"Regioaanduiding/Gemeentenaam (naam)";"Bevolking/Aantal inwoners (aantal)"\n'
-    wrong = _write(tmp_path, "kwb2024_85984NED_herkomst.csv",
-                   header + '"Arnhem";"Arnhem";166000\n"Andere buurt";"Arnhem";2915\n"Klein Buurtje";"Arnhem";15\n')
+    wrong = _write(
+        tmp_path,
+        "kwb2024_85984NED_herkomst.csv",
+        header + '"Arnhem";"Arnhem";166000\n"Andere buurt";"Arnhem";2915\n"Klein Buurtje";"Arnhem";15\n',
+    )
     with pytest.raises(CbsImportError, match="past niet bij rij"):
         cbs_import_file(path=wrong)
 
@@ -151,7 +172,9 @@ def test_origin_file_that_does_not_match_the_coded_rows_is_refused(small_file, t
 @pytest.mark.django_db
 def test_going_back_to_an_earlier_file_compares_row_by_row(small_file, tmp_path):
     cbs_import_file(path=small_file)
-    changed = _write(tmp_path, "kwb2024_85984NED_nieuw.csv", HEADER + ROWS[0] + ROWS[1].replace("2915", "2990") + ROWS[2])
+    changed = _write(
+        tmp_path, "kwb2024_85984NED_nieuw.csv", HEADER + ROWS[0] + ROWS[1].replace("2915", "2990") + ROWS[2]
+    )
     cbs_import_file(path=changed)
     back = cbs_import_file(path=small_file)
     assert (back.created, back.updated, back.unchanged) == (0, 1, 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from krachtvansamen.people.models import Role
-from krachtvansamen.people.selectors import (
+from krachtvansamen.people.access import (
     neighbourhoods_for_user,
     neighbourhoods_reportable_for_user,
 )
@@ -43,7 +43,9 @@ def world(db):
     member("programme_manager", role=Role.PROGRAMME_MANAGER, programme=programme_a)
     member("funder", role=Role.FUNDER, organisation=funding.funder)
     member("admin", role=Role.ADMIN)
-    users["admin"].is_staff = users["admin"].is_superuser = True  # as `kvs demo` and createsuperuser make them
+    users["admin"].is_staff = users["admin"].is_superuser = (
+        True  # as `kvs demo` and createsuperuser make them
+    )
     users["admin"].save()
     return {"users": users, "own": own, "same_programme": same_programme, "other_programme": other_programme}
 
@@ -67,7 +69,9 @@ def test_neighbourhood_page_per_role(client, world, role):
     user = world["users"][role]
     if user is not None:
         client.force_login(user)
-    for key, expected in zip(("own", "same_programme", "other_programme"), NEIGHBOURHOOD_PAGE[role], strict=True):
+    for key, expected in zip(
+        ("own", "same_programme", "other_programme"), NEIGHBOURHOOD_PAGE[role], strict=True
+    ):
         neighbourhood = world[key]
         response = client.get(f"/buurten/{neighbourhood.cbs_code}/")
         assert response.status_code == expected, (role, key)
@@ -85,8 +89,10 @@ def test_start_page_lists_only_reachable_neighbourhoods(client, world, role):
         return
     client.force_login(user)
     html = client.get("/").content.decode()
-    for key, expected in zip(("own", "same_programme", "other_programme"), NEIGHBOURHOOD_PAGE[role], strict=True):
-        link = f'/buurten/{world[key].cbs_code}/'
+    for key, expected in zip(
+        ("own", "same_programme", "other_programme"), NEIGHBOURHOOD_PAGE[role], strict=True
+    ):
+        link = f"/buurten/{world[key].cbs_code}/"
         assert (link in html) == (expected == 200), (role, key)
     if role == "funder":
         assert world["own"].name in html  # the funded neighbourhood, without a link to its raw data
@@ -123,9 +129,20 @@ def test_inactive_user_reaches_nothing(world):
 
 @pytest.mark.parametrize(
     "path",
-    ["framework/codebook/", "framework/code/", "neighbourhoods/neighbourhood/", "neighbourhoods/cbsrecord/",
-     "people/person/", "people/membership/", "assets/asset/", "assets/activity/", "network/relation/",
-     "coding/fragment/", "assessments/factorobservation/", "assessments/sustainabilityassessment/"],
+    [
+        "framework/codebook/",
+        "framework/code/",
+        "neighbourhoods/neighbourhood/",
+        "neighbourhoods/cbsrecord/",
+        "people/person/",
+        "people/membership/",
+        "assets/asset/",
+        "assets/activity/",
+        "network/relation/",
+        "coding/fragment/",
+        "assessments/factorobservation/",
+        "assessments/sustainabilityassessment/",
+    ],
 )
 def test_admin_lists_every_domain_model(client, world, path):
     client.force_login(world["users"]["admin"])

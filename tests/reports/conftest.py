@@ -47,7 +47,9 @@ def world(db, codebook):
     MeasurementYear.objects.create(year=2025, is_open=True)
     programme_a = ProgrammeFactory(slug="programma-a", name="Programma A")
     programme_b = ProgrammeFactory(slug="programma-b", name="Programma B")
-    own = NeighbourhoodFactory(name="Eigen Buurt", programme=programme_a, is_focus=True, cbs_code="BU90000001")
+    own = NeighbourhoodFactory(
+        name="Eigen Buurt", programme=programme_a, is_focus=True, cbs_code="BU90000001"
+    )
     same = NeighbourhoodFactory(name="Buurt Zelfde Programma", programme=programme_a, cbs_code="BU90000002")
     other = NeighbourhoodFactory(name="Buurt Ander Programma", programme=programme_b, cbs_code="BU90000003")
     w = SimpleNamespace(own=own, same=same, other=other, programme_a=programme_a, programme_b=programme_b)
@@ -71,41 +73,95 @@ def world(db, codebook):
     consent(w.dirk, "", given=False)  # withdrawn later: the fragment's own level no longer counts
 
     def fragment(text, speaker, level, year=2025, codes=(), instrument="wijkwaardenkaart"):
-        f = FragmentFactory(neighbourhood=own, year=year, text=text, speaker=speaker, consent_level=level,
-                            speaker_role=speaker.role if speaker else "resident", instrument=instrument)
+        f = FragmentFactory(
+            neighbourhood=own,
+            year=year,
+            text=text,
+            speaker=speaker,
+            consent_level=level,
+            speaker_role=speaker.role if speaker else "resident",
+            instrument=instrument,
+        )
         for key in codes:
             Coding.objects.create(fragment=f, code=code(key))
         return f
 
-    w.f_ok = fragment(QUOTE_OK, w.ans, "pseudonymised",
-                      codes=["effect.social.contact", "value.contact", "vitality.social_contact", "capital.bonding"])
-    w.f_named = fragment(QUOTE_NAMED, w.cor, "named", codes=["effect.individual.confidence", "value.initiative",
-                                                             "effect.social.contact"])
-    w.f_internal = fragment(QUOTE_INTERNAL, w.bram, "internal", codes=["effect.social.contact", "value.contact"])
-    w.f_withdrawn = fragment(QUOTE_WITHDRAWN, w.dirk, "pseudonymised", codes=["value.contact", "factor.governance"])
-    w.f_2024 = fragment(QUOTE_2024, w.ans, "pseudonymised", year=2024, codes=["effect.social.contact",
-                                                                              "value.contact"])
+    w.f_ok = fragment(
+        QUOTE_OK,
+        w.ans,
+        "pseudonymised",
+        codes=["effect.social.contact", "value.contact", "vitality.social_contact", "capital.bonding"],
+    )
+    w.f_named = fragment(
+        QUOTE_NAMED,
+        w.cor,
+        "named",
+        codes=["effect.individual.confidence", "value.initiative", "effect.social.contact"],
+    )
+    w.f_internal = fragment(
+        QUOTE_INTERNAL, w.bram, "internal", codes=["effect.social.contact", "value.contact"]
+    )
+    w.f_withdrawn = fragment(
+        QUOTE_WITHDRAWN, w.dirk, "pseudonymised", codes=["value.contact", "factor.governance"]
+    )
+    w.f_2024 = fragment(
+        QUOTE_2024, w.ans, "pseudonymised", year=2024, codes=["effect.social.contact", "value.contact"]
+    )
     FragmentFactory(neighbourhood=same, year=2025, text="Verhaal uit de zelfde-programmabuurt.")
     FragmentFactory(neighbourhood=other, year=2025, text="Verhaal uit een ander programma.")
 
     place = AssetFactory(neighbourhood=own, name="Buurthuis De Linde", is_meeting_place=True, year=2024)
-    AssetFactory(neighbourhood=own, name="Kookkunst van Ans", category="talent_hands", person=w.ans, year=2025)
-    w.dinner = ActivityFactory(neighbourhood=own, title="Buurtmaaltijd", year=2025, meeting_place=place,
-                               participant_count=30, initiator_person=w.cor)
+    AssetFactory(
+        neighbourhood=own, name="Kookkunst van Ans", category="talent_hands", person=w.ans, year=2025
+    )
+    w.dinner = ActivityFactory(
+        neighbourhood=own,
+        title="Buurtmaaltijd",
+        year=2025,
+        meeting_place=place,
+        participant_count=30,
+        initiator_person=w.cor,
+    )
     w.dinner.participants.set([w.ans, w.bram, w.dirk])
-    ActivityFactory(neighbourhood=own, title="Spreekuur", year=2025, initiated_by="professionals", participant_count=8)
+    ActivityFactory(
+        neighbourhood=own, title="Spreekuur", year=2025, initiated_by="professionals", participant_count=8
+    )
     ActivityFactory(neighbourhood=own, title="Koffieochtend", year=2024)
     RelationFactory(neighbourhood=own, year=2024, source_person=w.ans, target_person=w.bram)
-    RelationFactory(neighbourhood=own, year=2025, source_person=w.ans, target_person=w.cor, is_new=True,
-                    capital_type="bridging", hook_activity=w.dinner)
+    RelationFactory(
+        neighbourhood=own,
+        year=2025,
+        source_person=w.ans,
+        target_person=w.cor,
+        is_new=True,
+        capital_type="bridging",
+        hook_activity=w.dinner,
+    )
     RelationFactory(neighbourhood=own, year=2025, source_person=w.dirk, target_person=w.bram, is_new=False)
-    for key in ("factor.governance", "factor.professional", "factor.physical"):  # three hindering types: stacking
-        FactorObservation.objects.create(neighbourhood=own, year=2025, code=code(key), direction="hinders",
-                                         description=f"Wat tegenwerkt: {key}")
-    FactorObservation.objects.create(neighbourhood=own, year=2025, code=code("factor.relational"), direction="helps",
-                                     description="Buren helpen elkaar.")
-    for key, status in (("sustainability.horizontal.networks", "present"), ("sustainability.vertical.policy", "absent"),
-                        ("sustainability.vertical.funding", "partly")):
+    for key in (
+        "factor.governance",
+        "factor.professional",
+        "factor.physical",
+    ):  # three hindering types: stacking
+        FactorObservation.objects.create(
+            neighbourhood=own,
+            year=2025,
+            code=code(key),
+            direction="hinders",
+            description=f"Wat tegenwerkt: {key}",
+        )
+    FactorObservation.objects.create(
+        neighbourhood=own,
+        year=2025,
+        code=code("factor.relational"),
+        direction="helps",
+        description="Buren helpen elkaar.",
+    )
+    for key, status in (
+        ("sustainability.horizontal.networks", "present"),
+        ("sustainability.vertical.policy", "absent"),
+        ("sustainability.vertical.funding", "partly"),
+    ):
         SustainabilityAssessment.objects.create(neighbourhood=own, year=2025, code=code(key), status=status)
     ActivityFactory(neighbourhood=same, title="Elders", year=2025)
     ActivityFactory(neighbourhood=other, title="Ander programma", year=2025)

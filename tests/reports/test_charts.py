@@ -24,10 +24,16 @@ def texts(root: ET.Element) -> list[str]:
 
 
 def test_radar_names_every_theme_and_prints_the_values():
-    svg = charts.radar_chart(chart_id="r", title="Wat bewoners waarderen", description="Sociaal contact: 7",
-                             axes=["Sociaal contact", "Wonen", "Natuur en groen"],
-                             series=[charts.Series("tot en met 2025", [7, 2, 0], ["/a", "/b", "/c"]),
-                                     charts.Series("2025", [1, 1, 0])])
+    svg = charts.radar_chart(
+        chart_id="r",
+        title="Wat bewoners waarderen",
+        description="Sociaal contact: 7",
+        axes=["Sociaal contact", "Wonen", "Natuur en groen"],
+        series=[
+            charts.Series("tot en met 2025", [7, 2, 0], ["/a", "/b", "/c"]),
+            charts.Series("2025", [1, 1, 0]),
+        ],
+    )
     root = parse(svg)
     assert root.find(f"{SVG}title").text == "Wat bewoners waarderen"
     assert root.find(f"{SVG}desc").text == "Sociaal contact: 7"
@@ -40,10 +46,16 @@ def test_radar_names_every_theme_and_prints_the_values():
 
 
 def test_heat_map_prints_the_count_and_change_in_each_cell():
-    svg = charts.heat_map(chart_id="h", title="Effecten", description="…", columns=["2024", "2025"], rows=[
-        charts.HeatRow("Individuele effecten", [1, 5], ["/e1", "/e2"], emphasis=True),
-        charts.HeatRow("Zelfvertrouwen, eigenwaarde en zingeving en nog veel meer woorden", [0, 0]),
-    ])
+    svg = charts.heat_map(
+        chart_id="h",
+        title="Effecten",
+        description="…",
+        columns=["2024", "2025"],
+        rows=[
+            charts.HeatRow("Individuele effecten", [1, 5], ["/e1", "/e2"], emphasis=True),
+            charts.HeatRow("Zelfvertrouwen, eigenwaarde en zingeving en nog veel meer woorden", [0, 0]),
+        ],
+    )
     found = texts(parse(svg))
     assert "1" in found and "5 (+4)" in found and found.count("0") == 2
     assert "Individuele effecten" in found
@@ -51,8 +63,12 @@ def test_heat_map_prints_the_count_and_change_in_each_cell():
 
 
 def test_pair_palette_shows_pairs_or_says_there_are_none():
-    svg = charts.pair_palette(chart_id="p", title="Palet", description="…", pairs=[
-        charts.Pair("Contact tussen bewoners", "Sociale cohesie", 3, "/pair")])
+    svg = charts.pair_palette(
+        chart_id="p",
+        title="Palet",
+        description="…",
+        pairs=[charts.Pair("Contact tussen bewoners", "Sociale cohesie", 3, "/pair")],
+    )
     found = texts(parse(svg))
     assert "Contact tussen bewoners" in found and "+ Sociale cohesie" in found and "3" in found
     assert 'fill="url(#p-h)"' in svg  # the second effect is hatched, not just another colour
@@ -62,10 +78,18 @@ def test_pair_palette_shows_pairs_or_says_there_are_none():
 
 
 def test_balance_chart_marks_hindering_types_without_colour():
-    svg = charts.balance_chart(chart_id="b", title="Factoren", description="…", helps_label="bevordert",
-                               hinders_label="belemmert", note="Stapeling: 3 van de 5 soorten belemmeren.", rows=[
-                                   charts.BalanceRow("Bestuurlijk", helps=1, hinders=3, flagged=True),
-                                   charts.BalanceRow("Fysiek", helps=2, hinders=0)])
+    svg = charts.balance_chart(
+        chart_id="b",
+        title="Factoren",
+        description="…",
+        helps_label="bevordert",
+        hinders_label="belemmert",
+        note="Stapeling: 3 van de 5 soorten belemmeren.",
+        rows=[
+            charts.BalanceRow("Bestuurlijk", helps=1, hinders=3, flagged=True),
+            charts.BalanceRow("Fysiek", helps=2, hinders=0),
+        ],
+    )
     found = texts(parse(svg))
     assert "! Bestuurlijk" in found and "Fysiek" in found
     assert "3" in found and "2" in found
@@ -74,8 +98,13 @@ def test_balance_chart_marks_hindering_types_without_colour():
 
 
 def test_trend_chart_has_a_point_and_value_per_year():
-    svg = charts.trend_chart(chart_id="t", title="Relaties", description="…", columns=["2023", "2024", "2025"],
-                             series=[charts.Series("relaties", [16, 30, 38]), charts.Series("nieuwe banden", [12, 17, 26])])
+    svg = charts.trend_chart(
+        chart_id="t",
+        title="Relaties",
+        description="…",
+        columns=["2023", "2024", "2025"],
+        series=[charts.Series("relaties", [16, 30, 38]), charts.Series("nieuwe banden", [12, 17, 26])],
+    )
     found = texts(parse(svg))
     for value in ("16", "30", "38", "12", "17", "26", "2023", "2025", "relaties", "nieuwe banden"):
         assert value in found
@@ -84,11 +113,18 @@ def test_trend_chart_has_a_point_and_value_per_year():
 
 def test_gap_chart_says_in_words_who_takes_part_less():
     with translation.override("nl"):
-        svg = charts.gap_chart(chart_id="g", title="Wie doet mee", description="…", rows=[
-            charts.GapRow("25 tot 45", participant_share=13.3, inhabitant_share=38.3, under=True),
-            charts.GapRow("65 en ouder", participant_share=50.0, inhabitant_share=18.7, over=True),
-        ], participants_label="aandeel onder deelnemers", inhabitants_label="aandeel onder inwoners",
-            values_format="deelnemers %(participants)s · inwoners %(inhabitants)s")
+        svg = charts.gap_chart(
+            chart_id="g",
+            title="Wie doet mee",
+            description="…",
+            rows=[
+                charts.GapRow("25 tot 45", participant_share=13.3, inhabitant_share=38.3, under=True),
+                charts.GapRow("65 en ouder", participant_share=50.0, inhabitant_share=18.7, over=True),
+            ],
+            participants_label="aandeel onder deelnemers",
+            inhabitants_label="aandeel onder inwoners",
+            values_format="deelnemers %(participants)s · inwoners %(inhabitants)s",
+        )
     found = texts(parse(svg))
     assert "25 tot 45 — doet minder mee" in found and "65 en ouder — doet meer mee" in found
     assert "deelnemers 13% · inwoners 38%" in found
@@ -96,8 +132,12 @@ def test_gap_chart_says_in_words_who_takes_part_less():
 
 
 def test_bar_chart_and_escaping():
-    svg = charts.bar_chart(chart_id="x", title="<Krachten>", description="a & b",
-                           bars=[charts.Bar("talent <hoofd>", 4, href="/k?n=1&m=2")])
+    svg = charts.bar_chart(
+        chart_id="x",
+        title="<Krachten>",
+        description="a & b",
+        bars=[charts.Bar("talent <hoofd>", 4, href="/k?n=1&m=2")],
+    )
     root = parse(svg)
     assert root.find(f"{SVG}title").text == "<Krachten>"
     assert "talent <hoofd>" in texts(root) and "4" in texts(root)

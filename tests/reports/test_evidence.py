@@ -52,21 +52,45 @@ def test_a_funder_sees_counts_not_records_for_other_kinds(as_user):
     assert "Schuilnaam" not in page
 
 
-@pytest.mark.parametrize("key", ["group:age:65+", "relations:2025", "principle:abcd.residents_lead", "roles_top",
-                                 "factor:factor.governance:hinders", "fragments", "cbs"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "group:age:65+",
+        "relations:2025",
+        "principle:abcd.residents_lead",
+        "roles_top",
+        "factor:factor.governance:hinders",
+        "fragments",
+        "cbs",
+    ],
+)
 def test_a_funder_may_not_open_evidence_of_raw_data(as_user, key):
     response = as_user("funder").get(url(key))
     assert response.status_code == 403
-    assert "Als financier zie je alleen waar de cijfers van het financiersrapport op rusten" in response.content.decode()
+    assert (
+        "Als financier zie je alleen waar de cijfers van het financiersrapport op rusten"
+        in response.content.decode()
+    )
 
 
 def test_a_funder_gets_nothing_of_a_neighbourhood_it_does_not_fund(as_user):
     assert as_user("funder").get(url("fragments", cbs_code="BU90000003")).status_code == 403
 
 
-@pytest.mark.parametrize("key", ["", "bogus", "effect:effect.social.contact", "effect:effect.social.contact:1999",
-                                 "effect:nope:2025", "factor:factor.governance:sideways", "fragments:extra:parts",
-                                 "value:effect.social:2025", "x" * 300])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "",
+        "bogus",
+        "effect:effect.social.contact",
+        "effect:effect.social.contact:1999",
+        "effect:nope:2025",
+        "factor:factor.governance:sideways",
+        "fragments:extra:parts",
+        "value:effect.social:2025",
+        "x" * 300,
+    ],
+)
 def test_unknown_keys_are_not_found(as_user, key):
     assert as_user("researcher").get(url(key)).status_code == 404
 
@@ -91,12 +115,18 @@ def test_records_of_every_kind_are_listed(as_user):
 
 def test_programme_evidence_lists_neighbourhoods_and_fragments(as_user):
     client = as_user("researcher")
-    page = unescape(client.get(f"/rapporten/bewijs/programma/programma-a/2025/?n={quote('stacking')}").content.decode())
+    page = unescape(
+        client.get(f"/rapporten/bewijs/programma/programma-a/2025/?n={quote('stacking')}").content.decode()
+    )
     assert "Eigen Buurt" in page and "Buurt Zelfde Programma" not in page
     assert "/rapporten/buurtbeeld/BU90000001/2025/" in page
-    page = unescape(client.get("/rapporten/bewijs/programma/programma-a/2025/?n=fragments%3A2025").content.decode())
+    page = unescape(
+        client.get("/rapporten/bewijs/programma/programma-a/2025/?n=fragments%3A2025").content.decode()
+    )
     assert "Verhaal uit de zelfde-programmabuurt." in page and "Verhaal uit een ander programma." not in page
-    assert as_user("funder").get("/rapporten/bewijs/programma/programma-a/2025/?n=stacking").status_code == 403
+    assert (
+        as_user("funder").get("/rapporten/bewijs/programma/programma-a/2025/?n=stacking").status_code == 403
+    )
 
 
 def test_long_lists_are_paged(as_user, monkeypatch):

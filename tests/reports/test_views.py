@@ -43,8 +43,12 @@ def test_every_role_against_every_report(client, world, role):
 def test_funder_gets_a_dutch_message_for_raw_data_and_for_what_it_does_not_fund(as_user):
     client = as_user("funder")
     message = "Als financier kun je alleen het financiersrapport openen van de buurten die jouw organisatie financiert."
-    for url in (URLS["buurtbeeld_own"], URLS["financier_other"], URLS["synthese_a"],
-                f"/rapporten/buurtbeeld/{OWN}/2025/pdf/"):
+    for url in (
+        URLS["buurtbeeld_own"],
+        URLS["financier_other"],
+        URLS["synthese_a"],
+        f"/rapporten/buurtbeeld/{OWN}/2025/pdf/",
+    ):
         response = client.get(url)
         assert response.status_code == 403
         assert message in response.content.decode()
@@ -69,10 +73,19 @@ def test_latest_year_redirects(as_user):
 
 def test_buurtbeeld_shows_figures_and_stories_side_by_side_with_consented_quotes_only(as_user):
     page = unescape(as_user("community_builder").get(URLS["buurtbeeld_own"]).content.decode())
-    for heading in ("Wat bewoners waardevol vinden", "Wie woont er, wie doet mee", "De aanpak: ABCD-principes",
-                    "Omgevingsfactoren: wat helpt, wat werkt tegen", "Effecten en het palet",
-                    "Het netwerk: wie kent wie", "Waarde voorbij de aantallen", "Blijft het?", "In hun eigen woorden",
-                    "Tellen: thema's in de gesprekken", "Vertellen: in hun eigen woorden"):
+    for heading in (
+        "Wat bewoners waardevol vinden",
+        "Wie woont er, wie doet mee",
+        "De aanpak: ABCD-principes",
+        "Omgevingsfactoren: wat helpt, wat werkt tegen",
+        "Effecten en het palet",
+        "Het netwerk: wie kent wie",
+        "Waarde voorbij de aantallen",
+        "Blijft het?",
+        "In hun eigen woorden",
+        "Tellen: thema's in de gesprekken",
+        "Vertellen: in hun eigen woorden",
+    ):
         assert heading in page, heading
     assert "Stapeling" in page  # three of five factor types hinder
     assert QUOTE_OK in page and QUOTE_NAMED in page
@@ -84,9 +97,18 @@ def test_buurtbeeld_shows_figures_and_stories_side_by_side_with_consented_quotes
 
 def test_financiersrapport_speaks_of_value_beyond_counts_and_never_names_the_speaker(as_user):
     page = as_user("funder").get(URLS["financier_own"]).content.decode()
-    for text in ("Wat is er veranderd? Meer dan het aantal deelnemers", "Wat bewoners zeggen",
-                 "Wat is er nodig om het te laten duren?", "Meer contact", "Meer vertrouwen", "Meer initiatief",
-                 "Betere samenwerking", "Eigenaarschap", "Meerjarige financiering", "Financier het verbindende werk"):
+    for text in (
+        "Wat is er veranderd? Meer dan het aantal deelnemers",
+        "Wat bewoners zeggen",
+        "Wat is er nodig om het te laten duren?",
+        "Meer contact",
+        "Meer vertrouwen",
+        "Meer initiatief",
+        "Betere samenwerking",
+        "Eigenaarschap",
+        "Meerjarige financiering",
+        "Financier het verbindende werk",
+    ):
         assert text in unescape(page), text
     assert QUOTE_OK in page and QUOTE_NAMED in page
     assert QUOTE_INTERNAL not in page and QUOTE_WITHDRAWN not in page
@@ -146,7 +168,9 @@ def test_start_page_links_the_reports(as_user):
     assert "/rapporten/buurtbeeld/" not in funder_page
     page = as_user("community_builder").get("/").content.decode()
     assert f'href="/rapporten/buurtbeeld/{OWN}/"' in page
-    assert 'href="/rapporten/programmasynthese/programma-a/"' in page and "Programmasynthese Programma A" in page
+    assert (
+        'href="/rapporten/programmasynthese/programma-a/"' in page and "Programmasynthese Programma A" in page
+    )
 
 
 def test_neighbourhood_page_links_its_buurtbeeld(as_user):

@@ -8,6 +8,6 @@ Entry points (``analysis.services``)::
 ``analysis.data.load_analysis_data`` reads the rows (a fixed number of queries); the modules ``aanpak``,
 ``verandering``, ``duurzaamheid`` and ``synthesis`` are pure functions over those rows that return frozen
 dataclasses, every figure with the ids of the fragments, answers and records behind it. Callers check
-access first (``people.selectors``). The full public API, the thresholds and the choices behind each figure
+access first (``people.access``). The full public API, the thresholds and the choices behind each figure
 are described in ``docs/analysis.md``.
 """

@@ -1,5 +1,5 @@
 """The entry points: load the rows once, then analyse (pure). No access checks here — the caller decides,
-through ``people.selectors``, which neighbourhoods a user may see, and passes only those ids."""
+through ``people.access``, which neighbourhoods a user may see, and passes only those ids."""
 
 from __future__ import annotations
 

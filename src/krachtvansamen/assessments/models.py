@@ -16,7 +16,9 @@ class FactorObservation(models.Model):
         HELPS = "helps", _("helps")
         HINDERS = "hinders", _("hinders")
 
-    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE, related_name="factor_observations")
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.CASCADE, related_name="factor_observations"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     # One of the factor.* codes (governance, relational, professional, societal, physical).
     code = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="factor_observations")
@@ -58,7 +60,9 @@ class SustainabilityAssessment(models.Model):
         verbose_name = _("sustainability assessment")
         verbose_name_plural = _("sustainability assessments")
         constraints = [
-            models.UniqueConstraint(fields=["neighbourhood", "year", "code"], name="one_assessment_per_structure_year")
+            models.UniqueConstraint(
+                fields=["neighbourhood", "year", "code"], name="one_assessment_per_structure_year"
+            )
         ]
 
     def __str__(self) -> str:

@@ -16,4 +16,10 @@ class ActivityAdmin(admin.ModelAdmin):
     list_display = ("title", "initiated_by", "neighbourhood", "year", "participant_count")
     list_filter = ("initiated_by", "year")
     search_fields = ("title",)
-    raw_id_fields = ("neighbourhood", "initiator_person", "initiator_organisation", "meeting_place", "participants")
+    raw_id_fields = (
+        "neighbourhood",
+        "initiator_person",
+        "initiator_organisation",
+        "meeting_place",
+        "participants",
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -13,7 +12,6 @@ from krachtvansamen.assets.models import Activity, Asset
 from krachtvansamen.neighbourhoods.models import MeasurementYear, Neighbourhood
 from krachtvansamen.network.models import Relation
 from krachtvansamen.people.models import Organisation, Person
-from krachtvansamen.people.selectors import user_is_admin
 
 
 def entry_years() -> list[int]:
@@ -57,13 +55,6 @@ def meeting_places_for_neighbourhood(*, neighbourhood: Neighbourhood) -> QuerySe
 
 def activities_for_neighbourhood(*, neighbourhood: Neighbourhood) -> QuerySet[Activity]:
     return Activity.objects.filter(neighbourhood=neighbourhood).order_by("-year", "title")
-
-
-def record_may_change(*, user: Any, record: Asset | Activity | Any) -> bool:
-    """Who may edit or delete a record: whoever recorded it, and administrators."""
-    if not user.is_authenticated:
-        return False
-    return record.recorded_by_id == user.pk or user_is_admin(user=user)
 
 
 @dataclass

@@ -17,8 +17,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from krachtvansamen.assets.models import Activity, Asset
-from krachtvansamen.assets.selectors import entry_years, organisations_for_neighbourhood, record_may_change
+from krachtvansamen.assets.selectors import entry_years, organisations_for_neighbourhood
 from krachtvansamen.neighbourhoods.models import Neighbourhood
+from krachtvansamen.people.access import record_may_change
 from krachtvansamen.people.models import AgeBand, Consent, Organisation, Origin, Person
 
 
@@ -60,8 +61,9 @@ def check_year(errors: Errors, *, year: int, current: int | None = None, field: 
         errors.add(field, _("The year %(year)s is not open for new data.") % {"year": year})
 
 
-def check_person(errors: Errors, *, neighbourhood: Neighbourhood, person: Person | NewPerson | None,
-                 field: str) -> None:
+def check_person(
+    errors: Errors, *, neighbourhood: Neighbourhood, person: Person | NewPerson | None, field: str
+) -> None:
     if person is None:
         return
     if isinstance(person, NewPerson):
@@ -71,8 +73,10 @@ def check_person(errors: Errors, *, neighbourhood: Neighbourhood, person: Person
 
 
 def _pseudonym_taken(pseudonym: str) -> str:
-    return _("The pseudonym “%(name)s” is already used in this neighbourhood. Choose that person from the "
-             "list, or pick another pseudonym.") % {"name": pseudonym}
+    return _(
+        "The pseudonym “%(name)s” is already used in this neighbourhood. Choose that person from the "
+        "list, or pick another pseudonym."
+    ) % {"name": pseudonym}
 
 
 def check_new_person(errors: Errors, *, neighbourhood: Neighbourhood, new: NewPerson, field: str) -> None:
@@ -86,16 +90,26 @@ def check_new_person(errors: Errors, *, neighbourhood: Neighbourhood, new: NewPe
     if not new.participation_consent:
         errors.add(field, _("Only add someone who agreed to take part. Ask first, then tick the box."))
     if (new.age_band or new.origin) and not new.demographics_consent:
-        errors.add(field, _("Only fill in age group or origin if the person agreed to that. Tick that box, "
-                            "or leave age group and origin empty."))
+        errors.add(
+            field,
+            _(
+                "Only fill in age group or origin if the person agreed to that. Tick that box, "
+                "or leave age group and origin empty."
+            ),
+        )
     if new.age_band and new.age_band not in AgeBand.values:
         errors.add(field, _("Choose an age group from the list."))
     if new.origin and new.origin not in Origin.values:
         errors.add(field, _("Choose an origin from the list."))
 
 
-def check_organisation(errors: Errors, *, neighbourhood: Neighbourhood,
-                       organisation: Organisation | NewOrganisation | None, field: str) -> None:
+def check_organisation(
+    errors: Errors,
+    *,
+    neighbourhood: Neighbourhood,
+    organisation: Organisation | NewOrganisation | None,
+    field: str,
+) -> None:
     if organisation is None:
         return
     if isinstance(organisation, NewOrganisation):
@@ -116,36 +130,60 @@ def person_create_pseudonymous(*, neighbourhood: Neighbourhood, user: Any, new: 
         try:
             with transaction.atomic():
                 person = Person.objects.create(
-                    neighbourhood=neighbourhood, pseudonym=new.pseudonym.strip(), age_band=new.age_band,
+                    neighbourhood=neighbourhood,
+                    pseudonym=new.pseudonym.strip(),
+                    age_band=new.age_band,
                     origin=new.origin,
                 )
         except IntegrityError:
             # Someone else added the same pseudonym a moment ago.
             raise ValidationError({"pseudonym": _pseudonym_taken(new.pseudonym.strip())}) from None
-        consents = [Consent(person=person, scope=Consent.Scope.PARTICIPATION, given=True,
-                            level=Consent.Level.INTERNAL, method=new.consent_method, recorded_by=user)]
+        consents = [
+            Consent(
+                person=person,
+                scope=Consent.Scope.PARTICIPATION,
+                given=True,
+                level=Consent.Level.INTERNAL,
+                method=new.consent_method,
+                recorded_by=user,
+            )
+        ]
         if new.age_band or new.origin:
-            consents.append(Consent(person=person, scope=Consent.Scope.DEMOGRAPHICS, given=True,
-                                    method=new.consent_method, recorded_by=user))
+            consents.append(
+                Consent(
+                    person=person,
+                    scope=Consent.Scope.DEMOGRAPHICS,
+                    given=True,
+                    method=new.consent_method,
+                    recorded_by=user,
+                )
+            )
         Consent.objects.bulk_create(consents)
     return person
 
 
-def organisation_create_for_neighbourhood(*, neighbourhood: Neighbourhood, new: NewOrganisation) -> Organisation:
+def organisation_create_for_neighbourhood(
+    *, neighbourhood: Neighbourhood, new: NewOrganisation
+) -> Organisation:
     return Organisation.objects.create(
-        name=new.name.strip(), kind=new.kind, neighbourhood=neighbourhood,
+        name=new.name.strip(),
+        kind=new.kind,
+        neighbourhood=neighbourhood,
         municipality_code=neighbourhood.municipality_code,
     )
 
 
-def resolve_person(*, neighbourhood: Neighbourhood, user: Any, person: Person | NewPerson | None) -> Person | None:
+def resolve_person(
+    *, neighbourhood: Neighbourhood, user: Any, person: Person | NewPerson | None
+) -> Person | None:
     if isinstance(person, NewPerson):
         return person_create_pseudonymous(neighbourhood=neighbourhood, user=user, new=person)
     return person
 
 
-def resolve_organisation(*, neighbourhood: Neighbourhood,
-                         organisation: Organisation | NewOrganisation | None) -> Organisation | None:
+def resolve_organisation(
+    *, neighbourhood: Neighbourhood, organisation: Organisation | NewOrganisation | None
+) -> Organisation | None:
     if isinstance(organisation, NewOrganisation):
         return organisation_create_for_neighbourhood(neighbourhood=neighbourhood, new=organisation)
     return organisation
@@ -159,9 +197,16 @@ def _check_may_change(*, user: Any, record: Any) -> None:
 # --- assets ---------------------------------------------------------------------------------------------
 
 
-def _asset_check(*, neighbourhood: Neighbourhood, category: str, name: str, person: Person | NewPerson | None,
-                 organisation: Organisation | NewOrganisation | None, year: int,
-                 current_year: int | None) -> None:
+def _asset_check(
+    *,
+    neighbourhood: Neighbourhood,
+    category: str,
+    name: str,
+    person: Person | NewPerson | None,
+    organisation: Organisation | NewOrganisation | None,
+    year: int,
+    current_year: int | None,
+) -> None:
     errors = Errors()
     if category not in Asset.Category.values:
         errors.add("category", _("Choose what kind of asset it is."))
@@ -175,27 +220,64 @@ def _asset_check(*, neighbourhood: Neighbourhood, category: str, name: str, pers
     errors.raise_if_any()
 
 
-def asset_create(*, neighbourhood: Neighbourhood, user: Any, category: str, name: str, year: int,
-                 description: str = "", is_meeting_place: bool = False, person: Person | NewPerson | None = None,
-                 organisation: Organisation | None = None) -> Asset:
-    _asset_check(neighbourhood=neighbourhood, category=category, name=name, person=person,
-                 organisation=organisation, year=year, current_year=None)
+def asset_create(
+    *,
+    neighbourhood: Neighbourhood,
+    user: Any,
+    category: str,
+    name: str,
+    year: int,
+    description: str = "",
+    is_meeting_place: bool = False,
+    person: Person | NewPerson | None = None,
+    organisation: Organisation | None = None,
+) -> Asset:
+    _asset_check(
+        neighbourhood=neighbourhood,
+        category=category,
+        name=name,
+        person=person,
+        organisation=organisation,
+        year=year,
+        current_year=None,
+    )
     with transaction.atomic():
         return Asset.objects.create(
-            neighbourhood=neighbourhood, category=category, name=name.strip(), description=description.strip(),
-            is_meeting_place=is_meeting_place, year=year, recorded_by=user,
+            neighbourhood=neighbourhood,
+            category=category,
+            name=name.strip(),
+            description=description.strip(),
+            is_meeting_place=is_meeting_place,
+            year=year,
+            recorded_by=user,
             person=resolve_person(neighbourhood=neighbourhood, user=user, person=person),
             organisation=organisation,
         )
 
 
-def asset_update(*, asset: Asset, user: Any, category: str, name: str, year: int, description: str = "",
-                 is_meeting_place: bool = False, person: Person | NewPerson | None = None,
-                 organisation: Organisation | None = None) -> Asset:
+def asset_update(
+    *,
+    asset: Asset,
+    user: Any,
+    category: str,
+    name: str,
+    year: int,
+    description: str = "",
+    is_meeting_place: bool = False,
+    person: Person | NewPerson | None = None,
+    organisation: Organisation | None = None,
+) -> Asset:
     _check_may_change(user=user, record=asset)
     neighbourhood = asset.neighbourhood
-    _asset_check(neighbourhood=neighbourhood, category=category, name=name, person=person,
-                 organisation=organisation, year=year, current_year=asset.year)
+    _asset_check(
+        neighbourhood=neighbourhood,
+        category=category,
+        name=name,
+        person=person,
+        organisation=organisation,
+        year=year,
+        current_year=asset.year,
+    )
     with transaction.atomic():
         asset.category, asset.name, asset.description = category, name.strip(), description.strip()
         asset.is_meeting_place, asset.year, asset.organisation = is_meeting_place, year, organisation
@@ -213,18 +295,31 @@ def asset_delete(*, asset: Asset, user: Any) -> None:
 # --- activities -----------------------------------------------------------------------------------------
 
 
-def _activity_check(*, neighbourhood: Neighbourhood, title: str, initiated_by: str,
-                    initiator_person: Person | NewPerson | None, initiator_organisation: Organisation | None,
-                    meeting_place: Asset | None, year: int, current_year: int | None,
-                    participants: list[Person], participant_count: int | None) -> None:
+def _activity_check(
+    *,
+    neighbourhood: Neighbourhood,
+    title: str,
+    initiated_by: str,
+    initiator_person: Person | NewPerson | None,
+    initiator_organisation: Organisation | None,
+    meeting_place: Asset | None,
+    year: int,
+    current_year: int | None,
+    participants: list[Person],
+    participant_count: int | None,
+) -> None:
     errors = Errors()
     if not title.strip():
         errors.add("title", _("Fill in a title."))
     if initiated_by not in Activity.InitiatedBy.values:
         errors.add("initiated_by", _("Choose who started the activity."))
     check_person(errors, neighbourhood=neighbourhood, person=initiator_person, field="initiator_person")
-    check_organisation(errors, neighbourhood=neighbourhood, organisation=initiator_organisation,
-                       field="initiator_organisation")
+    check_organisation(
+        errors,
+        neighbourhood=neighbourhood,
+        organisation=initiator_organisation,
+        field="initiator_organisation",
+    )
     if meeting_place is not None and (
         meeting_place.neighbourhood_id != neighbourhood.pk or not meeting_place.is_meeting_place
     ):
@@ -232,18 +327,33 @@ def _activity_check(*, neighbourhood: Neighbourhood, title: str, initiated_by: s
     if any(person.neighbourhood_id != neighbourhood.pk for person in participants):
         errors.add("participants", _("Choose participants from this neighbourhood."))
     if participant_count is not None and participant_count < len(participants):
-        errors.add("participant_count", _(
-            "The total number of participants (%(total)s) is smaller than the number of people ticked "
-            "(%(registered)s). Count everyone who took part."
-        ) % {"total": participant_count, "registered": len(participants)})
+        errors.add(
+            "participant_count",
+            _(
+                "The total number of participants (%(total)s) is smaller than the number of people ticked "
+                "(%(registered)s). Count everyone who took part."
+            )
+            % {"total": participant_count, "registered": len(participants)},
+        )
     check_year(errors, year=year, current=current_year)
     errors.raise_if_any()
 
 
-def _activity_write(activity: Activity, *, user: Any, title: str, description: str, initiated_by: str,
-                    initiator_person: Person | NewPerson | None, initiator_organisation: Organisation | None,
-                    meeting_place: Asset | None, year: int, started_on: datetime.date | None,
-                    participants: list[Person], participant_count: int | None) -> Activity:
+def _activity_write(
+    activity: Activity,
+    *,
+    user: Any,
+    title: str,
+    description: str,
+    initiated_by: str,
+    initiator_person: Person | NewPerson | None,
+    initiator_organisation: Organisation | None,
+    meeting_place: Asset | None,
+    year: int,
+    started_on: datetime.date | None,
+    participants: list[Person],
+    participant_count: int | None,
+) -> Activity:
     with transaction.atomic():
         activity.title, activity.description = title.strip(), description.strip()
         activity.initiated_by, activity.initiator_organisation = initiated_by, initiator_organisation
@@ -258,38 +368,94 @@ def _activity_write(activity: Activity, *, user: Any, title: str, description: s
     return activity
 
 
-def activity_create(*, neighbourhood: Neighbourhood, user: Any, title: str, initiated_by: str, year: int,
-                    description: str = "", initiator_person: Person | NewPerson | None = None,
-                    initiator_organisation: Organisation | None = None, meeting_place: Asset | None = None,
-                    started_on: datetime.date | None = None, participants: Iterable[Person] = (),
-                    participant_count: int | None = None) -> Activity:
+def activity_create(
+    *,
+    neighbourhood: Neighbourhood,
+    user: Any,
+    title: str,
+    initiated_by: str,
+    year: int,
+    description: str = "",
+    initiator_person: Person | NewPerson | None = None,
+    initiator_organisation: Organisation | None = None,
+    meeting_place: Asset | None = None,
+    started_on: datetime.date | None = None,
+    participants: Iterable[Person] = (),
+    participant_count: int | None = None,
+) -> Activity:
     participants = list(participants)
-    _activity_check(neighbourhood=neighbourhood, title=title, initiated_by=initiated_by,
-                    initiator_person=initiator_person, initiator_organisation=initiator_organisation,
-                    meeting_place=meeting_place, year=year, current_year=None, participants=participants,
-                    participant_count=participant_count)
+    _activity_check(
+        neighbourhood=neighbourhood,
+        title=title,
+        initiated_by=initiated_by,
+        initiator_person=initiator_person,
+        initiator_organisation=initiator_organisation,
+        meeting_place=meeting_place,
+        year=year,
+        current_year=None,
+        participants=participants,
+        participant_count=participant_count,
+    )
     activity = Activity(neighbourhood=neighbourhood, recorded_by=user)
-    return _activity_write(activity, user=user, title=title, description=description, initiated_by=initiated_by,
-                           initiator_person=initiator_person, initiator_organisation=initiator_organisation,
-                           meeting_place=meeting_place, year=year, started_on=started_on,
-                           participants=participants, participant_count=participant_count)
+    return _activity_write(
+        activity,
+        user=user,
+        title=title,
+        description=description,
+        initiated_by=initiated_by,
+        initiator_person=initiator_person,
+        initiator_organisation=initiator_organisation,
+        meeting_place=meeting_place,
+        year=year,
+        started_on=started_on,
+        participants=participants,
+        participant_count=participant_count,
+    )
 
 
-def activity_update(*, activity: Activity, user: Any, title: str, initiated_by: str, year: int,
-                    description: str = "", initiator_person: Person | NewPerson | None = None,
-                    initiator_organisation: Organisation | None = None, meeting_place: Asset | None = None,
-                    started_on: datetime.date | None = None, participants: Iterable[Person] = (),
-                    participant_count: int | None = None) -> Activity:
+def activity_update(
+    *,
+    activity: Activity,
+    user: Any,
+    title: str,
+    initiated_by: str,
+    year: int,
+    description: str = "",
+    initiator_person: Person | NewPerson | None = None,
+    initiator_organisation: Organisation | None = None,
+    meeting_place: Asset | None = None,
+    started_on: datetime.date | None = None,
+    participants: Iterable[Person] = (),
+    participant_count: int | None = None,
+) -> Activity:
     _check_may_change(user=user, record=activity)
     participants = list(participants)
-    _activity_check(neighbourhood=activity.neighbourhood, title=title, initiated_by=initiated_by,
-                    initiator_person=initiator_person, initiator_organisation=initiator_organisation,
-                    meeting_place=meeting_place, year=year, current_year=activity.year,
-                    participants=participants, participant_count=participant_count)
-    return _activity_write(activity, user=user, title=title, description=description, initiated_by=initiated_by,
-                           initiator_person=initiator_person, initiator_organisation=initiator_organisation,
-                           meeting_place=meeting_place, year=year, started_on=started_on,
-                           participants=participants, participant_count=participant_count)
+    _activity_check(
+        neighbourhood=activity.neighbourhood,
+        title=title,
+        initiated_by=initiated_by,
+        initiator_person=initiator_person,
+        initiator_organisation=initiator_organisation,
+        meeting_place=meeting_place,
+        year=year,
+        current_year=activity.year,
+        participants=participants,
+        participant_count=participant_count,
+    )
+    return _activity_write(
+        activity,
+        user=user,
+        title=title,
+        description=description,
+        initiated_by=initiated_by,
+        initiator_person=initiator_person,
+        initiator_organisation=initiator_organisation,
+        meeting_place=meeting_place,
+        year=year,
+        started_on=started_on,
+        participants=participants,
+        participant_count=participant_count,
+    )
 
 
 def activity_delete(*, activity: Activity, user: Any) -> None:

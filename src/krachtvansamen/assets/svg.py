@@ -21,12 +21,15 @@ RING_RADIUS = 88
 RING_DISTANCE = 200
 
 
-def svg_start(*, css_class: str, width: int, height: int, title: str, description: str, title_id: str,
-              desc_id: str) -> str:
+def svg_start(
+    *, css_class: str, width: int, height: int, title: str, description: str, title_id: str, desc_id: str
+) -> str:
     """An accessible inline SVG's opening: an image named by its title and described by its description."""
-    return (f'<svg class="{css_class}" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-labelledby="{title_id} {desc_id}" xmlns="http://www.w3.org/2000/svg">'
-            f'<title id="{title_id}">{escape(title)}</title><desc id="{desc_id}">{escape(description)}</desc>')
+    return (
+        f'<svg class="{css_class}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{title_id} {desc_id}" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{title_id}">{escape(title)}</title><desc id="{desc_id}">{escape(description)}</desc>'
+    )
 
 
 def _wrap(text: str, width: int = 13) -> list[str]:
@@ -41,8 +44,10 @@ def _wrap(text: str, width: int = 13) -> list[str]:
 
 def _text(x: float, y: float, text: str, *, size: int, weight: int = 400, cls: str = "") -> str:
     class_attr = f' class="{cls}"' if cls else ""
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="{weight}" text-anchor="middle"'
-            f'{class_attr}>{escape(text)}</text>')
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="{weight}" text-anchor="middle"'
+        f"{class_attr}>{escape(text)}</text>"
+    )
 
 
 def _ring_circle(group: CategoryGroup, x: float, y: float) -> list[str]:
@@ -54,8 +59,10 @@ def _ring_circle(group: CategoryGroup, x: float, y: float) -> list[str]:
     if places:
         classes.append("kvs-map__circle--places")
     parts = [
-        (f'<g class="kvs-map__category" data-category="{group.key}" data-count="{group.count}"'
-         f' data-meeting-places="{places}">'),
+        (
+            f'<g class="kvs-map__category" data-category="{group.key}" data-count="{group.count}"'
+            f' data-meeting-places="{places}">'
+        ),
         f'<circle class="{" ".join(classes)}" cx="{x:.1f}" cy="{y:.1f}" r="{RING_RADIUS}"/>',
     ]
     # Drawn at about half size on a phone: few words, large type. The count of meeting places is "⌂ 2";
@@ -75,8 +82,15 @@ def _ring_circle(group: CategoryGroup, x: float, y: float) -> list[str]:
 
 def asset_map_svg(asset_map: AssetMap, *, title_id: str, desc_id: str) -> SafeString:
     parts = [
-        svg_start(css_class="kvs-map__svg", width=SIZE, height=SIZE, title=_("Asset map"),
-                  description=asset_map_description(asset_map), title_id=title_id, desc_id=desc_id),
+        svg_start(
+            css_class="kvs-map__svg",
+            width=SIZE,
+            height=SIZE,
+            title=_("Asset map"),
+            description=asset_map_description(asset_map),
+            title_id=title_id,
+            desc_id=desc_id,
+        ),
         f'<circle class="kvs-map__neighbourhood" cx="{CENTRE}" cy="{CENTRE}" r="{CENTRE - 4}"/>',
     ]
     positions = []
@@ -88,17 +102,21 @@ def asset_map_svg(asset_map: AssetMap, *, title_id: str, desc_id: str) -> SafeSt
         parts.append(f'<line class="kvs-map__spoke" x1="{CENTRE}" y1="{CENTRE}" x2="{x:.1f}" y2="{y:.1f}"/>')
     talents = asset_map.talents
     talent_places = sum(group.meeting_place_count for group in talents)
-    parts.append(f'<g class="kvs-map__category kvs-map__category--gifts" data-category="talents" '
-                 f'data-count="{asset_map.talent_count}">')
+    parts.append(
+        f'<g class="kvs-map__category kvs-map__category--gifts" data-category="talents" '
+        f'data-count="{asset_map.talent_count}">'
+    )
     parts.append(f'<circle class="kvs-map__centre" cx="{CENTRE}" cy="{CENTRE}" r="{CENTRE_RADIUS}"/>')
     for index, line in enumerate(_wrap(_("Residents' gifts"), width=12)):
         parts.append(_text(CENTRE, CENTRE - 50 + index * 24, line, size=21, weight=700))
     for index, group in enumerate(talents):
-        parts.append(_text(CENTRE, CENTRE + 8 + index * 25, f"{group.info.short}: {group.count}", size=20,
-                           weight=600))
+        parts.append(
+            _text(CENTRE, CENTRE + 8 + index * 25, f"{group.info.short}: {group.count}", size=20, weight=600)
+        )
     if talent_places:
-        parts.append(_text(CENTRE, CENTRE + 84, f"⌂ {talent_places}", size=20, weight=700,
-                           cls="kvs-map__places"))
+        parts.append(
+            _text(CENTRE, CENTRE + 84, f"⌂ {talent_places}", size=20, weight=700, cls="kvs-map__places")
+        )
     parts.append("</g>")
     for group, (x, y) in zip(asset_map.ring, positions, strict=True):
         parts.extend(_ring_circle(group, x, y))
@@ -109,5 +127,7 @@ def asset_map_svg(asset_map: AssetMap, *, title_id: str, desc_id: str) -> SafeSt
 def asset_map_description(asset_map: AssetMap) -> str:
     counts = ", ".join(f"{group.info.short}: {group.count}" for group in asset_map.groups)
     return _("%(total)s assets, %(places)s of them meeting places. %(counts)s.") % {
-        "total": asset_map.total, "places": len(asset_map.meeting_places), "counts": counts,
+        "total": asset_map.total,
+        "places": len(asset_map.meeting_places),
+        "counts": counts,
     }

@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy
 from krachtvansamen.assets import services
 from krachtvansamen.assets.forms import ActivityForm, AssetForm, NeighbourhoodForm, add_errors
 from krachtvansamen.assets.models import Activity, Asset
-from krachtvansamen.assets.selectors import activity_dependants, asset_dependants, record_may_change
+from krachtvansamen.assets.selectors import activity_dependants, asset_dependants
 from krachtvansamen.neighbourhoods.models import Neighbourhood
-from krachtvansamen.people.selectors import neighbourhood_get_for_user
+from krachtvansamen.people.access import neighbourhood_get_for_user, record_may_change
 
 
 def neighbourhood_url(neighbourhood: Neighbourhood, *, year: int | None, anchor: str) -> str:
@@ -52,18 +52,22 @@ class RecordKind:
     dependants: Callable[[Any], Any] | None = None
 
 
-def _record_for_change(request: HttpRequest, kind: RecordKind, *, neighbourhood: Neighbourhood, pk: int) -> Any:
+def _record_for_change(
+    request: HttpRequest, kind: RecordKind, *, neighbourhood: Neighbourhood, pk: int
+) -> Any:
     record = get_object_or_404(kind.model, pk=pk, neighbourhood=neighbourhood)
     if not record_may_change(user=request.user, record=record):
         raise PermissionDenied(_("You can only change what you recorded yourself."))
     return record
 
 
-def _form_page(request: HttpRequest, kind: RecordKind, *, neighbourhood: Neighbourhood, record: Any = None
-               ) -> HttpResponse:
+def _form_page(
+    request: HttpRequest, kind: RecordKind, *, neighbourhood: Neighbourhood, record: Any = None
+) -> HttpResponse:
     """Show the form; on a valid POST save through the service, or show its errors next to the fields."""
-    form = kind.form(request.POST if request.method == "POST" else None, neighbourhood=neighbourhood,
-                     instance=record)
+    form = kind.form(
+        request.POST if request.method == "POST" else None, neighbourhood=neighbourhood, instance=record
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if record is None:
@@ -76,7 +80,9 @@ def _form_page(request: HttpRequest, kind: RecordKind, *, neighbourhood: Neighbo
             messages.success(request, _("Saved: %(name)s.") % {"name": kind.label(saved)})
             return redirect(neighbourhood_url(neighbourhood, year=saved.year, anchor=kind.anchor))
     context = {
-        "form": form, "n": neighbourhood, "record": record,
+        "form": form,
+        "n": neighbourhood,
+        "record": record,
         "title": kind.add_title if record is None else kind.change_title,
     }
     return render(request, kind.template, context, status=400 if form.is_bound and form.errors else 200)
@@ -114,26 +120,44 @@ def delete_view(kind: RecordKind) -> Callable[..., HttpResponse]:
             kind.delete(record, user=request.user)
             messages.success(request, _("Deleted: %(name)s.") % {"name": label})
             return redirect(back)
-        return render(request, "assets/confirm_delete.html", {
-            "n": neighbourhood, "record": record, "label": label, "what": kind.what, "back": back,
-            "dependants": kind.dependants(record) if kind.dependants else None,
-        })
+        return render(
+            request,
+            "assets/confirm_delete.html",
+            {
+                "n": neighbourhood,
+                "record": record,
+                "label": label,
+                "what": kind.what,
+                "back": back,
+                "dependants": kind.dependants(record) if kind.dependants else None,
+            },
+        )
 
     return view
 
 
 ASSET = RecordKind(
-    model=Asset, form=AssetForm, template="assets/asset_form.html", anchor="krachten",
-    what=gettext_lazy("asset"), add_title=gettext_lazy("Add an asset"),
-    change_title=gettext_lazy("Change an asset"), create=services.asset_create,
+    model=Asset,
+    form=AssetForm,
+    template="assets/asset_form.html",
+    anchor="krachten",
+    what=gettext_lazy("asset"),
+    add_title=gettext_lazy("Add an asset"),
+    change_title=gettext_lazy("Change an asset"),
+    create=services.asset_create,
     update=lambda asset, **kwargs: services.asset_update(asset=asset, **kwargs),
     delete=lambda asset, **kwargs: services.asset_delete(asset=asset, **kwargs),
     dependants=lambda asset: asset_dependants(asset=asset),
 )
 ACTIVITY = RecordKind(
-    model=Activity, form=ActivityForm, template="assets/activity_form.html", anchor="activiteiten",
-    what=gettext_lazy("activity"), add_title=gettext_lazy("Add an activity"),
-    change_title=gettext_lazy("Change an activity"), create=services.activity_create,
+    model=Activity,
+    form=ActivityForm,
+    template="assets/activity_form.html",
+    anchor="activiteiten",
+    what=gettext_lazy("activity"),
+    add_title=gettext_lazy("Add an activity"),
+    change_title=gettext_lazy("Change an activity"),
+    create=services.activity_create,
     update=lambda activity, **kwargs: services.activity_update(activity=activity, **kwargs),
     delete=lambda activity, **kwargs: services.activity_delete(activity=activity, **kwargs),
     dependants=lambda activity: activity_dependants(activity=activity),
@@ -141,5 +165,7 @@ ACTIVITY = RecordKind(
 
 asset_create, asset_update, asset_delete = create_view(ASSET), update_view(ASSET), delete_view(ASSET)
 activity_create, activity_update, activity_delete = (
-    create_view(ACTIVITY), update_view(ACTIVITY), delete_view(ACTIVITY)
+    create_view(ACTIVITY),
+    update_view(ACTIVITY),
+    delete_view(ACTIVITY),
 )

@@ -38,7 +38,9 @@ class Fragment(models.Model):
     speaker_role = models.CharField(
         _("speaker"), max_length=30, choices=SpeakerRole.choices, default=SpeakerRole.UNKNOWN
     )
-    speaker = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="fragments")
+    speaker = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="fragments"
+    )
     consent_level = models.CharField(
         _("consent"), max_length=20, choices=Consent.Level.choices, default=Consent.Level.INTERNAL
     )

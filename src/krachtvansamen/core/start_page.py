@@ -10,19 +10,26 @@ from django.db.models import Q
 
 from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
 from krachtvansamen.neighbourhoods.selectors import neighbourhoods_with_counts
-from krachtvansamen.people.models import Funding, Role
-from krachtvansamen.people.selectors import (
+from krachtvansamen.people.access import (
     neighbourhoods_for_user,
     neighbourhoods_funded_by_user,
     programmes_for_user,
     user_roles,
 )
+from krachtvansamen.people.models import Funding, Role
 
 # A researcher or administrator may see all 14,574 buurten of the country: the list is searched and paged,
 # never sent whole (that page was 10 MB and 8 s on the national data set).
 NEIGHBOURHOODS_PER_PAGE = 50
 
-ROLE_ORDER = [Role.ADMIN, Role.PROGRAMME_MANAGER, Role.RESEARCHER, Role.COMMUNITY_BUILDER, Role.CONNECTOR, Role.FUNDER]
+ROLE_ORDER = [
+    Role.ADMIN,
+    Role.PROGRAMME_MANAGER,
+    Role.RESEARCHER,
+    Role.COMMUNITY_BUILDER,
+    Role.CONNECTOR,
+    Role.FUNDER,
+]
 
 
 @dataclass
@@ -49,18 +56,24 @@ def start_page_for_user(*, user: Any, search: str = "", page_number: Any = 1) ->
         page.search = search.strip()[:100]
         if page.search:
             data_neighbourhoods = data_neighbourhoods.filter(
-                Q(name__icontains=page.search) | Q(municipality_name__icontains=page.search)
+                Q(name__icontains=page.search)
+                | Q(municipality_name__icontains=page.search)
                 | Q(cbs_code__iexact=page.search)
             )
-        paginator = Paginator(neighbourhoods_with_counts(queryset=data_neighbourhoods), NEIGHBOURHOODS_PER_PAGE)
-        page.neighbourhood_page = paginator.get_page(page_number)  # a wrong page number shows the nearest page
+        paginator = Paginator(
+            neighbourhoods_with_counts(queryset=data_neighbourhoods), NEIGHBOURHOODS_PER_PAGE
+        )
+        page.neighbourhood_page = paginator.get_page(
+            page_number
+        )  # a wrong page number shows the nearest page
         page.neighbourhood_total = paginator.count
         page.neighbourhoods = list(page.neighbourhood_page.object_list)
         page.programmes = list(programmes_for_user(user=user))
     if page.is_funder:
         page.fundings = list(
-            Funding.objects.filter(neighbourhood__in=neighbourhoods_funded_by_user(user=user),
-                                   funder__memberships__user=user)
+            Funding.objects.filter(
+                neighbourhood__in=neighbourhoods_funded_by_user(user=user), funder__memberships__user=user
+            )
             .select_related("neighbourhood", "funder", "programme")
             .order_by("neighbourhood__municipality_name", "neighbourhood__name")
             .distinct()

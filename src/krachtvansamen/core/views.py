@@ -10,8 +10,9 @@ from krachtvansamen.core.start_page import start_page_for_user
 
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
-    start_page = start_page_for_user(user=request.user, search=request.GET.get("zoek", ""),
-                                     page_number=request.GET.get("pagina", 1))
+    start_page = start_page_for_user(
+        user=request.user, search=request.GET.get("zoek", ""), page_number=request.GET.get("pagina", 1)
+    )
     return render(request, "core/start.html", {"start": start_page})
 
 

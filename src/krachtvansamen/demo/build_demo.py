@@ -150,13 +150,19 @@ def _build(rng: random.Random) -> DemoResult:
             if record is None:
                 raise DemoError(f"CBS code {item['code']} is not in the CBS file")
             neighbourhood = Neighbourhood.objects.create(
-                cbs_code=record.region_code, name=record.name, municipality_name=record.municipality_name,
+                cbs_code=record.region_code,
+                name=record.name,
+                municipality_name=record.municipality_name,
                 municipality_code=municipality_codes.get(record.municipality_name, ""),
-                programme=programmes[slug], is_focus=item["focus"],
+                programme=programmes[slug],
+                is_focus=item["focus"],
             )
             Funding.objects.create(
-                funder=funders[slug], neighbourhood=neighbourhood, programme=programmes[slug],
-                start_year=2023, end_year=2025 if item["focus"] else rng.choice([2024, 2025, 2026]),
+                funder=funders[slug],
+                neighbourhood=neighbourhood,
+                programme=programmes[slug],
+                start_year=2023,
+                end_year=2025 if item["focus"] else rng.choice([2024, 2025, 2026]),
                 purpose="Verbindend werk: buurtverbinders, community builder, ontmoetingsplekken.",
             )
             neighbourhoods.append(neighbourhood)
@@ -176,8 +182,13 @@ def _build(rng: random.Random) -> DemoResult:
     researcher = _create_users(neighbourhoods=neighbourhoods, programmes=programmes, funders=funders)
     for neighbourhood in neighbourhoods:
         _build_neighbourhood(
-            rng, neighbourhood=neighbourhood, codes=codes, content=content,
-            fragments_by_instrument=fragments_by_instrument, coder=researcher, result=result,
+            rng,
+            neighbourhood=neighbourhood,
+            codes=codes,
+            content=content,
+            fragments_by_instrument=fragments_by_instrument,
+            coder=researcher,
+            result=result,
         )
     _add_questionnaires(rng, neighbourhoods=neighbourhoods)
     return result
@@ -195,12 +206,15 @@ def _add_questionnaires(rng: random.Random, *, neighbourhoods: list[Neighbourhoo
         level = {p: rng.choice([2, 3, 3, 4]) for p in principles}
         for year in YEARS:
             raw = {f"abcd_{p}": str(min(5, max(1, level[p] + rng.choice([-1, 0, 0, 1])))) for p in principles}
-            submission_submit(form_version=form_version, neighbourhood=neighbourhood, year=year, raw=raw, user=None)
+            submission_submit(
+                form_version=form_version, neighbourhood=neighbourhood, year=year, raw=raw, user=None
+            )
             level = {p: min(5, level[p] + rng.choice([0, 0, 1])) for p in principles}
 
 
-def _create_users(*, neighbourhoods: list[Neighbourhood], programmes: dict[str, Programme],
-                  funders: dict[str, Organisation]) -> Any:
+def _create_users(
+    *, neighbourhoods: list[Neighbourhood], programmes: dict[str, Programme], funders: dict[str, Organisation]
+) -> Any:
     user_model = get_user_model()
     password = demo_password()
     by_code = {n.cbs_code: n for n in neighbourhoods}
@@ -213,16 +227,23 @@ def _create_users(*, neighbourhoods: list[Neighbourhood], programmes: dict[str, 
         user.set_password(password)
         user.save()
         users[username] = user
-    Membership.objects.bulk_create([
-        Membership(user=users["connector"], role=Role.CONNECTOR, neighbourhood=kronenburg),
-        Membership(user=users["communitybuilder"], role=Role.COMMUNITY_BUILDER, neighbourhood=kronenburg),
-        Membership(user=users["communitybuilder"], role=Role.COMMUNITY_BUILDER, neighbourhood=lombok),
-        Membership(user=users["researcher"], role=Role.RESEARCHER),
-        Membership(user=users["programmemanager"], role=Role.PROGRAMME_MANAGER,
-                   programme=programmes["sterke-buurtverbinders"]),
-        Membership(user=users["funder"], role=Role.FUNDER, organisation=funders["sterke-buurtverbinders"]),
-        Membership(user=users["admin"], role=Role.ADMIN),
-    ])
+    Membership.objects.bulk_create(
+        [
+            Membership(user=users["connector"], role=Role.CONNECTOR, neighbourhood=kronenburg),
+            Membership(user=users["communitybuilder"], role=Role.COMMUNITY_BUILDER, neighbourhood=kronenburg),
+            Membership(user=users["communitybuilder"], role=Role.COMMUNITY_BUILDER, neighbourhood=lombok),
+            Membership(user=users["researcher"], role=Role.RESEARCHER),
+            Membership(
+                user=users["programmemanager"],
+                role=Role.PROGRAMME_MANAGER,
+                programme=programmes["sterke-buurtverbinders"],
+            ),
+            Membership(
+                user=users["funder"], role=Role.FUNDER, organisation=funders["sterke-buurtverbinders"]
+            ),
+            Membership(user=users["admin"], role=Role.ADMIN),
+        ]
+    )
     return users["researcher"]
 
 
@@ -230,44 +251,71 @@ def _weighted(rng: random.Random, weights: dict[Any, int]) -> Any:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def _build_neighbourhood(rng: random.Random, *, neighbourhood: Neighbourhood, codes: dict[str, Code],
-                         content: dict[str, Any], fragments_by_instrument: dict[str, list[dict[str, Any]]],
-                         coder: Any, result: DemoResult) -> None:
+def _build_neighbourhood(
+    rng: random.Random,
+    *,
+    neighbourhood: Neighbourhood,
+    codes: dict[str, Code],
+    content: dict[str, Any],
+    fragments_by_instrument: dict[str, list[dict[str, Any]]],
+    coder: Any,
+    result: DemoResult,
+) -> None:
     welfare = Organisation.objects.create(
-        name=f"Welzijn {neighbourhood.municipality_name}", kind=Organisation.Kind.WELFARE,
+        name=f"Welzijn {neighbourhood.municipality_name}",
+        kind=Organisation.Kind.WELFARE,
         municipality_code=neighbourhood.municipality_code,
     )
     municipality = Organisation.objects.create(
-        name=f"Gemeente {neighbourhood.municipality_name}", kind=Organisation.Kind.MUNICIPALITY,
+        name=f"Gemeente {neighbourhood.municipality_name}",
+        kind=Organisation.Kind.MUNICIPALITY,
         municipality_code=neighbourhood.municipality_code,
     )
     resident_org = Organisation.objects.create(
-        name=f"Bewonersgroep {neighbourhood.name}", kind=Organisation.Kind.RESIDENTS, neighbourhood=neighbourhood,
+        name=f"Bewonersgroep {neighbourhood.name}",
+        kind=Organisation.Kind.RESIDENTS,
+        neighbourhood=neighbourhood,
     )
     scale = 1.6 if neighbourhood.is_focus else 1.0
-    people_spec = [(Person.PersonRole.COMMUNITY_BUILDER, 1), (Person.PersonRole.CONNECTOR, rng.randint(3, 5)),
-                   (Person.PersonRole.PROFESSIONAL, 2), (Person.PersonRole.RESIDENT, int(rng.randint(18, 30) * scale))]
+    people_spec = [
+        (Person.PersonRole.COMMUNITY_BUILDER, 1),
+        (Person.PersonRole.CONNECTOR, rng.randint(3, 5)),
+        (Person.PersonRole.PROFESSIONAL, 2),
+        (Person.PersonRole.RESIDENT, int(rng.randint(18, 30) * scale)),
+    ]
     persons: list[Person] = []
     counter = 0
     for role, count in people_spec:
         for _ in range(count):
             counter += 1
-            persons.append(Person(
-                pseudonym=f"{Person.PersonRole(role).label.capitalize()} {counter}", neighbourhood=neighbourhood,
-                role=role, organisation=welfare if role in ("community_builder", "professional") else None,
-            ))
+            persons.append(
+                Person(
+                    pseudonym=f"{Person.PersonRole(role).label.capitalize()} {counter}",
+                    neighbourhood=neighbourhood,
+                    role=role,
+                    organisation=welfare if role in ("community_builder", "professional") else None,
+                )
+            )
     Person.objects.bulk_create(persons)
     persons = list(Person.objects.filter(neighbourhood=neighbourhood).order_by("pk"))
     consents: list[Consent] = []
     for person in persons:
-        consents.append(Consent(person=person, scope=Consent.Scope.PARTICIPATION, given=True, method="mondeling"))
+        consents.append(
+            Consent(person=person, scope=Consent.Scope.PARTICIPATION, given=True, method="mondeling")
+        )
         if rng.random() < 0.75:
             person.age_band = _weighted(rng, AGE_WEIGHTS)
             person.origin = _weighted(rng, ORIGIN_WEIGHTS)
             person.gender = rng.choices([Gender.WOMAN, Gender.MAN, Gender.OTHER], weights=[58, 40, 2])[0]
-            consents.append(Consent(person=person, scope=Consent.Scope.DEMOGRAPHICS, given=True, method="mondeling"))
-        level = rng.choices([Consent.Level.PSEUDONYMISED, Consent.Level.INTERNAL, Consent.Level.NAMED], [70, 25, 5])[0]
-        consents.append(Consent(person=person, scope=Consent.Scope.QUOTES, given=True, level=level, method="mondeling"))
+            consents.append(
+                Consent(person=person, scope=Consent.Scope.DEMOGRAPHICS, given=True, method="mondeling")
+            )
+        level = rng.choices(
+            [Consent.Level.PSEUDONYMISED, Consent.Level.INTERNAL, Consent.Level.NAMED], [70, 25, 5]
+        )[0]
+        consents.append(
+            Consent(person=person, scope=Consent.Scope.QUOTES, given=True, level=level, method="mondeling")
+        )
     Person.objects.bulk_update(persons, ["age_band", "origin", "gender"])
     Consent.objects.bulk_create(consents)
     result.persons += len(persons)
@@ -279,17 +327,37 @@ def _build_neighbourhood(rng: random.Random, *, neighbourhood: Neighbourhood, co
     # Assets: an inventory that grows over the years.
     assets: list[Asset] = []
     for category, entries in content["assets"].items():
-        for entry in rng.sample(entries, k=min(len(entries), rng.randint(1, 3) + (1 if neighbourhood.is_focus else 0))):
-            owner = rng.choice(by_role["resident"] + by_role["connector"]) if category.startswith("talent_") else None
-            assets.append(Asset(
-                neighbourhood=neighbourhood, category=category, name=entry["name"],
-                description=entry.get("description", ""), is_meeting_place=bool(entry.get("meeting_place")),
-                person=owner, year=rng.choice(YEARS),
-            ))
+        for entry in rng.sample(
+            entries, k=min(len(entries), rng.randint(1, 3) + (1 if neighbourhood.is_focus else 0))
+        ):
+            owner = (
+                rng.choice(by_role["resident"] + by_role["connector"])
+                if category.startswith("talent_")
+                else None
+            )
+            assets.append(
+                Asset(
+                    neighbourhood=neighbourhood,
+                    category=category,
+                    name=entry["name"],
+                    description=entry.get("description", ""),
+                    is_meeting_place=bool(entry.get("meeting_place")),
+                    person=owner,
+                    year=rng.choice(YEARS),
+                )
+            )
     if not any(a.is_meeting_place for a in assets):
         place = next(e for e in content["assets"]["place"] if e.get("meeting_place"))
-        assets.append(Asset(neighbourhood=neighbourhood, category="place", name=place["name"],
-                            description=place.get("description", ""), is_meeting_place=True, year=YEARS[0]))
+        assets.append(
+            Asset(
+                neighbourhood=neighbourhood,
+                category="place",
+                name=place["name"],
+                description=place.get("description", ""),
+                is_meeting_place=True,
+                year=YEARS[0],
+            )
+        )
     Asset.objects.bulk_create(assets)
     result.assets += len(assets)
     meeting_places = [a for a in assets if a.is_meeting_place]
@@ -300,10 +368,14 @@ def _build_neighbourhood(rng: random.Random, *, neighbourhood: Neighbourhood, co
         activities = []
         for spec in rng.sample(content["activities"], k=int(rng.randint(3, 6) * growth * scale)):
             activity = Activity.objects.create(
-                neighbourhood=neighbourhood, title=spec["title"], description=spec.get("description", ""),
-                initiated_by=spec["initiated_by"], year=year,
+                neighbourhood=neighbourhood,
+                title=spec["title"],
+                description=spec.get("description", ""),
+                initiated_by=spec["initiated_by"],
+                year=year,
                 initiator_person=rng.choice(by_role["connector"] + by_role["resident"][:5])
-                if spec["initiated_by"] != "professionals" else by_role["community_builder"][0],
+                if spec["initiated_by"] != "professionals"
+                else by_role["community_builder"][0],
                 initiator_organisation=welfare if spec["initiated_by"] == "professionals" else None,
                 meeting_place=rng.choice(meeting_places) if rng.random() < 0.8 else None,
                 participant_count=max(3, int(spec.get("typical_participants", 12) * rng.uniform(0.6, 1.4))),
@@ -318,15 +390,22 @@ def _build_neighbourhood(rng: random.Random, *, neighbourhood: Neighbourhood, co
             capital = rng.choices(["bonding", "bridging", "linking"], weights=[55, 32, 13])[0]
             to_organisation = capital == "linking"
             hook = rng.random()
-            relations.append(Relation(
-                neighbourhood=neighbourhood, year=year, source_person=source,
-                target_person=None if to_organisation else target,
-                target_organisation=rng.choice([welfare, municipality, resident_org]) if to_organisation else None,
-                capital_type=capital, is_new=rng.random() < 0.7,
-                hook_activity=rng.choice(activities) if hook < 0.5 else None,
-                hook_place=rng.choice(meeting_places) if 0.5 <= hook < 0.75 else None,
-                hook_person=rng.choice(by_role["connector"]) if hook >= 0.75 else None,
-            ))
+            relations.append(
+                Relation(
+                    neighbourhood=neighbourhood,
+                    year=year,
+                    source_person=source,
+                    target_person=None if to_organisation else target,
+                    target_organisation=rng.choice([welfare, municipality, resident_org])
+                    if to_organisation
+                    else None,
+                    capital_type=capital,
+                    is_new=rng.random() < 0.7,
+                    hook_activity=rng.choice(activities) if hook < 0.5 else None,
+                    hook_place=rng.choice(meeting_places) if 0.5 <= hook < 0.75 else None,
+                    hook_person=rng.choice(by_role["connector"]) if hook >= 0.75 else None,
+                )
+            )
         Relation.objects.bulk_create(relations)
         result.relations += len(relations)
 
@@ -335,37 +414,75 @@ def _build_neighbourhood(rng: random.Random, *, neighbourhood: Neighbourhood, co
         for instrument in instruments:
             pool = fragments_by_instrument.get(instrument) or fragments_by_instrument["vragenlijst"]
             chosen.extend(rng.sample(pool, k=min(len(pool), rng.randint(1, 3))))
-        _add_fragments(rng, neighbourhood=neighbourhood, year=year, chosen=chosen, by_role=by_role,
-                       quote_level=quote_level, codes=codes, coder=coder, place_name=place_name, result=result)
+        _add_fragments(
+            rng,
+            neighbourhood=neighbourhood,
+            year=year,
+            chosen=chosen,
+            by_role=by_role,
+            quote_level=quote_level,
+            codes=codes,
+            coder=coder,
+            place_name=place_name,
+            result=result,
+        )
         _add_factors(rng, neighbourhood=neighbourhood, year=year, codes=codes, factors=content["factors"])
-        _add_sustainability(rng, neighbourhood=neighbourhood, year=year, codes=codes,
-                            notes=content["sustainability"])
+        _add_sustainability(
+            rng, neighbourhood=neighbourhood, year=year, codes=codes, notes=content["sustainability"]
+        )
 
 
-def _add_fragments(rng: random.Random, *, neighbourhood: Neighbourhood, year: int, chosen: list[dict[str, Any]],
-                   by_role: dict[str, list[Person]], quote_level: dict[int, str], codes: dict[str, Code],
-                   coder: Any, place_name: str, result: DemoResult) -> None:
+def _add_fragments(
+    rng: random.Random,
+    *,
+    neighbourhood: Neighbourhood,
+    year: int,
+    chosen: list[dict[str, Any]],
+    by_role: dict[str, list[Person]],
+    quote_level: dict[int, str],
+    codes: dict[str, Code],
+    coder: Any,
+    place_name: str,
+    result: DemoResult,
+) -> None:
     fragments: list[Fragment] = []
     for spec in chosen:
         speakers = by_role.get(spec["speaker_role"]) or by_role["resident"]
         speaker = rng.choice(speakers)
-        text = spec["text"].format(buurt=neighbourhood.name, gemeente=neighbourhood.municipality_name, plek=place_name)
-        fragments.append(Fragment(
-            neighbourhood=neighbourhood, year=year, text=text.strip(), instrument=spec["instrument"],
-            speaker_role=spec["speaker_role"], speaker=speaker,
-            consent_level=quote_level.get(speaker.pk, Consent.Level.INTERNAL), recorded_by=None,
-        ))
+        text = spec["text"].format(
+            buurt=neighbourhood.name, gemeente=neighbourhood.municipality_name, plek=place_name
+        )
+        fragments.append(
+            Fragment(
+                neighbourhood=neighbourhood,
+                year=year,
+                text=text.strip(),
+                instrument=spec["instrument"],
+                speaker_role=spec["speaker_role"],
+                speaker=speaker,
+                consent_level=quote_level.get(speaker.pk, Consent.Level.INTERNAL),
+                recorded_by=None,
+            )
+        )
     Fragment.objects.bulk_create(fragments)
     codings: list[Coding] = []
     observations: list[FactorObservation] = []
     for fragment, spec in zip(fragments, chosen, strict=True):
         for key in spec.get("codes", []):
-            codings.append(Coding(fragment=fragment, code=codes[key], coder=coder, origin=Coding.Origin.HUMAN))
+            codings.append(
+                Coding(fragment=fragment, code=codes[key], coder=coder, origin=Coding.Origin.HUMAN)
+            )
         if spec.get("factor"):
-            observations.append(FactorObservation(
-                neighbourhood=neighbourhood, year=year, code=codes[spec["factor"]["type"]],
-                direction=spec["factor"]["direction"], description=fragment.text[:300], fragment=fragment,
-            ))
+            observations.append(
+                FactorObservation(
+                    neighbourhood=neighbourhood,
+                    year=year,
+                    code=codes[spec["factor"]["type"]],
+                    direction=spec["factor"]["direction"],
+                    description=fragment.text[:300],
+                    fragment=fragment,
+                )
+            )
     Coding.objects.bulk_create(codings)
     FactorObservation.objects.bulk_create(observations)
     _link_conversations(neighbourhood=neighbourhood, year=year, fragments=fragments, chosen=chosen)
@@ -373,12 +490,17 @@ def _add_fragments(rng: random.Random, *, neighbourhood: Neighbourhood, year: in
     result.codings += len(codings)
 
 
-def _link_conversations(*, neighbourhood: Neighbourhood, year: int, fragments: list[Fragment],
-                        chosen: list[dict[str, Any]]) -> None:
+def _link_conversations(
+    *, neighbourhood: Neighbourhood, year: int, fragments: list[Fragment], chosen: list[dict[str, Any]]
+) -> None:
     """Each demo Wijkwaardenkaart story is one conversation, as if filled in with the form (for the praatplaat)."""
     form_version = form_version_current(key="wijkwaardenkaart")
     question = {"value": "values", "helps": "helps", "hinders": "hinders"}
-    pairs = [(f, spec) for f, spec in zip(fragments, chosen, strict=True) if spec["instrument"] == "wijkwaardenkaart"]
+    pairs = [
+        (f, spec)
+        for f, spec in zip(fragments, chosen, strict=True)
+        if spec["instrument"] == "wijkwaardenkaart"
+    ]
     submissions = Submission.objects.bulk_create([
         Submission(
             form_version=form_version, neighbourhood=neighbourhood, year=year, status=Submission.Status.SUBMITTED,
@@ -395,23 +517,40 @@ def _link_conversations(*, neighbourhood: Neighbourhood, year: int, fragments: l
     ])  # fmt: skip
 
 
-def _add_factors(rng: random.Random, *, neighbourhood: Neighbourhood, year: int, codes: dict[str, Code],
-                 factors: dict[str, dict[str, list[str]]]) -> None:
+def _add_factors(
+    rng: random.Random,
+    *,
+    neighbourhood: Neighbourhood,
+    year: int,
+    codes: dict[str, Code],
+    factors: dict[str, dict[str, list[str]]],
+) -> None:
     # Some neighbourhoods carry hindering factors across several types at once: the study's "stapeling".
     stacking = neighbourhood.pk % 3 == 0
     observations = []
     for key, texts in factors.items():
         hinders = rng.random() < (0.75 if stacking else 0.3)
         direction = "hinders" if hinders else "helps"
-        observations.append(FactorObservation(
-            neighbourhood=neighbourhood, year=year, code=codes[key], direction=direction,
-            description=rng.choice(texts[direction]),
-        ))
+        observations.append(
+            FactorObservation(
+                neighbourhood=neighbourhood,
+                year=year,
+                code=codes[key],
+                direction=direction,
+                description=rng.choice(texts[direction]),
+            )
+        )
     FactorObservation.objects.bulk_create(observations)
 
 
-def _add_sustainability(rng: random.Random, *, neighbourhood: Neighbourhood, year: int, codes: dict[str, Code],
-                        notes: dict[str, dict[str, list[str]]]) -> None:
+def _add_sustainability(
+    rng: random.Random,
+    *,
+    neighbourhood: Neighbourhood,
+    year: int,
+    codes: dict[str, Code],
+    notes: dict[str, dict[str, list[str]]],
+) -> None:
     progress = YEARS.index(year)
     assessments = []
     for key, texts in notes.items():
@@ -420,7 +559,13 @@ def _add_sustainability(rng: random.Random, *, neighbourhood: Neighbourhood, yea
         roll = rng.random()
         status = "present" if roll < chance else ("partly" if roll < chance + 0.3 else "absent")
         note = rng.choice(texts["absent" if status == "absent" else "present"])
-        assessments.append(SustainabilityAssessment(
-            neighbourhood=neighbourhood, year=year, code=codes[key], status=status, note=note,
-        ))
+        assessments.append(
+            SustainabilityAssessment(
+                neighbourhood=neighbourhood,
+                year=year,
+                code=codes[key],
+                status=status,
+                note=note,
+            )
+        )
     SustainabilityAssessment.objects.bulk_create(assessments)

@@ -256,13 +256,18 @@ def national_check_database(*, reset: bool) -> None:
     name = str(connection.settings_dict.get("NAME") or "")
     if name.rsplit("/", 1)[-1] in REFUSED_DATABASE_NAMES:
         raise NationalDatasetError(
-            _("Database '%(name)s' is used by others for tests: the national data set is never generated "
-              "there. Create your own database, e.g. kvs_national.") % {"name": name}
+            _(
+                "Database '%(name)s' is used by others for tests: the national data set is never generated "
+                "there. Create your own database, e.g. kvs_national."
+            )
+            % {"name": name}
         )
     if not reset and Neighbourhood.objects.exists():
         raise NationalDatasetError(
-            _("This database already has neighbourhoods. Give --reset to replace them with the national "
-              "data set (this deletes all neighbourhood data).")
+            _(
+                "This database already has neighbourhoods. Give --reset to replace them with the national "
+                "data set (this deletes all neighbourhood data)."
+            )
         )
 
 
@@ -274,7 +279,9 @@ def national_reset() -> None:
             # Rows written earlier in this same transaction (tests) still have deferred key checks pending,
             # and TRUNCATE refuses tables with pending checks: run them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for statement in connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True):
+        for statement in connection.ops.sql_flush(
+            no_style(), tables, reset_sequences=True, allow_cascade=True
+        ):
             cursor.execute(statement)
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
@@ -310,8 +317,9 @@ class _Buurt:
     stacking: bool = False
 
 
-def _distribution(record: CbsRecord, fields: tuple[str, ...], national: tuple[float, ...],
-                  skew: tuple[float, ...]) -> tuple[float, ...]:
+def _distribution(
+    record: CbsRecord, fields: tuple[str, ...], national: tuple[float, ...], skew: tuple[float, ...]
+) -> tuple[float, ...]:
     counts = [getattr(record, name) or 0 for name in fields]
     base = counts if sum(counts) > 0 else national
     weights = [count * factor for count, factor in zip(base, skew, strict=True)]
@@ -326,21 +334,34 @@ def _distribution(record: CbsRecord, fields: tuple[str, ...], national: tuple[fl
 
 def _plan(rng: random.Random, *, fragments: int, limit: int | None) -> tuple[list[_Buurt], dict[str, dict]]:
     spec = _content("neighbourhoods.yaml")
-    demo_focus = {item["code"]: (slug, item["focus"]) for slug, items in spec["neighbourhoods"].items()
-                  for item in items}
+    demo_focus = {
+        item["code"]: (slug, item["focus"])
+        for slug, items in spec["neighbourhoods"].items()
+        for item in items
+    }
     if limit is not None and limit < 1:
         raise NationalDatasetError(_("Give at least one neighbourhood."))
-    records = list(CbsRecord.objects.filter(kind=CbsRecord.Kind.NEIGHBOURHOOD, year=2024).order_by("region_code"))
+    records = list(
+        CbsRecord.objects.filter(kind=CbsRecord.Kind.NEIGHBOURHOOD, year=2024).order_by("region_code")
+    )
     if not records:
-        raise NationalDatasetError(_("There are no CBS 2024 neighbourhoods in the database: import the CBS "
-                                     "figures first (kvs import-cbs)."))
+        raise NationalDatasetError(
+            _(
+                "There are no CBS 2024 neighbourhoods in the database: import the CBS "
+                "figures first (kvs import-cbs)."
+            )
+        )
     municipality_codes = {
         r.name: r.region_code
-        for r in CbsRecord.objects.filter(kind=CbsRecord.Kind.MUNICIPALITY, year=2024).only("name", "region_code")
+        for r in CbsRecord.objects.filter(kind=CbsRecord.Kind.MUNICIPALITY, year=2024).only(
+            "name", "region_code"
+        )
     }
     buurten = [
         _Buurt(
-            code=r.region_code, name=r.name, municipality_name=r.municipality_name,
+            code=r.region_code,
+            name=r.name,
+            municipality_name=r.municipality_name,
             municipality_code=municipality_codes.get(r.municipality_name, f"GM{r.region_code[2:6]}"),
             population=r.population or 0,
             ages=_distribution(r, AGE_FIELDS, NATIONAL_AGE, AGE_SKEW),
@@ -350,8 +371,9 @@ def _plan(rng: random.Random, *, fragments: int, limit: int | None) -> tuple[lis
     ]
     missing = set(demo_focus) - {b.code for b in buurten}
     if missing:
-        raise NationalDatasetError(_("CBS code %(code)s of the demo is not in the CBS figures.")
-                                   % {"code": min(missing)})
+        raise NationalDatasetError(
+            _("CBS code %(code)s of the demo is not in the CBS figures.") % {"code": min(missing)}
+        )
     demo = sorted((b for b in buurten if b.code in demo_focus), key=lambda b: list(demo_focus).index(b.code))
     others = [b for b in buurten if b.code not in demo_focus]
     if limit is not None:
@@ -385,7 +407,7 @@ def _plan(rng: random.Random, *, fragments: int, limit: int | None) -> tuple[lis
         programmes[f"buurtkracht-regio-{number}"] = {
             "name": f"Buurtkracht regio {number}",
             "description": f"Synthetisch landelijk programma voor benchmarks: de buurten van gemeenten "
-                           f"{municipalities[0]} tot en met {municipalities[-1]}.",
+            f"{municipalities[0]} tot en met {municipalities[-1]}.",
             "funder": f"Fonds Buurtkracht regio {number}",
         }
     chosen_buurten = demo + others
@@ -399,7 +421,8 @@ def _apportion(buurten: list[_Buurt], fragments: int) -> None:
     """Exactly ``fragments`` over buurt × year, largest remainder first (ties: earlier buurt, year)."""
     weights = [
         (math.sqrt(b.population) + 5) * (3 if b.focus else 1) * year_weight
-        for b in buurten for year_weight in YEAR_WEIGHTS
+        for b in buurten
+        for year_weight in YEAR_WEIGHTS
     ]
     total = sum(weights)
     quotas = [fragments * weight / total for weight in weights]
@@ -431,8 +454,12 @@ def _load_content(codes: dict[str, int]) -> _Content:
     for spec in _content("fragments.yaml"):
         keys = tuple(codes[key] for key in spec.get("codes", []) if key in codes)
         factor = spec.get("factor")
-        factor_code = (codes[factor["type"]], factor["direction"]) if factor and factor["type"] in codes else None
-        by_instrument[spec["instrument"]].append((spec["text"].strip(), spec["speaker_role"], keys, factor_code))
+        factor_code = (
+            (codes[factor["type"]], factor["direction"]) if factor and factor["type"] in codes else None
+        )
+        by_instrument[spec["instrument"]].append(
+            (spec["text"].strip(), spec["speaker_role"], keys, factor_code)
+        )
     assets = {
         category: [(e["name"], e.get("description", ""), bool(e.get("meeting_place"))) for e in entries]
         for category, entries in _content("assets.yaml").items()
@@ -441,12 +468,20 @@ def _load_content(codes: dict[str, int]) -> _Content:
     return _Content(
         fragments=dict(by_instrument),
         assets=assets,
-        activities=[(a["title"], a.get("description", ""), a["initiated_by"], a.get("typical_participants", 12))
-                    for a in _content("activities.yaml")],
-        factors=[(codes[key], texts["helps"], texts["hinders"]) for key, texts in _content("factors.yaml").items()
-                 if key in codes],
-        sustainability=[(codes[key], key.startswith("sustainability.horizontal"), texts["present"], texts["absent"])
-                        for key, texts in _content("sustainability.yaml").items() if key in codes],
+        activities=[
+            (a["title"], a.get("description", ""), a["initiated_by"], a.get("typical_participants", 12))
+            for a in _content("activities.yaml")
+        ],
+        factors=[
+            (codes[key], texts["helps"], texts["hinders"])
+            for key, texts in _content("factors.yaml").items()
+            if key in codes
+        ],
+        sustainability=[
+            (codes[key], key.startswith("sustainability.horizontal"), texts["present"], texts["absent"])
+            for key, texts in _content("sustainability.yaml").items()
+            if key in codes
+        ],
         meeting_place=(place[0], place[1]),
     )
 
@@ -466,8 +501,14 @@ def _moments(rng: random.Random, year: int, postgres: bool) -> tuple[list[str], 
 
 
 class _Generator:
-    def __init__(self, rng: random.Random, tables: dict[str, _Table], content: _Content,
-                 orgs: dict[str, dict[str, int]], coders: list[int]) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        tables: dict[str, _Table],
+        content: _Content,
+        orgs: dict[str, dict[str, int]],
+        coders: list[int],
+    ) -> None:
         self.rng = rng
         self.t = tables
         self.content = content
@@ -479,7 +520,8 @@ class _Generator:
             self.labels = {role.value: str(role.label).capitalize() for role in Person.PersonRole}
         self.instruments = {
             (year, focus): INSTRUMENTS_ALL[year] + (INSTRUMENTS_FOCUS[year] if focus else [])
-            for year in YEARS for focus in (False, True)
+            for year in YEARS
+            for focus in (False, True)
         }
 
     def buurt(self, b: _Buurt) -> int:
@@ -524,7 +566,9 @@ class _Generator:
                     age, origin, gender = ages[index], origins[index], genders[index]
                 else:
                     age = origin = gender = ""
-                person_rows.append((pid, f"{label} {counter}", b.pk, role, organisation, age, origin, gender, stamp))
+                person_rows.append(
+                    (pid, f"{label} {counter}", b.pk, role, organisation, age, origin, gender, stamp)
+                )
                 consent_rows.append((cid, pid, "participation", True, "", "mondeling", stamp))
                 cid += 1
                 if demographics:
@@ -555,8 +599,20 @@ class _Generator:
                 owner = rng.choice(active) if category.startswith("talent_") else None
                 organisation = rng.choice(linking_targets[:3]) if category == "institution" else None
                 year = rng.choice(YEARS)  # the inventory grows over the years
-                asset_rows.append((aid, b.pk, category, name, description, meeting, owner, organisation,
-                                   year, rng.choice(self.moments[year][0])))
+                asset_rows.append(
+                    (
+                        aid,
+                        b.pk,
+                        category,
+                        name,
+                        description,
+                        meeting,
+                        owner,
+                        organisation,
+                        year,
+                        rng.choice(self.moments[year][0]),
+                    )
+                )
                 if meeting:
                     places.append(aid)
                     place_name = place_name or name
@@ -572,17 +628,39 @@ class _Generator:
         for year_index, year in enumerate(YEARS):
             budget = b.budget[year_index]
             stamps, days = self.moments[year]
-            activities = self._activities(b, year, year_index, budget, all_persons, active, by_role,
-                                          welfare, places, stamps, days)
-            self._relations(b, year, budget, all_persons, origin_of, connectors, linking_targets, activities,
-                            places, stamps)
+            activities = self._activities(
+                b, year, year_index, budget, all_persons, active, by_role, welfare, places, stamps, days
+            )
+            self._relations(
+                b,
+                year,
+                budget,
+                all_persons,
+                origin_of,
+                connectors,
+                linking_targets,
+                activities,
+                places,
+                stamps,
+            )
             self._fragments(b, year, budget, by_role, quote_level, place_name, stamps)
             self._assessments(b, year, year_index, stamps)
         return total
 
-    def _activities(self, b: _Buurt, year: int, year_index: int, budget: int, persons: list[int],
-                    active: list[int], by_role: dict[str, list[int]], welfare: int, places: list[int],
-                    stamps: list[str], days: list[str]) -> list[int]:
+    def _activities(
+        self,
+        b: _Buurt,
+        year: int,
+        year_index: int,
+        budget: int,
+        persons: list[int],
+        active: list[int],
+        by_role: dict[str, list[int]],
+        welfare: int,
+        places: list[int],
+        stamps: list[str],
+        days: list[str],
+    ) -> list[int]:
         rng, t = self.rng, self.t
         rows, participant_rows = t["activity"].rows, t["participant"].rows
         aid, ppid = t["activity"].next_id, t["participant"].next_id
@@ -600,12 +678,22 @@ class _Generator:
             professional = initiated_by == "professionals"
             position = int(random_() * len(stamps))
             registered = rng.sample(persons, k=min(len(persons), 3 + int(random_() * 7)))
-            rows.append((
-                aid, b.pk, title, description, initiated_by, builder if professional else choice(active),
-                welfare if professional else None, choice(places) if random_() < 0.8 else None,
-                year, days[position], max(len(registered), int(typical * (0.6 + 0.8 * random_()))),
-                stamps[position],
-            ))
+            rows.append(
+                (
+                    aid,
+                    b.pk,
+                    title,
+                    description,
+                    initiated_by,
+                    builder if professional else choice(active),
+                    welfare if professional else None,
+                    choice(places) if random_() < 0.8 else None,
+                    year,
+                    days[position],
+                    max(len(registered), int(typical * (0.6 + 0.8 * random_()))),
+                    stamps[position],
+                )
+            )
             for person in registered:
                 participant_rows.append((ppid, aid, person))
                 ppid += 1
@@ -614,9 +702,19 @@ class _Generator:
         t["activity"].next_id, t["participant"].next_id = aid, ppid
         return ids
 
-    def _relations(self, b: _Buurt, year: int, budget: int, persons: list[int], origin_of: dict[int, str],
-                   connectors: list[int], linking_targets: tuple[int, ...], activities: list[int],
-                   places: list[int], stamps: list[str]) -> None:
+    def _relations(
+        self,
+        b: _Buurt,
+        year: int,
+        budget: int,
+        persons: list[int],
+        origin_of: dict[int, str],
+        connectors: list[int],
+        linking_targets: tuple[int, ...],
+        activities: list[int],
+        places: list[int],
+        stamps: list[str],
+    ) -> None:
         rng, t = self.rng, self.t
         rows = t["relation"].rows
         rid = t["relation"].next_id
@@ -628,7 +726,9 @@ class _Generator:
             target_person = target_org = None
             if capital == "linking":
                 target_org = choice(linking_targets)
-                if random_() < 0.1:  # an organisation's tie with another one (e.g. welfare and residents' group)
+                if (
+                    random_() < 0.1
+                ):  # an organisation's tie with another one (e.g. welfare and residents' group)
                     source_person, source_org = None, choice(linking_targets[:3])
                     if source_org == target_org:
                         target_org = linking_targets[3]
@@ -644,16 +744,37 @@ class _Generator:
                 if target_person == source_person:
                     target_person = persons[(persons.index(source_person) + 1) % len(persons)]
             hook = random_()
-            rows.append((
-                rid, b.pk, year, source_person, source_org, target_person, target_org, capital, random_() < 0.7,
-                choice(activities) if hook < 0.5 else None, choice(places) if 0.5 <= hook < 0.75 else None,
-                choice(connectors) if hook >= 0.75 else None, "", choice(stamps),
-            ))
+            rows.append(
+                (
+                    rid,
+                    b.pk,
+                    year,
+                    source_person,
+                    source_org,
+                    target_person,
+                    target_org,
+                    capital,
+                    random_() < 0.7,
+                    choice(activities) if hook < 0.5 else None,
+                    choice(places) if 0.5 <= hook < 0.75 else None,
+                    choice(connectors) if hook >= 0.75 else None,
+                    "",
+                    choice(stamps),
+                )
+            )
             rid += 1
         t["relation"].next_id = rid
 
-    def _fragments(self, b: _Buurt, year: int, budget: int, by_role: dict[str, list[int]],
-                   quote_level: dict[int, str], place_name: str, stamps: list[str]) -> None:
+    def _fragments(
+        self,
+        b: _Buurt,
+        year: int,
+        budget: int,
+        by_role: dict[str, list[int]],
+        quote_level: dict[int, str],
+        place_name: str,
+        stamps: list[str],
+    ) -> None:
         rng, t = self.rng, self.t
         fragment_rows, coding_rows, factor_rows = t["fragment"].rows, t["coding"].rows, t["factor"].rows
         fid, kid, oid = t["fragment"].next_id, t["coding"].next_id, t["factor"].next_id
@@ -685,16 +806,38 @@ class _Generator:
             else:
                 speaker = speakers[int(len(speakers) * random_() ** 2)]
             stamp = choice(stamps)
-            fragment_rows.append((fid, b.pk, year, text, instrument, speaker_role, speaker,
-                                  quote_level[speaker] if speaker else "internal", stamp))
+            fragment_rows.append(
+                (
+                    fid,
+                    b.pk,
+                    year,
+                    text,
+                    instrument,
+                    speaker_role,
+                    speaker,
+                    quote_level[speaker] if speaker else "internal",
+                    stamp,
+                )
+            )
             last = len(codes) - 1
             for position, code in enumerate(codes):
                 start = end = None
                 if span is not None and position == last:
                     start, end = span
                 if random_() < 0.12:
-                    coding_rows.append((kid, fid, code, None, "suggested", round(0.5 + random_() * 0.47, 2),
-                                        start, end, stamp))
+                    coding_rows.append(
+                        (
+                            kid,
+                            fid,
+                            code,
+                            None,
+                            "suggested",
+                            round(0.5 + random_() * 0.47, 2),
+                            start,
+                            end,
+                            stamp,
+                        )
+                    )
                 else:
                     coding_rows.append((kid, fid, code, choice(coders), "human", None, start, end, stamp))
                 kid += 1
@@ -711,15 +854,34 @@ class _Generator:
         hinder_chance = 0.75 if b.stacking else 0.3
         for code, helps, hinders in self.content.factors:
             hindering = rng.random() < hinder_chance
-            factor_rows.append((oid, b.pk, year, code, "hinders" if hindering else "helps",
-                                rng.choice(hinders if hindering else helps), None, rng.choice(stamps)))
+            factor_rows.append(
+                (
+                    oid,
+                    b.pk,
+                    year,
+                    code,
+                    "hinders" if hindering else "helps",
+                    rng.choice(hinders if hindering else helps),
+                    None,
+                    rng.choice(stamps),
+                )
+            )
             oid += 1
         for code, horizontal, present, absent in self.content.sustainability:
             chance = (0.45 if horizontal else 0.25) + 0.15 * year_index
             roll = rng.random()
             status = "present" if roll < chance else ("partly" if roll < chance + 0.3 else "absent")
-            sustainability_rows.append((sid, b.pk, year, code, status,
-                                        rng.choice(absent if status == "absent" else present), rng.choice(stamps)))
+            sustainability_rows.append(
+                (
+                    sid,
+                    b.pk,
+                    year,
+                    code,
+                    status,
+                    rng.choice(absent if status == "absent" else present),
+                    rng.choice(stamps),
+                )
+            )
             sid += 1
         t["factor"].next_id, t["sustainability"].next_id = oid, sid
 
@@ -796,8 +958,9 @@ def _batches(buurten: list[_Buurt], size: int) -> Iterator[list[_Buurt]]:
         yield batch
 
 
-def _base(rng: random.Random, tables: dict[str, _Table], buurten: list[_Buurt],
-          programmes: dict[str, dict]) -> tuple[dict[str, dict[str, int]], list[int]]:
+def _base(
+    rng: random.Random, tables: dict[str, _Table], buurten: list[_Buurt], programmes: dict[str, dict]
+) -> tuple[dict[str, dict[str, int]], list[int]]:
     """Years, programmes, organisations, neighbourhoods, fundings, users and memberships."""
     for year in YEARS:
         MeasurementYear.objects.get_or_create(year=year, defaults={"is_open": year == YEARS[-1]})
@@ -805,8 +968,9 @@ def _base(rng: random.Random, tables: dict[str, _Table], buurten: list[_Buurt],
     orgs_table = tables["organisation"]
     fund_ids: dict[str, int] = {}
     for slug, item in programmes.items():
-        programme_ids[slug] = Programme.objects.create(slug=slug, name=item["name"],
-                                                       description=item["description"]).pk
+        programme_ids[slug] = Programme.objects.create(
+            slug=slug, name=item["name"], description=item["description"]
+        ).pk
         fund_ids[slug] = orgs_table.next_id
         orgs_table.rows.append((orgs_table.next_id, item["funder"], "fonds", "", None))
         orgs_table.next_id += 1
@@ -814,9 +978,11 @@ def _base(rng: random.Random, tables: dict[str, _Table], buurten: list[_Buurt],
     for buurt in buurten:
         if buurt.municipality_code not in orgs:
             orgs[buurt.municipality_code] = {}
-            for kind, name in (("gemeente", f"Gemeente {buurt.municipality_name}"),
-                               ("welzijn", f"Welzijn {buurt.municipality_name}"),
-                               ("woningcorporatie", f"Woonstichting {buurt.municipality_name}")):
+            for kind, name in (
+                ("gemeente", f"Gemeente {buurt.municipality_name}"),
+                ("welzijn", f"Welzijn {buurt.municipality_name}"),
+                ("woningcorporatie", f"Woonstichting {buurt.municipality_name}"),
+            ):
                 orgs[buurt.municipality_code][kind] = orgs_table.next_id
                 orgs_table.rows.append((orgs_table.next_id, name, kind, buurt.municipality_code, None))
                 orgs_table.next_id += 1
@@ -824,19 +990,53 @@ def _base(rng: random.Random, tables: dict[str, _Table], buurten: list[_Buurt],
     for buurt in buurten:
         buurt.pk = nb_table.next_id
         nb_table.next_id += 1
-        nb_table.rows.append((buurt.pk, buurt.code, buurt.name, buurt.municipality_code, buurt.municipality_name,
-                              programme_ids[buurt.programme], buurt.focus))
+        nb_table.rows.append(
+            (
+                buurt.pk,
+                buurt.code,
+                buurt.name,
+                buurt.municipality_code,
+                buurt.municipality_name,
+                programme_ids[buurt.programme],
+                buurt.focus,
+            )
+        )
         orgs["buurt"][buurt.code] = orgs_table.next_id
-        orgs_table.rows.append((orgs_table.next_id, f"Bewonersgroep {buurt.name}", "bewonersorganisatie",
-                                buurt.municipality_code, buurt.pk))
+        orgs_table.rows.append(
+            (
+                orgs_table.next_id,
+                f"Bewonersgroep {buurt.name}",
+                "bewonersorganisatie",
+                buurt.municipality_code,
+                buurt.pk,
+            )
+        )
         orgs_table.next_id += 1
         end = 2025 if buurt.focus else rng.choice((2024, 2025, 2026))
-        funding.rows.append((funding.next_id, fund_ids[buurt.programme], buurt.pk, programme_ids[buurt.programme],
-                             2023, end, FUNDING_PURPOSE))
+        funding.rows.append(
+            (
+                funding.next_id,
+                fund_ids[buurt.programme],
+                buurt.pk,
+                programme_ids[buurt.programme],
+                2023,
+                end,
+                FUNDING_PURPOSE,
+            )
+        )
         funding.next_id += 1
         if rng.random() < 0.25:
-            funding.rows.append((funding.next_id, orgs[buurt.municipality_code]["gemeente"], buurt.pk, None,
-                                 2024, 2025, MUNICIPAL_PURPOSE))
+            funding.rows.append(
+                (
+                    funding.next_id,
+                    orgs[buurt.municipality_code]["gemeente"],
+                    buurt.pk,
+                    None,
+                    2024,
+                    2025,
+                    MUNICIPAL_PURPOSE,
+                )
+            )
             funding.next_id += 1
     for name in ("neighbourhood", "organisation", "funding"):
         tables[name].flush()
@@ -863,30 +1063,53 @@ def _users(buurten: list[_Buurt], programme_ids: dict[str, int], fund_ids: dict[
         {"user": users["onderzoeker-3"], "role": Role.RESEARCHER},
         {"user": users["admin"], "role": Role.ADMIN},
     ]
-    for username, code in (("connector", "BU02021990"), ("communitybuilder", "BU02021990"),
-                           ("communitybuilder", "BU02021471")):
+    for username, code in (
+        ("connector", "BU02021990"),
+        ("communitybuilder", "BU02021990"),
+        ("communitybuilder", "BU02021471"),
+    ):
         if code in by_code:
             role = Role.CONNECTOR if username == "connector" else Role.COMMUNITY_BUILDER
             wanted.append({"user": users[username], "role": role, "neighbourhood_id": by_code[code]})
-    for username, slug, role in (("programmemanager", "sterke-buurtverbinders", Role.PROGRAMME_MANAGER),
-                                 ("programmamanager-regio-01", "buurtkracht-regio-01", Role.PROGRAMME_MANAGER)):
+    for username, slug, role in (
+        ("programmemanager", "sterke-buurtverbinders", Role.PROGRAMME_MANAGER),
+        ("programmamanager-regio-01", "buurtkracht-regio-01", Role.PROGRAMME_MANAGER),
+    ):
         if slug in programme_ids:
             wanted.append({"user": users[username], "role": role, "programme_id": programme_ids[slug]})
-    for username, slug in (("funder", "sterke-buurtverbinders"), ("financier-regio-01", "buurtkracht-regio-01")):
+    for username, slug in (
+        ("funder", "sterke-buurtverbinders"),
+        ("financier-regio-01", "buurtkracht-regio-01"),
+    ):
         if slug in fund_ids:
             wanted.append({"user": users[username], "role": Role.FUNDER, "organisation_id": fund_ids[slug]})
-    largest_focus = sorted((b for b in buurten if b.focus and not b.demo), key=lambda b: (-b.population, b.code))
+    largest_focus = sorted(
+        (b for b in buurten if b.focus and not b.demo), key=lambda b: (-b.population, b.code)
+    )
     for number, buurt in enumerate(largest_focus[:BUURTWERKERS], start=1):
-        wanted.append({"user": users[f"buurtwerker-{number:02d}"], "role": Role.COMMUNITY_BUILDER,
-                       "neighbourhood_id": buurt.pk})
+        wanted.append(
+            {
+                "user": users[f"buurtwerker-{number:02d}"],
+                "role": Role.COMMUNITY_BUILDER,
+                "neighbourhood_id": buurt.pk,
+            }
+        )
     for membership in wanted:
         Membership.objects.get_or_create(**membership)
     return [users["researcher"].pk, users["onderzoeker-2"].pk, users["onderzoeker-3"].pk]
 
 
-def national_generate(*, fragments: int, seed: int = 2025, neighbourhoods: int | None = None,
-                      reset: bool = False, batch_fragments: int = BATCH_FRAGMENTS, analyze: bool = True,
-                      vacuum: bool = False, progress: Callable[[str], None] | None = None) -> NationalResult:
+def national_generate(
+    *,
+    fragments: int,
+    seed: int = 2025,
+    neighbourhoods: int | None = None,
+    reset: bool = False,
+    batch_fragments: int = BATCH_FRAGMENTS,
+    analyze: bool = True,
+    vacuum: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> NationalResult:
     """Generate the data set (see the module text). Codebook and CBS figures must be loaded."""
     say = progress or (lambda message: None)
     started = time.perf_counter()
@@ -906,13 +1129,22 @@ def national_generate(*, fragments: int, seed: int = 2025, neighbourhoods: int |
     with transaction.atomic():
         if reset:
             national_reset()
-            say(_("Emptied the neighbourhood data (%(seconds).1f s).") % {"seconds": time.perf_counter() - started})
+            say(
+                _("Emptied the neighbourhood data (%(seconds).1f s).")
+                % {"seconds": time.perf_counter() - started}
+            )
         for table in tables.values():  # after the reset: ids continue after what is left
             table.next_id = table.first_free_id()
         with _keys_and_indexes_in_bulk([table.name for table in tables.values()]):
             orgs, coders = _base(rng, tables, buurten, programmes)
-            say(_("%(count)s neighbourhoods in %(programmes)s programmes (%(seconds).1f s).")
-                % {"count": len(buurten), "programmes": len(programmes), "seconds": time.perf_counter() - started})
+            say(
+                _("%(count)s neighbourhoods in %(programmes)s programmes (%(seconds).1f s).")
+                % {
+                    "count": len(buurten),
+                    "programmes": len(programmes),
+                    "seconds": time.perf_counter() - started,
+                }
+            )
             generator = _Generator(rng, tables, content, orgs, coders)
             batches = list(_batches(buurten, batch_fragments))
             for number, batch in enumerate(batches, start=1):
@@ -925,13 +1157,27 @@ def national_generate(*, fragments: int, seed: int = 2025, neighbourhoods: int |
                 written = time.perf_counter()
                 timings["generate"] += built - before
                 timings["write"] += written - built
-                say(_("Batch %(number)s of %(total)s: %(done)s of %(fragments)s fragments (%(seconds).1f s; "
-                      "rows built in %(built).1f s, written in %(written).1f s).")
-                    % {"number": number, "total": len(batches), "done": done, "fragments": fragments,
-                       "seconds": written - started, "built": built - before, "written": written - built})
+                say(
+                    _(
+                        "Batch %(number)s of %(total)s: %(done)s of %(fragments)s fragments (%(seconds).1f s; "
+                        "rows built in %(built).1f s, written in %(written).1f s)."
+                    )
+                    % {
+                        "number": number,
+                        "total": len(batches),
+                        "done": done,
+                        "fragments": fragments,
+                        "seconds": written - started,
+                        "built": built - before,
+                        "written": written - built,
+                    }
+                )
             before = time.perf_counter()
         timings["indexes_and_keys"] = time.perf_counter() - before
-    say(_("Indexes built, foreign keys checked, saved (%(seconds).1f s).") % {"seconds": time.perf_counter() - started})
+    say(
+        _("Indexes built, foreign keys checked, saved (%(seconds).1f s).")
+        % {"seconds": time.perf_counter() - started}
+    )
 
     models_written = [table.model for table in tables.values()] + [Programme, Membership]
     with connection.cursor() as cursor:

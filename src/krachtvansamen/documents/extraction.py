@@ -31,9 +31,22 @@ MAX_PDF_PAGES = 300
 MAX_DOCX_XML_BYTES = 40 * 1024 * 1024  # word/document.xml unpacked; a 300-page transcript is ~5 MB
 MAX_DOCX_TOTAL_BYTES = 200 * 1024 * 1024  # every part unpacked, images included
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc, and every password-protected Office file
-_PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-–]\s*)?\d{1,4}(?:\s*[-–])?\s*$|^\s*(?:pagina|page|blz\.?)\s+\d+(?:\s+(?:van|of|/)\s+\d+)?\s*$",
-                             re.IGNORECASE)
-_TABLE_HEADER_WORDS = {"spreker", "tekst", "tijd", "tijdstip", "naam", "wie", "wat", "speaker", "text", "time"}
+_PAGE_NUMBER_RE = re.compile(
+    r"^\s*(?:[-–]\s*)?\d{1,4}(?:\s*[-–])?\s*$|^\s*(?:pagina|page|blz\.?)\s+\d+(?:\s+(?:van|of|/)\s+\d+)?\s*$",
+    re.IGNORECASE,
+)
+_TABLE_HEADER_WORDS = {
+    "spreker",
+    "tekst",
+    "tijd",
+    "tijdstip",
+    "naam",
+    "wie",
+    "wat",
+    "speaker",
+    "text",
+    "time",
+}
 
 
 class DocumentInputError(Exception):
@@ -55,7 +68,9 @@ class Extraction:
 def kind_for_name(filename: str) -> str:
     suffix = PurePath(filename or "").suffix.lower()
     if suffix == ".doc":
-        raise DocumentInputError(_("Old Word files (.doc) cannot be read. Save the file as .docx in Word and try again."))
+        raise DocumentInputError(
+            _("Old Word files (.doc) cannot be read. Save the file as .docx in Word and try again.")
+        )
     if suffix not in KINDS:
         raise DocumentInputError(_("This kind of file cannot be read. Choose a .txt, .docx or .pdf file."))
     return KINDS[suffix]
@@ -91,7 +106,9 @@ def _from_txt(data: bytes) -> tuple[str, str, None]:
         except UnicodeDecodeError:
             raise DocumentInputError(_cannot_read_characters()) from None
     if b"\x00" in data[:65536]:
-        raise DocumentInputError(_("This file does not look like a text file. Choose a .txt, .docx or .pdf file."))
+        raise DocumentInputError(
+            _("This file does not look like a text file. Choose a .txt, .docx or .pdf file.")
+        )
     has_bom = data.startswith(codecs.BOM_UTF8)
     body = data.removeprefix(codecs.BOM_UTF8)
     try:
@@ -103,10 +120,14 @@ def _from_txt(data: bytes) -> tuple[str, str, None]:
             text = body.decode("cp1252")
         except UnicodeDecodeError:
             raise DocumentInputError(_cannot_read_characters()) from None
-        note = _("This file was not saved as UTF-8; we read it as Windows text. Check that letters like ë and é look right.")
+        note = _(
+            "This file was not saved as UTF-8; we read it as Windows text. Check that letters like ë and é look right."
+        )
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
     if controls > max(2, len(text) // 100):
-        raise DocumentInputError(_("This file does not look like a text file. Choose a .txt, .docx or .pdf file."))
+        raise DocumentInputError(
+            _("This file does not look like a text file. Choose a .txt, .docx or .pdf file.")
+        )
     return text, note, None
 
 
@@ -115,7 +136,9 @@ def _cannot_read_characters() -> str:
 
 
 def _docx_damaged() -> str:
-    return _("This Word file is damaged or is not a real .docx file. Open it in Word, save it again and try again.")
+    return _(
+        "This Word file is damaged or is not a real .docx file. Open it in Word, save it again and try again."
+    )
 
 
 def _from_docx(data: bytes) -> tuple[str, str, None]:
@@ -123,18 +146,22 @@ def _from_docx(data: bytes) -> tuple[str, str, None]:
     from docx.table import Table
 
     if data.startswith(_OLE_MAGIC):
-        raise DocumentInputError(_(
-            "This Word file is protected with a password, or it is an old .doc file. "
-            "Remove the password or save it as .docx and try again."
-        ))
+        raise DocumentInputError(
+            _(
+                "This Word file is protected with a password, or it is an old .doc file. "
+                "Remove the password or save it as .docx and try again."
+            )
+        )
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             infos = archive.infolist()
             names = {info.filename for info in infos}
             if "word/document.xml" not in names:
                 raise DocumentInputError(_docx_damaged())
-            if (archive.getinfo("word/document.xml").file_size > MAX_DOCX_XML_BYTES
-                    or sum(info.file_size for info in infos) > MAX_DOCX_TOTAL_BYTES):
+            if (
+                archive.getinfo("word/document.xml").file_size > MAX_DOCX_XML_BYTES
+                or sum(info.file_size for info in infos) > MAX_DOCX_TOTAL_BYTES
+            ):
                 raise DocumentInputError(
                     _("This Word file is too big to read once unpacked. Split it into smaller files.")
                 )
@@ -212,7 +239,9 @@ def _from_pdf(data: bytes) -> tuple[str, str, int]:
         raise DocumentInputError(_pdf_damaged())
     if page_count > MAX_PDF_PAGES:
         raise DocumentInputError(
-            _("This pdf has %(pages)s pages; at most %(max)s can be read at once. Split it into smaller files.")
+            _(
+                "This pdf has %(pages)s pages; at most %(max)s can be read at once. Split it into smaller files."
+            )
             % {"pages": page_count, "max": MAX_PDF_PAGES}
         )
     pages: list[str] = []
@@ -224,13 +253,18 @@ def _from_pdf(data: bytes) -> tuple[str, str, int]:
         raise DocumentInputError(_pdf_damaged()) from None
     with_text = [page for page in pages if has_content(page)]
     if sum(ch.isalnum() for page in with_text for ch in page) < 20:
-        raise DocumentInputError(_(
-            "This pdf contains no text (probably a scan). Run text recognition (OCR) on it first, or paste the text."
-        ))
+        raise DocumentInputError(
+            _(
+                "This pdf contains no text (probably a scan). Run text recognition (OCR) on it first, or paste the text."
+            )
+        )
     note = ""
     if len(with_text) < page_count:
-        note = _("No text was found on %(empty)s of the %(pages)s pages (probably scanned). Those pages are left out.") % {
-            "empty": page_count - len(with_text), "pages": page_count,
+        note = _(
+            "No text was found on %(empty)s of the %(pages)s pages (probably scanned). Those pages are left out."
+        ) % {
+            "empty": page_count - len(with_text),
+            "pages": page_count,
         }
     return "\n\n".join(with_text), note, page_count
 

@@ -24,22 +24,35 @@ class DocumentUploadForm(forms.Form):
     )
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
     title = forms.CharField(
-        label=_("Title (optional)"), max_length=200, required=False,
+        label=_("Title (optional)"),
+        max_length=200,
+        required=False,
         help_text=_("For example: interview with a resident, March. Do not use real names."),
     )
     file = forms.FileField(
-        label=_("File"), required=False,
-        error_messages={"empty": _("The file is empty."), "invalid": _("This is not a file. Choose a file again.")},
+        label=_("File"),
+        required=False,
+        error_messages={
+            "empty": _("The file is empty."),
+            "invalid": _("This is not a file. Choose a file again."),
+        },
     )
     text = forms.CharField(
-        label=_("Or paste the text"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=MAX_TEXT_CHARS, strip=False,
+        label=_("Or paste the text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=MAX_TEXT_CHARS,
+        strip=False,
         error_messages={"max_length": _("The text is too long. Split it into parts.")},
     )
     consent_level = forms.ChoiceField(
-        label=_("May the words be quoted?"), choices=CONSENT_CHOICES, widget=forms.RadioSelect,
+        label=_("May the words be quoted?"),
+        choices=CONSENT_CHOICES,
+        widget=forms.RadioSelect,
         initial=Consent.Level.INTERNAL.value,
-        help_text=_("This goes for the whole document. Choose “quoted” only if everyone who speaks agreed to it."),
+        help_text=_(
+            "This goes for the whole document. Choose “quoted” only if everyone who speaks agreed to it."
+        ),
     )
 
     def __init__(self, *args, years: list[int], **kwargs) -> None:
@@ -73,5 +86,7 @@ class SpeakerRolesForm(forms.Form):
 
     def roles(self) -> dict[str, str]:
         return {
-            field.speaker_key: self.cleaned_data[name] for name, field in self.fields.items() if self.cleaned_data.get(name)
+            field.speaker_key: self.cleaned_data[name]
+            for name, field in self.fields.items()
+            if self.cleaned_data.get(name)
         }

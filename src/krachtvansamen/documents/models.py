@@ -55,7 +55,9 @@ class Document(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             # The same file twice in one neighbourhood is refused with a message; this is the backstop.
-            models.UniqueConstraint(fields=["neighbourhood", "sha256"], name="document_unique_per_neighbourhood"),
+            models.UniqueConstraint(
+                fields=["neighbourhood", "sha256"], name="document_unique_per_neighbourhood"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -81,7 +83,9 @@ class DocumentFragment(models.Model):
         verbose_name_plural = _("document fragments")
         ordering = ["document", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "position"], name="document_fragment_position_unique"),
+            models.UniqueConstraint(
+                fields=["document", "position"], name="document_fragment_position_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,4 @@
-"""Reads for documents. Access to the neighbourhood is checked by the caller (people.selectors)."""
+"""Reads for documents. Access to the neighbourhood is checked by the caller (people.access)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from krachtvansamen.coding.models import Coding
 from krachtvansamen.documents.models import Document, DocumentFragment
 from krachtvansamen.neighbourhoods.models import MeasurementYear, Neighbourhood
+from krachtvansamen.people.access import neighbourhoods_for_user, user_roles
 from krachtvansamen.people.models import Membership, Role
-from krachtvansamen.people.selectors import neighbourhoods_for_user, user_roles
 
 
 def documents_for_neighbourhood(*, neighbourhood: Neighbourhood) -> QuerySet[Document]:
@@ -26,8 +26,10 @@ def documents_for_neighbourhood(*, neighbourhood: Neighbourhood) -> QuerySet[Doc
 
 def document_get(*, neighbourhood: Neighbourhood, pk: int) -> Document:
     try:
-        return Document.objects.select_related("uploaded_by").annotate(fragment_total=Count("parts")).get(
-            neighbourhood=neighbourhood, pk=pk
+        return (
+            Document.objects.select_related("uploaded_by")
+            .annotate(fragment_total=Count("parts"))
+            .get(neighbourhood=neighbourhood, pk=pk)
         )
     except Document.DoesNotExist:
         raise Http404(_("This document does not exist.")) from None
@@ -38,7 +40,9 @@ def document_parts(*, document: Document) -> QuerySet[DocumentFragment]:
         DocumentFragment.objects.filter(document=document)
         .select_related("fragment")
         .prefetch_related(
-            Prefetch("fragment__codings", queryset=Coding.objects.select_related("code").order_by("code__position"))
+            Prefetch(
+                "fragment__codings", queryset=Coding.objects.select_related("code").order_by("code__position")
+            )
         )
         .order_by("position")
     )
@@ -54,7 +58,9 @@ def document_find_duplicate(*, neighbourhood: Neighbourhood, sha256: str) -> Doc
 
 def document_year_choices() -> list[int]:
     """The measurement years open for new data, newest first; this year when none are set up."""
-    years = list(MeasurementYear.objects.filter(is_open=True).order_by("-year").values_list("year", flat=True))
+    years = list(
+        MeasurementYear.objects.filter(is_open=True).order_by("-year").values_list("year", flat=True)
+    )
     return years or [timezone.localdate().year]
 
 
@@ -89,4 +95,3 @@ def speaker_display(*, part: DocumentFragment) -> str:
     if part.speaker_number:
         return _("Speaker %(number)s") % {"number": part.speaker_number}
     return ""
-

@@ -67,8 +67,14 @@ def duplicate_message(document: Document) -> str:
 
 
 def document_prepare(
-    *, neighbourhood: Neighbourhood, year: int, instrument: str, title: str, consent_level: str,
-    upload: Any = None, pasted: str = "",
+    *,
+    neighbourhood: Neighbourhood,
+    year: int,
+    instrument: str,
+    title: str,
+    consent_level: str,
+    upload: Any = None,
+    pasted: str = "",
 ) -> PendingDocument:
     """Read an uploaded file or pasted text and check it. Raises DocumentInputError with the user's message."""
     if upload is not None:
@@ -98,9 +104,18 @@ def document_prepare(
     if not title:
         title = _("Pasted text of %(date)s") % {"date": formats.date_format(timezone.localdate(), "j F Y")}
     return PendingDocument(
-        cbs_code=neighbourhood.cbs_code, year=year, instrument=instrument, title=title,
-        original_name=original_name, kind=kind, sha256=digest, size=size, consent_level=consent_level,
-        text=text, note=note, pages=pages,
+        cbs_code=neighbourhood.cbs_code,
+        year=year,
+        instrument=instrument,
+        title=title,
+        original_name=original_name,
+        kind=kind,
+        sha256=digest,
+        size=size,
+        consent_level=consent_level,
+        text=text,
+        note=note,
+        pages=pages,
     )
 
 
@@ -137,7 +152,11 @@ def pending_drop(*, session: Any, token: str) -> None:
 
 
 def document_create(
-    *, pending: PendingDocument, neighbourhood: Neighbourhood, user: Any, roles: dict[str, str] | None = None,
+    *,
+    pending: PendingDocument,
+    neighbourhood: Neighbourhood,
+    user: Any,
+    roles: dict[str, str] | None = None,
 ) -> Document:
     """Save the document, its fragments and their links: all of it, or (on any error) nothing.
 
@@ -162,28 +181,45 @@ def document_create(
             if duplicate is not None:
                 raise DocumentInputError(duplicate_message(duplicate))
             document = Document.objects.create(
-                neighbourhood=neighbourhood, year=pending.year, instrument=pending.instrument,
-                title=pending.title, original_name=pending.original_name, kind=pending.kind,
-                sha256=pending.sha256, size=pending.size, page_count=pending.pages,
-                consent_level=pending.consent_level, uploaded_by=user if user.is_authenticated else None,
+                neighbourhood=neighbourhood,
+                year=pending.year,
+                instrument=pending.instrument,
+                title=pending.title,
+                original_name=pending.original_name,
+                kind=pending.kind,
+                sha256=pending.sha256,
+                size=pending.size,
+                page_count=pending.pages,
+                consent_level=pending.consent_level,
+                uploaded_by=user if user.is_authenticated else None,
             )
-            fragments = Fragment.objects.bulk_create([
-                Fragment(
-                    neighbourhood=neighbourhood, year=pending.year, text=piece.text, instrument=pending.instrument,
-                    speaker_role=role_of(piece.speaker), consent_level=pending.consent_level,
-                    recorded_by=document.uploaded_by,
-                )
-                for piece in split.pieces
-            ])
+            fragments = Fragment.objects.bulk_create(
+                [
+                    Fragment(
+                        neighbourhood=neighbourhood,
+                        year=pending.year,
+                        text=piece.text,
+                        instrument=pending.instrument,
+                        speaker_role=role_of(piece.speaker),
+                        consent_level=pending.consent_level,
+                        recorded_by=document.uploaded_by,
+                    )
+                    for piece in split.pieces
+                ]
+            )
             links = []
             for position, (piece, fragment) in enumerate(zip(split.pieces, fragments, strict=True), start=1):
                 speaker = speakers.get(piece.speaker) if piece.speaker else None
-                links.append(DocumentFragment(
-                    document=document, fragment=fragment, position=position,
-                    speaker_label=speaker.stored_label[:60] if speaker else "",
-                    speaker_number=speaker.number if speaker and speaker.is_name else None,
-                    timestamp=piece.time[:16],
-                ))
+                links.append(
+                    DocumentFragment(
+                        document=document,
+                        fragment=fragment,
+                        position=position,
+                        speaker_label=speaker.stored_label[:60] if speaker else "",
+                        speaker_number=speaker.number if speaker and speaker.is_name else None,
+                        timestamp=piece.time[:16],
+                    )
+                )
             DocumentFragment.objects.bulk_create(links)
     except IntegrityError:
         # Two saves of the same file at the same moment: the unique constraint lets one through.

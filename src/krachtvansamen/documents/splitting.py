@@ -37,18 +37,51 @@ _COLON_RE = re.compile(
 _LABEL_TIME_RE = re.compile(rf"^(?P<label>[^\W\d_][\w.'’\- ]{{0,40}}?)\s+[\[(]?(?P<time>{_TIME})[\])]?$")
 
 _PROFESSIONAL = (
-    "interviewer", "interviewster", "int", "i", "onderzoeker", "researcher", "gespreksleider",
-    "gespreksleidster", "moderator", "facilitator", "notulist", "vraag", "v", "q", "professional",
-    "opbouwwerker", "sociaal werker", "welzijnswerker", "wijkagent", "ambtenaar", "beleidsmedewerker",
-    "wijkregisseur", "gemeente",
+    "interviewer",
+    "interviewster",
+    "int",
+    "i",
+    "onderzoeker",
+    "researcher",
+    "gespreksleider",
+    "gespreksleidster",
+    "moderator",
+    "facilitator",
+    "notulist",
+    "vraag",
+    "v",
+    "q",
+    "professional",
+    "opbouwwerker",
+    "sociaal werker",
+    "welzijnswerker",
+    "wijkagent",
+    "ambtenaar",
+    "beleidsmedewerker",
+    "wijkregisseur",
+    "gemeente",
 )
 _RESIDENT = (
-    "r", "resp", "respondent", "geinterviewde", "bewoner", "bewoonster", "buurtbewoner", "antwoord", "a",
+    "r",
+    "resp",
+    "respondent",
+    "geinterviewde",
+    "bewoner",
+    "bewoonster",
+    "buurtbewoner",
+    "antwoord",
+    "a",
     "resident",
 )
 _CONNECTOR = ("buurtverbinder", "verbinder", "bv", "connector")
-_COMMUNITY_BUILDER = ("community builder", "communitybuilder", "community-builder", "cb", "projectleider",
-                      "kwartiermaker")
+_COMMUNITY_BUILDER = (
+    "community builder",
+    "communitybuilder",
+    "community-builder",
+    "cb",
+    "projectleider",
+    "kwartiermaker",
+)
 _UNKNOWN = ("deelnemer", "participant", "spreker", "speaker", "onbekend")
 ROLE_WORDS: dict[str, str] = {
     **dict.fromkeys(_PROFESSIONAL, SpeakerRole.PROFESSIONAL),
@@ -59,19 +92,119 @@ ROLE_WORDS: dict[str, str] = {
 }
 # Words that open a line of notes with a colon without being a speaker ("Datum: 12 maart").
 _NOT_SPEAKERS = {
-    "datum", "tijd", "locatie", "plaats", "aanwezig", "aanwezigen", "afwezig", "onderwerp", "notulen", "titel",
-    "thema", "duur", "let op", "nb", "n.b", "ps", "conclusie", "samenvatting", "actiepunten", "actiepunt",
-    "actie", "acties", "tip", "tips", "doel", "wie", "wat", "waar", "wanneer", "waarom", "hoe", "opmerking",
-    "opmerkingen", "bron", "zie", "noot", "link", "email", "e-mail", "tel", "telefoon", "adres", "www", "http",
-    "https", "buurt", "wijk", "gemeente", "dag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag",
-    "zaterdag", "zondag", "vooraf", "achteraf", "terugblik", "vervolg", "afspraken", "agenda", "verslag",
-    "gelach", "lacht", "stilte", "pauze", "onverstaanbaar", "inaudible", "laughs", "crosstalk", "observatie",
-    "observaties", "indruk", "sfeer", "citaat", "quote", "vragen", "antwoorden", "inleiding", "afsluiting",
+    "datum",
+    "tijd",
+    "locatie",
+    "plaats",
+    "aanwezig",
+    "aanwezigen",
+    "afwezig",
+    "onderwerp",
+    "notulen",
+    "titel",
+    "thema",
+    "duur",
+    "let op",
+    "nb",
+    "n.b",
+    "ps",
+    "conclusie",
+    "samenvatting",
+    "actiepunten",
+    "actiepunt",
+    "actie",
+    "acties",
+    "tip",
+    "tips",
+    "doel",
+    "wie",
+    "wat",
+    "waar",
+    "wanneer",
+    "waarom",
+    "hoe",
+    "opmerking",
+    "opmerkingen",
+    "bron",
+    "zie",
+    "noot",
+    "link",
+    "email",
+    "e-mail",
+    "tel",
+    "telefoon",
+    "adres",
+    "www",
+    "http",
+    "https",
+    "buurt",
+    "wijk",
+    "gemeente",
+    "dag",
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "zaterdag",
+    "zondag",
+    "vooraf",
+    "achteraf",
+    "terugblik",
+    "vervolg",
+    "afspraken",
+    "agenda",
+    "verslag",
+    "gelach",
+    "lacht",
+    "stilte",
+    "pauze",
+    "onverstaanbaar",
+    "inaudible",
+    "laughs",
+    "crosstalk",
+    "observatie",
+    "observaties",
+    "indruk",
+    "sfeer",
+    "citaat",
+    "quote",
+    "vragen",
+    "antwoorden",
+    "inleiding",
+    "afsluiting",
 }
 _NAME_PARTICLES = {"van", "de", "der", "den", "ter", "ten", "het", "el", "al", "bin", "le", "la", "da", "di"}
 _ABBREVIATIONS = {
-    "bijv", "bv", "o.a", "d.w.z", "m.a.w", "dhr", "mevr", "mw", "ca", "nr", "enz", "evt", "incl", "excl",
-    "i.p.v", "t.o.v", "z.s.m", "e.d", "jl", "a.s", "st", "drs", "dr", "ir", "mr", "prof", "ing", "vs", "zgn",
+    "bijv",
+    "bv",
+    "o.a",
+    "d.w.z",
+    "m.a.w",
+    "dhr",
+    "mevr",
+    "mw",
+    "ca",
+    "nr",
+    "enz",
+    "evt",
+    "incl",
+    "excl",
+    "i.p.v",
+    "t.o.v",
+    "z.s.m",
+    "e.d",
+    "jl",
+    "a.s",
+    "st",
+    "drs",
+    "dr",
+    "ir",
+    "mr",
+    "prof",
+    "ing",
+    "vs",
+    "zgn",
 }
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
 
@@ -185,18 +318,25 @@ def _line_mark(line: str) -> _Mark | None:
     time = ""
     timed = _LEADING_TIME_RE.match(stripped)
     if timed:
-        time, stripped = timed.group("time"), stripped[timed.end():].strip()
+        time, stripped = timed.group("time"), stripped[timed.end() :].strip()
     bracket = _BRACKET_RE.match(stripped)
     if bracket and not _TIME_RE.match(bracket.group("label").strip()):
         label = _parse_label(bracket.group("label"))
         if _could_be_speaker(label, bracketed=True):
-            return _Mark(label=label, rest=bracket.group("rest") or "", time=time or label.time,
-                         after_time=stripped, bracketed=True)
+            return _Mark(
+                label=label,
+                rest=bracket.group("rest") or "",
+                time=time or label.time,
+                after_time=stripped,
+                bracketed=True,
+            )
     colon = _COLON_RE.match(stripped)
     if colon:
         label = _parse_label(colon.group("label"))
         if _could_be_speaker(label, bracketed=False):
-            return _Mark(label=label, rest=colon.group("rest") or "", time=time or label.time, after_time=stripped)
+            return _Mark(
+                label=label, rest=colon.group("rest") or "", time=time or label.time, after_time=stripped
+            )
     if not time:
         alone = _LABEL_TIME_RE.match(stripped)
         if alone:
@@ -233,8 +373,12 @@ def _accepted_keys(marks: list[_Mark]) -> set[str]:
             short.add(key)
         if mark.time_after_label:
             teams.add(key)
-        if (role_of_word(mark.label.main) is not None or role_of_word(mark.label.hint) is not None
-                or (mark.time and not mark.time_after_label) or (mark.bracketed and mark.label.main[0].isupper())):
+        if (
+            role_of_word(mark.label.main) is not None
+            or role_of_word(mark.label.hint) is not None
+            or (mark.time and not mark.time_after_label)
+            or (mark.bracketed and mark.label.main[0].isupper())
+        ):
             certain.add(key)
     accepted = certain | {key for key, count in counts.items() if count >= 2}
     if accepted & teams:
@@ -267,7 +411,7 @@ def _join_lines(lines: list[str]) -> str:
             out = line
         elif out.endswith("-") and len(out) > 1 and out[-2].isalpha() and line[0].islower():
             out = out[:-1] + line  # "gemeen-" + "schap"
-        elif out[-1] not in ".!?:;\"”’)…" and line[0].islower():
+        elif out[-1] not in '.!?:;"”’)…' and line[0].islower():
             out += " " + line
         else:
             out += "\n" + line
@@ -293,9 +437,9 @@ def _sentences(text: str) -> list[str]:
     start = 0
     for match in _SENTENCE_END_RE.finditer(text):
         end = match.end()
-        before = text[start:match.start() + 1]
+        before = text[start : match.start() + 1]
         word = re.split(r"\s", before.strip())[-1].rstrip(".!?…").casefold()
-        following = text[end:end + 1]
+        following = text[end : end + 1]
         if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
             continue  # "bijv. Marja", "J. de Vries"
         if following and not (following.isupper() or following.isdigit() or following in "\"'“‘([-–•"):
@@ -355,7 +499,7 @@ def _turn_chunks(lines: list[str]) -> list[str]:
 
 
 def _looks_like_heading(text: str) -> bool:
-    return "\n" not in text and text[-1] not in ".!?…\"”’)"
+    return "\n" not in text and text[-1] not in '.!?…"”’)'
 
 
 def _note_chunks(lines: list[str]) -> list[str]:
@@ -469,9 +613,14 @@ def _remember_speaker(speakers: dict[str, Speaker], key: str, label: _Label) -> 
     known = speakers.get(key)
     if known is None:
         is_name = main_role is None
-        known = speakers[key] = Speaker(key=key, label=label.main, role=role, is_name=is_name,
-                                        stored_label="" if is_name else label.main,
-                                        names=[label.main] if is_name else [])
+        known = speakers[key] = Speaker(
+            key=key,
+            label=label.main,
+            role=role,
+            is_name=is_name,
+            stored_label="" if is_name else label.main,
+            names=[label.main] if is_name else [],
+        )
     elif known.role == SpeakerRole.UNKNOWN and role != SpeakerRole.UNKNOWN:
         known.role = role  # "Sandra:" first, "Sandra (buurtverbinder):" later
     if hint_name and hint_name not in known.names:
@@ -497,13 +646,23 @@ def _pieces(turns: list[_Turn]) -> list[Piece]:
             continue
         pending_time = ""
         previous = pieces[-1] if pieces else None
-        if (previous is not None and turn.key and previous.speaker == turn.key
-                and len(previous.text) + 2 + len(chunks[0]) <= MAX_CHARS):
+        if (
+            previous is not None
+            and turn.key
+            and previous.speaker == turn.key
+            and len(previous.text) + 2 + len(chunks[0]) <= MAX_CHARS
+        ):
             # The same speaker again (a timestamp in the middle of an answer): one turn, one fragment.
             pieces[-1] = Piece(text=previous.text + "\n\n" + chunks[0], speaker=turn.key, time=previous.time)
             chunks = chunks[1:]
-        elif (previous is not None and not turn.key and previous.speaker is None and turn.time
-              and len(chunks[0]) < MIN_CHARS and len(previous.text) + 2 + len(chunks[0]) <= MAX_CHARS):
+        elif (
+            previous is not None
+            and not turn.key
+            and previous.speaker is None
+            and turn.time
+            and len(chunks[0]) < MIN_CHARS
+            and len(previous.text) + 2 + len(chunks[0]) <= MAX_CHARS
+        ):
             # Timestamped lines without speakers every few seconds: short ones join the one before.
             pieces[-1] = Piece(text=previous.text + "\n\n" + chunks[0], speaker=None, time=previous.time)
             chunks = chunks[1:]

@@ -1,6 +1,6 @@
 """Pages for notes and transcripts: upload or paste → preview → save; a document's fragments; delete.
 
-Every view first asks people.selectors whether the user may reach the neighbourhood (404/403), before it
+Every view first asks people.access whether the user may reach the neighbourhood (404/403), before it
 reads anything from the request body.
 """
 
@@ -23,8 +23,8 @@ from krachtvansamen.documents.extraction import DocumentInputError
 from krachtvansamen.documents.forms import CONSENT_CHOICES, DocumentUploadForm, SpeakerRolesForm
 from krachtvansamen.documents.upload import SizeLimitedUploadHandler, max_upload_bytes, max_upload_mb
 from krachtvansamen.neighbourhoods.models import Neighbourhood
+from krachtvansamen.people.access import neighbourhood_get_for_user
 from krachtvansamen.people.models import Consent
-from krachtvansamen.people.selectors import neighbourhood_get_for_user
 
 LAST_FORM_KEY = "documents_last_form"
 
@@ -47,8 +47,9 @@ def document_upload(request: HttpRequest, cbs_code: str) -> HttpResponse:
     except RequestDataTooBig:
         # Pasted text beyond Django's DATA_UPLOAD_MAX_MEMORY_SIZE: the body was not read, so just say so.
         form = _upload_form(request, neighbourhood, data=None)
-        return _render_upload(request, neighbourhood, form, error=_("The text is too long. Split it into parts."),
-                              status=400)
+        return _render_upload(
+            request, neighbourhood, form, error=_("The text is too long. Split it into parts."), status=400
+        )
 
 
 def _upload_form(request: HttpRequest, neighbourhood: Neighbourhood, *, data) -> DocumentUploadForm:
@@ -63,9 +64,17 @@ def _upload_form(request: HttpRequest, neighbourhood: Neighbourhood, *, data) ->
 
 
 def _render_upload(request, neighbourhood, form, *, error: str = "", status: int = 200) -> HttpResponse:
-    return render(request, "documents/upload.html", {
-        "n": neighbourhood, "form": form, "error": error, "max_mb": max_upload_mb(),
-    }, status=status)
+    return render(
+        request,
+        "documents/upload.html",
+        {
+            "n": neighbourhood,
+            "form": form,
+            "error": error,
+            "max_mb": max_upload_mb(),
+        },
+        status=status,
+    )
 
 
 @csrf_protect
@@ -79,7 +88,11 @@ def _upload(request: HttpRequest, neighbourhood: Neighbourhood) -> HttpResponse:
         # The fields before the file arrived, the rest of the request was skipped: show what was typed,
         # without "required" errors for fields the browser sent after the file.
         years = selectors.document_year_choices()
-        typed = {key: request.POST[key] for key in ("instrument", "year", "title", "consent_level") if key in request.POST}
+        typed = {
+            key: request.POST[key]
+            for key in ("instrument", "year", "title", "consent_level")
+            if key in request.POST
+        }
         form = DocumentUploadForm(initial={"consent_level": Consent.Level.INTERNAL, **typed}, years=years)
         return _render_upload(request, neighbourhood, form, error=services.too_big_message(), status=400)
     form = _upload_form(request, neighbourhood, data=request.POST)
@@ -88,8 +101,13 @@ def _upload(request: HttpRequest, neighbourhood: Neighbourhood) -> HttpResponse:
     data = form.cleaned_data
     try:
         pending = services.document_prepare(
-            neighbourhood=neighbourhood, year=data["year"], instrument=data["instrument"], title=data["title"],
-            consent_level=data["consent_level"], upload=data.get("file"), pasted=data.get("text") or "",
+            neighbourhood=neighbourhood,
+            year=data["year"],
+            instrument=data["instrument"],
+            title=data["title"],
+            consent_level=data["consent_level"],
+            upload=data.get("file"),
+            pasted=data.get("text") or "",
         )
     except DocumentInputError as problem:
         return _render_upload(request, neighbourhood, form, error=problem.message, status=400)
@@ -120,7 +138,10 @@ def document_preview(request: HttpRequest, cbs_code: str, token: str) -> HttpRes
     action = request.POST.get("action", "")
     if action == "back":
         request.session[LAST_FORM_KEY] = {
-            "cbs_code": cbs_code, "instrument": pending.instrument, "year": pending.year, "title": pending.title,
+            "cbs_code": cbs_code,
+            "instrument": pending.instrument,
+            "year": pending.year,
+            "title": pending.title,
             "consent_level": pending.consent_level,
         }
         services.pending_drop(session=request.session, token=token)
@@ -133,7 +154,8 @@ def document_preview(request: HttpRequest, cbs_code: str, token: str) -> HttpRes
     split = pending.split()
     rows = _speaker_rows(split)
     roles_form = SpeakerRolesForm(
-        request.POST if action == "save" else None, speakers=[(key, label, role) for key, label, _s, role in rows]
+        request.POST if action == "save" else None,
+        speakers=[(key, label, role) for key, label, _s, role in rows],
     )
     error = ""
     if action == "save" and roles_form.is_valid():
@@ -146,8 +168,11 @@ def document_preview(request: HttpRequest, cbs_code: str, token: str) -> HttpRes
         else:
             services.pending_drop(session=request.session, token=token)
             count = document.parts.count()
-            messages.success(request, ngettext(
-                "Saved: %(count)s fragment.", "Saved: %(count)s fragments.", count) % {"count": count})
+            messages.success(
+                request,
+                ngettext("Saved: %(count)s fragment.", "Saved: %(count)s fragments.", count)
+                % {"count": count},
+            )
             return redirect("documents:detail", cbs_code=cbs_code, pk=document.pk)
 
     stored_as = {key: shown for key, _label, shown, _role in rows}
@@ -155,7 +180,9 @@ def document_preview(request: HttpRequest, cbs_code: str, token: str) -> HttpRes
     suggested = {key: role for key, _label, _shown, role in rows}
     pieces = [
         {
-            "position": position, "text": piece.text, "time": piece.time,
+            "position": position,
+            "text": piece.text,
+            "time": piece.time,
             "speaker": stored_as.get(piece.speaker) if piece.speaker else "",
             "role": role_names[suggested.get(piece.speaker or services.NO_SPEAKER, SpeakerRole.UNKNOWN)],
         }
@@ -165,13 +192,24 @@ def document_preview(request: HttpRequest, cbs_code: str, token: str) -> HttpRes
         {"field": roles_form[f"role_{index}"], "label": label, "stored": shown}
         for index, (_key, label, shown, _role) in enumerate(rows)
     ]
-    return render(request, "documents/preview.html", {
-        "n": neighbourhood, "pending": pending, "token": token, "pieces": pieces, "split": split,
-        "speaker_fields": speaker_fields, "roles_form": roles_form, "error": error,
-        "has_names": any(speaker.is_name for speaker in split.speakers),
-        "instrument_label": dict(Instrument.choices).get(pending.instrument, pending.instrument),
-        "consent_label": dict(CONSENT_CHOICES).get(pending.consent_level, pending.consent_level),
-    }, status=400 if error or roles_form.errors else 200)
+    return render(
+        request,
+        "documents/preview.html",
+        {
+            "n": neighbourhood,
+            "pending": pending,
+            "token": token,
+            "pieces": pieces,
+            "split": split,
+            "speaker_fields": speaker_fields,
+            "roles_form": roles_form,
+            "error": error,
+            "has_names": any(speaker.is_name for speaker in split.speakers),
+            "instrument_label": dict(Instrument.choices).get(pending.instrument, pending.instrument),
+            "consent_label": dict(CONSENT_CHOICES).get(pending.consent_level, pending.consent_level),
+        },
+        status=400 if error or roles_form.errors else 200,
+    )
 
 
 @login_required
@@ -182,10 +220,16 @@ def document_detail(request: HttpRequest, cbs_code: str, pk: int) -> HttpRespons
         {"part": part, "speaker": selectors.speaker_display(part=part)}
         for part in selectors.document_parts(document=document)
     ]
-    return render(request, "documents/detail.html", {
-        "n": neighbourhood, "document": document, "parts": parts,
-        "may_delete": selectors.user_may_delete_document(user=request.user, document=document),
-    })
+    return render(
+        request,
+        "documents/detail.html",
+        {
+            "n": neighbourhood,
+            "document": document,
+            "parts": parts,
+            "may_delete": selectors.user_may_delete_document(user=request.user, document=document),
+        },
+    )
 
 
 @login_required
@@ -194,16 +238,31 @@ def document_delete(request: HttpRequest, cbs_code: str, pk: int) -> HttpRespons
     neighbourhood = neighbourhood_get_for_user(user=request.user, cbs_code=cbs_code)
     document = selectors.document_get(neighbourhood=neighbourhood, pk=pk)
     if not selectors.user_may_delete_document(user=request.user, document=document):
-        raise PermissionDenied(_("Only the person who uploaded this document, or a community builder or "
-                                 "researcher, may delete it."))
+        raise PermissionDenied(
+            _(
+                "Only the person who uploaded this document, or a community builder or "
+                "researcher, may delete it."
+            )
+        )
     if request.method == "POST":
         title = document.title
         count = services.document_delete(document=document)
-        messages.success(request, ngettext(
-            "Deleted “%(title)s” and its %(count)s fragment.", "Deleted “%(title)s” and its %(count)s fragments.",
-            count) % {"title": title, "count": count})
+        messages.success(
+            request,
+            ngettext(
+                "Deleted “%(title)s” and its %(count)s fragment.",
+                "Deleted “%(title)s” and its %(count)s fragments.",
+                count,
+            )
+            % {"title": title, "count": count},
+        )
         return redirect("documents:list", cbs_code=cbs_code)
-    return render(request, "documents/delete.html", {
-        "n": neighbourhood, "document": document,
-        "coding_count": selectors.document_coding_count(document=document),
-    })
+    return render(
+        request,
+        "documents/delete.html",
+        {
+            "n": neighbourhood,
+            "document": document,
+            "coding_count": selectors.document_coding_count(document=document),
+        },
+    )

@@ -70,10 +70,13 @@ class Meeting(models.Model):
         constraints = [
             # A code points at one live meeting; closed meetings give their code back.
             models.UniqueConstraint(
-                fields=["code"], condition=~models.Q(status="closed"), name="effectenplein_code_unique_while_live"
+                fields=["code"],
+                condition=~models.Q(status="closed"),
+                name="effectenplein_code_unique_while_live",
             ),
             models.CheckConstraint(
-                name="effectenplein_meeting_status_valid", condition=models.Q(status__in=["open", "voting", "closed"])
+                name="effectenplein_meeting_status_valid",
+                condition=models.Q(status__in=["open", "voting", "closed"]),
             ),
         ]
         indexes = [models.Index(fields=["code"]), models.Index(fields=["neighbourhood", "-created_at"])]
@@ -121,7 +124,9 @@ class Story(models.Model):
         verbose_name_plural = _("Effectenplein stories")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["participant", "submission_key"], name="effectenplein_story_once"),
+            models.UniqueConstraint(
+                fields=["participant", "submission_key"], name="effectenplein_story_once"
+            ),
             models.CheckConstraint(
                 name="effectenplein_story_level_valid",
                 condition=models.Q(level__in=["individual", "social", "neighbourhood"]),
@@ -132,7 +137,10 @@ class Story(models.Model):
             ),
         ]
         # The wall and the phones read "newest first", per level and in all.
-        indexes = [models.Index(fields=["meeting", "level", "-created_at"]), models.Index(fields=["meeting", "-created_at"])]
+        indexes = [
+            models.Index(fields=["meeting", "level", "-created_at"]),
+            models.Index(fields=["meeting", "-created_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -152,6 +160,9 @@ class Recognition(models.Model):
             models.UniqueConstraint(fields=["participant", "story"], name="effectenplein_recognise_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.participant_id} → {self.story_id}"
+
 
 class Vote(models.Model):
     """A choice for 'most significant'. The slot (1..MAX_VOTES) lets the database itself enforce the limit."""
@@ -165,9 +176,14 @@ class Vote(models.Model):
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
         constraints = [
-            models.UniqueConstraint(fields=["participant", "story"], name="effectenplein_vote_once_per_story"),
+            models.UniqueConstraint(
+                fields=["participant", "story"], name="effectenplein_vote_once_per_story"
+            ),
             models.UniqueConstraint(fields=["participant", "slot"], name="effectenplein_vote_slot_once"),
             models.CheckConstraint(
                 name="effectenplein_vote_slot_in_range", condition=models.Q(slot__gte=1, slot__lte=MAX_VOTES)
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} → {self.story_id} ({self.slot})"

@@ -39,7 +39,12 @@ def meeting_get_by_code(*, code: str) -> Meeting | None:
     normalised = normalise_code(code)
     if not normalised:
         return None
-    return Meeting.objects.select_related("neighbourhood").filter(code=normalised).order_by("-created_at").first()
+    return (
+        Meeting.objects.select_related("neighbourhood")
+        .filter(code=normalised)
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def token_hash(token: str) -> str:
@@ -206,7 +211,9 @@ class PhoneView:
     levels: list[LevelInfo]
 
 
-def participant_view(*, meeting: Meeting, participant: Participant, others_limit: int | None = 30) -> PhoneView:
+def participant_view(
+    *, meeting: Meeting, participant: Participant, others_limit: int | None = 30
+) -> PhoneView:
     """A phone's page. While sharing: its own stories and the newest of the others'. When choosing: all stories."""
     stories = _annotated(Story.objects.filter(meeting=meeting))
     recognised = set(Recognition.objects.filter(participant=participant).values_list("story_id", flat=True))
@@ -214,13 +221,21 @@ def participant_view(*, meeting: Meeting, participant: Participant, others_limit
     level_labels = dict(Level.choices)
 
     def phone(story: BoardStory) -> PhoneStory:
-        return PhoneStory(story=story, recognised_by_me=story.id in recognised, chosen_by_me=story.id in chosen,
-                          level_label=str(level_labels[story.level]))
+        return PhoneStory(
+            story=story,
+            recognised_by_me=story.id in recognised,
+            chosen_by_me=story.id in chosen,
+            level_label=str(level_labels[story.level]),
+        )
 
     if meeting.status == Meeting.Status.OPEN:
-        own = [phone(s) for s in _board_stories(stories.filter(participant=participant).order_by(*NEWEST_FIRST))]
+        own = [
+            phone(s) for s in _board_stories(stories.filter(participant=participant).order_by(*NEWEST_FIRST))
+        ]
         others_qs = stories.exclude(participant=participant).order_by(*NEWEST_FIRST)
-        others = [phone(s) for s in _board_stories(others_qs if others_limit is None else others_qs[:others_limit])]
+        others = [
+            phone(s) for s in _board_stories(others_qs if others_limit is None else others_qs[:others_limit])
+        ]
         total = others_qs.count() if others_limit is not None and len(others) == others_limit else len(others)
     else:
         # Choosing needs every story in view, grouped by level as on the wall, own stories included.
@@ -229,8 +244,15 @@ def participant_view(*, meeting: Meeting, participant: Participant, others_limit
         own = [item for item in everything if item.story.participant_id == participant.pk]
         others = sorted(everything, key=lambda p: order[p.story.level])
         total = len(others)
-    return PhoneView(meeting=meeting, participant=participant, own=own, others=others, others_total=total,
-                     chosen_count=len(chosen), levels=levels(with_codebook_labels=False))
+    return PhoneView(
+        meeting=meeting,
+        participant=participant,
+        own=own,
+        others=others,
+        others_total=total,
+        chosen_count=len(chosen),
+        levels=levels(with_codebook_labels=False),
+    )
 
 
 # --- the neighbourhood page ---------------------------------------------------------------------------------

@@ -113,7 +113,9 @@ def _meeting_unavailable_message(meeting: Meeting, statuses: tuple[str, ...]) ->
 
 
 @retry_when_locked
-def meeting_open(*, neighbourhood: Neighbourhood, user: Any, title: str = "", year: int | None = None) -> Meeting:
+def meeting_open(
+    *, neighbourhood: Neighbourhood, user: Any, title: str = "", year: int | None = None
+) -> Meeting:
     """Open a meeting with a fresh join code. The caller has checked the user's access to the neighbourhood."""
     title = " ".join((title or "").split())
     if not title:
@@ -188,8 +190,12 @@ def meeting_close(*, meeting: Meeting, user: Any) -> CloseResult:
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if locked.status == Meeting.Status.CLOSED:
-            return CloseResult(meeting=locked, already_closed=True, fragments_created=0,
-                               most_significant=locked.stories.filter(is_most_significant=True).count())
+            return CloseResult(
+                meeting=locked,
+                already_closed=True,
+                fragments_created=0,
+                most_significant=locked.stories.filter(is_most_significant=True).count(),
+            )
         codes: dict[str, Code] = {}
         for level in Level:
             code = Code.objects.filter(codebook__is_current=True, key=level.code_key).first()
@@ -208,7 +214,9 @@ def meeting_close(*, meeting: Meeting, user: Any) -> CloseResult:
                 consent_level=Consent.Level.PSEUDONYMISED if story.consent_to_quote else Consent.Level.INTERNAL,
                 recorded_by=user,
             )  # fmt: skip
-            Coding.objects.create(fragment=fragment, code=codes[story.level], coder=user, origin=Coding.Origin.HUMAN)
+            Coding.objects.create(
+                fragment=fragment, code=codes[story.level], coder=user, origin=Coding.Origin.HUMAN
+            )
             story.fragment = fragment
             story.is_most_significant = story.pk in winners
         Story.objects.bulk_update(stories, ["fragment", "is_most_significant"])
@@ -216,8 +224,9 @@ def meeting_close(*, meeting: Meeting, user: Any) -> CloseResult:
         locked.closed_at = timezone.now()
         locked.version += 1
         locked.save(update_fields=["status", "closed_at", "version"])
-    return CloseResult(meeting=locked, already_closed=False, fragments_created=len(stories),
-                       most_significant=len(winners))
+    return CloseResult(
+        meeting=locked, already_closed=False, fragments_created=len(stories), most_significant=len(winners)
+    )
 
 
 # --- participants -------------------------------------------------------------------------------------------
@@ -230,14 +239,19 @@ def meeting_for_joining(*, code: str) -> Meeting:
         raise PleinError(_("Fill in the code from the screen."), field="code")
     if len(normalised) != CODE_LENGTH:
         raise PleinError(
-            _("A code has %(length)d letters and digits. Check the code on the screen.") % {"length": CODE_LENGTH},
+            _("A code has %(length)d letters and digits. Check the code on the screen.")
+            % {"length": CODE_LENGTH},
             field="code",
         )
     meeting = Meeting.objects.filter(code=normalised).order_by("-created_at").first()
     if meeting is None:
-        raise PleinError(_("We do not know this code. Check the code on the screen."), field="code", status=404)
+        raise PleinError(
+            _("We do not know this code. Check the code on the screen."), field="code", status=404
+        )
     if meeting.status == Meeting.Status.CLOSED:
-        raise PleinError(_("This meeting has been closed. Thank you for taking part!"), field="code", status=410)
+        raise PleinError(
+            _("This meeting has been closed. Thank you for taking part!"), field="code", status=410
+        )
     if meeting.expires_at <= timezone.now():
         raise PleinError(
             _("This meeting code has expired. Ask the facilitator for a new code."), field="code", status=410
@@ -251,12 +265,15 @@ def participant_join(*, meeting: Meeting, nickname: str = "") -> tuple[Participa
     nickname = " ".join((nickname or "").split())
     if len(nickname) > NICKNAME_MAX_LENGTH:
         raise PleinError(
-            _("Your name is too long: at most %(max)d characters.") % {"max": NICKNAME_MAX_LENGTH}, field="nickname"
+            _("Your name is too long: at most %(max)d characters.") % {"max": NICKNAME_MAX_LENGTH},
+            field="nickname",
         )
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         _bump(meeting, statuses=(Meeting.Status.OPEN, Meeting.Status.VOTING))
-        participant = Participant.objects.create(meeting=meeting, token_hash=token_hash(token), nickname=nickname)
+        participant = Participant.objects.create(
+            meeting=meeting, token_hash=token_hash(token), nickname=nickname
+        )
     return participant, token
 
 
@@ -272,7 +289,9 @@ def _clean_story_text(text: str) -> str:
         raise PleinError(_("Write your story first."), field="text")
     if len(cleaned) > STORY_MAX_LENGTH:
         raise PleinError(
-            _("Your story is too long: at most %(max)d characters, it now has %(length)d. Make it a little shorter.")
+            _(
+                "Your story is too long: at most %(max)d characters, it now has %(length)d. Make it a little shorter."
+            )
             % {"max": STORY_MAX_LENGTH, "length": len(cleaned)},
             field="text",
         )
@@ -290,7 +309,12 @@ def _clean_level(level: str) -> str:
 
 @retry_when_locked
 def story_post(
-    *, participant: Participant, text: str, level: str, consent_to_quote: bool = False, submission_key: str = ""
+    *,
+    participant: Participant,
+    text: str,
+    level: str,
+    consent_to_quote: bool = False,
+    submission_key: str = "",
 ) -> Story:
     """Add a story. The same ``submission_key`` twice (a double tap, a retry) gives back the first story."""
     cleaned = _clean_story_text(text)
@@ -348,16 +372,21 @@ def votes_cast(*, participant: Participant, story_ids: list[int]) -> list[Vote]:
     wanted = list(dict.fromkeys(story_ids))
     if len(wanted) > MAX_VOTES:
         raise PleinError(
-            _("Choose at most %(max)d stories. You chose %(count)d.") % {"max": MAX_VOTES, "count": len(wanted)},
+            _("Choose at most %(max)d stories. You chose %(count)d.")
+            % {"max": MAX_VOTES, "count": len(wanted)},
             field="stories",
         )
-    known = set(Story.objects.filter(meeting_id=participant.meeting_id, pk__in=wanted).values_list("pk", flat=True))
+    known = set(
+        Story.objects.filter(meeting_id=participant.meeting_id, pk__in=wanted).values_list("pk", flat=True)
+    )
     if len(known) != len(wanted):
         raise PleinError(_("One of the stories you chose does not exist (any more)."), field="stories")
     with transaction.atomic():
         _bump(participant.meeting, statuses=(Meeting.Status.VOTING,))
         Vote.objects.filter(participant=participant).delete()
         return Vote.objects.bulk_create(
-            [Vote(participant=participant, story_id=story_id, slot=slot) for slot, story_id in enumerate(wanted, 1)]
+            [
+                Vote(participant=participant, story_id=story_id, slot=slot)
+                for slot, story_id in enumerate(wanted, 1)
+            ]
         )
-

@@ -24,7 +24,7 @@ from krachtvansamen.effectenplein import selectors, services
 from krachtvansamen.effectenplein.models import MAX_VOTES, NICKNAME_MAX_LENGTH, STORY_MAX_LENGTH, Meeting
 from krachtvansamen.effectenplein.models import Participant as ParticipantModel
 from krachtvansamen.effectenplein.services import PleinError
-from krachtvansamen.people.selectors import neighbourhood_get_for_user
+from krachtvansamen.people.access import neighbourhood_get_for_user
 
 COOKIE_SALT = "krachtvansamen.effectenplein.participant"
 COOKIE_MAX_AGE = 24 * 3600
@@ -35,7 +35,9 @@ def _cookie_name(meeting: Meeting) -> str:
 
 
 def _participant(request: HttpRequest, meeting: Meeting) -> ParticipantModel | None:
-    token = request.get_signed_cookie(_cookie_name(meeting), default=None, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE)
+    token = request.get_signed_cookie(
+        _cookie_name(meeting), default=None, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE
+    )
     return selectors.participant_get(meeting=meeting, token=token)
 
 
@@ -46,10 +48,21 @@ def _meeting_url(meeting: Meeting, anchor: str = "") -> str:
 # --- participants -------------------------------------------------------------------------------------------
 
 
-def _join_page(request: HttpRequest, *, meeting: Meeting | None = None, error: PleinError | None = None,
-               code: str = "", nickname: str = "") -> HttpResponse:
-    context = {"meeting": meeting, "error": error, "code": code, "nickname": nickname,
-               "nickname_max": NICKNAME_MAX_LENGTH}
+def _join_page(
+    request: HttpRequest,
+    *,
+    meeting: Meeting | None = None,
+    error: PleinError | None = None,
+    code: str = "",
+    nickname: str = "",
+) -> HttpResponse:
+    context = {
+        "meeting": meeting,
+        "error": error,
+        "code": code,
+        "nickname": nickname,
+        "nickname_max": NICKNAME_MAX_LENGTH,
+    }
     return render(request, "effectenplein/join.html", context, status=error.status if error else 200)
 
 
@@ -75,11 +88,18 @@ def join(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _phone_page(request: HttpRequest, meeting: Meeting, participant: ParticipantModel, *,
-                error: PleinError | None = None, form: dict[str, Any] | None = None) -> HttpResponse:
+def _phone_page(
+    request: HttpRequest,
+    meeting: Meeting,
+    participant: ParticipantModel,
+    *,
+    error: PleinError | None = None,
+    form: dict[str, Any] | None = None,
+) -> HttpResponse:
     everything = request.GET.get("alle") == "1"
-    view = selectors.participant_view(meeting=meeting, participant=participant,
-                                      others_limit=None if everything else 20)
+    view = selectors.participant_view(
+        meeting=meeting, participant=participant, others_limit=None if everything else 20
+    )
     context = {
         "view": view, "meeting": meeting, "error": error, "form": form or {}, "story_max": STORY_MAX_LENGTH,
         "max_votes": MAX_VOTES, "submission_key": services.new_submission_key(),
@@ -93,7 +113,9 @@ def _phone_page(request: HttpRequest, meeting: Meeting, participant: Participant
 def meeting_page(request: HttpRequest, code: str) -> HttpResponse:
     meeting = selectors.meeting_get_by_code(code=code)
     if meeting is None:
-        error = PleinError(_("We do not know this code. Check the code on the screen."), field="code", status=404)
+        error = PleinError(
+            _("We do not know this code. Check the code on the screen."), field="code", status=404
+        )
         return _join_page(request, error=error, code=code)
     if meeting.code != code:
         return redirect(_meeting_url(meeting))  # one spelling of each address: upper case
@@ -119,8 +141,11 @@ def story_new(request: HttpRequest, code: str) -> HttpResponse:
     meeting, participant = _participant_or_redirect(request, code)
     if participant is None:
         return redirect(_meeting_url(meeting))
-    form = {"text": request.POST.get("text", ""), "level": request.POST.get("level", ""),
-            "consent": request.POST.get("consent") == "ja"}
+    form = {
+        "text": request.POST.get("text", ""),
+        "level": request.POST.get("level", ""),
+        "consent": request.POST.get("consent") == "ja",
+    }
     try:
         story = services.story_post(
             participant=participant, text=form["text"], level=form["level"], consent_to_quote=form["consent"],
@@ -164,7 +189,9 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
     except PleinError as error:
         meeting.refresh_from_db()
         return _phone_page(request, meeting, participant, error=error, form={"chosen": story_ids})
-    messages.success(request, _("Your choice has been saved. You can change it until the facilitator closes."))
+    messages.success(
+        request, _("Your choice has been saved. You can change it until the facilitator closes.")
+    )
     return HttpResponseRedirect(_meeting_url(meeting, "kiezen"))
 
 
@@ -224,7 +251,9 @@ def _facilitator_context(request: HttpRequest, meeting: Meeting, per_column: int
 @require_GET
 def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _facilitated_meeting(request, pk)
-    return render(request, "effectenplein/facilitate.html", _facilitator_context(request, meeting, per_column=3))
+    return render(
+        request, "effectenplein/facilitate.html", _facilitator_context(request, meeting, per_column=3)
+    )
 
 
 @never_cache
@@ -232,7 +261,9 @@ def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def projector(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _facilitated_meeting(request, pk)
-    return render(request, "effectenplein/projector.html", _facilitator_context(request, meeting, per_column=6))
+    return render(
+        request, "effectenplein/projector.html", _facilitator_context(request, meeting, per_column=6)
+    )
 
 
 @never_cache
@@ -249,9 +280,16 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse(status=204)
     meeting = get_object_or_404(Meeting.objects.select_related("neighbourhood"), pk=pk)
     per_column = 3 if request.GET.get("n") == "3" else 6
-    return render(request, "effectenplein/_board.html",
-                  {"board": selectors.meeting_board(meeting=meeting, per_column=per_column),
-                   "meeting": meeting, "per_column": per_column, "max_votes": MAX_VOTES})
+    return render(
+        request,
+        "effectenplein/_board.html",
+        {
+            "board": selectors.meeting_board(meeting=meeting, per_column=per_column),
+            "meeting": meeting,
+            "per_column": per_column,
+            "max_votes": MAX_VOTES,
+        },
+    )
 
 
 @login_required
@@ -262,10 +300,14 @@ def start_voting(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.meeting_start_voting(meeting=meeting)
         if not from_projector:  # the projector shows the new phase itself
-            messages.success(request, _("The voting round has started. Everyone can now choose on their phone."))
+            messages.success(
+                request, _("The voting round has started. Everyone can now choose on their phone.")
+            )
     except PleinError as error:
         messages.error(request, error.message)
-    return redirect("effectenplein:projector" if from_projector else "effectenplein:facilitate", pk=meeting.pk)
+    return redirect(
+        "effectenplein:projector" if from_projector else "effectenplein:facilitate", pk=meeting.pk
+    )
 
 
 @login_required
@@ -283,8 +325,12 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     if result.already_closed:
         messages.info(request, _("This meeting was already closed; nothing has changed."))
     else:
-        messages.success(request, _(
-            "The meeting is closed. Stories saved as coded fragments of the neighbourhood: %(stories)d. "
-            "Chosen as most significant: %(significant)d.") % {
-                "stories": result.fragments_created, "significant": result.most_significant})
+        messages.success(
+            request,
+            _(
+                "The meeting is closed. Stories saved as coded fragments of the neighbourhood: %(stories)d. "
+                "Chosen as most significant: %(significant)d."
+            )
+            % {"stories": result.fragments_created, "significant": result.most_significant},
+        )
     return redirect("effectenplein:facilitate", pk=meeting.pk)

@@ -42,7 +42,9 @@ class Code(models.Model):
 
     codebook = models.ForeignKey(Codebook, on_delete=models.PROTECT, related_name="codes")
     key = models.CharField(_("key"), max_length=150, help_text=_("Stable key, e.g. effect.individual.trust"))
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     group = models.CharField(max_length=40, db_index=True)
     depth = models.PositiveSmallIntegerField(default=0)
     position = models.PositiveIntegerField(default=0)
@@ -64,7 +66,9 @@ class Code(models.Model):
         verbose_name = _("code")
         verbose_name_plural = _("codes")
         ordering = ["codebook", "position"]
-        constraints = [models.UniqueConstraint(fields=["codebook", "key"], name="unique_code_key_per_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["codebook", "key"], name="unique_code_key_per_version")
+        ]
         indexes = [models.Index(fields=["key"])]
 
     def __str__(self) -> str:

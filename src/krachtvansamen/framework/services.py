@@ -61,10 +61,13 @@ def _flatten(groups: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str | N
     def walk(node: dict[str, Any], parent: str | None, depth: int) -> None:
         key = node.get("key")
         if not isinstance(key, str) or not key:
-            raise CodebookError(_("A code without a key was found (under %(parent)s).") % {"parent": parent or "-"})
+            raise CodebookError(
+                _("A code without a key was found (under %(parent)s).") % {"parent": parent or "-"}
+            )
         if parent is not None and not key.startswith(parent + "."):
             raise CodebookError(
-                _("Code %(key)s must start with its parent's key %(parent)s.") % {"key": key, "parent": parent}
+                _("Code %(key)s must start with its parent's key %(parent)s.")
+                % {"key": key, "parent": parent}
             )
         if parent is None and "." in key:
             raise CodebookError(_("Group %(key)s may not contain a dot.") % {"key": key})
@@ -114,7 +117,9 @@ def codebook_load(*, path: Path) -> LoadResult:
     if existing is not None:
         if existing.content_hash != content_hash:
             raise CodebookError(
-                _("Codebook version %(version)s is already loaded with other content. Give the changed file a new version.")
+                _(
+                    "Codebook version %(version)s is already loaded with other content. Give the changed file a new version."
+                )
                 % {"version": version}
             )
         return LoadResult(codebook=existing, created=False)
@@ -182,11 +187,22 @@ def _version_sort_key(path: Path) -> tuple[int, str]:
 
 def codebook_load_shipped() -> list[LoadResult]:
     """Load every version shipped with the product, oldest first; the newest ends up current."""
-    return [codebook_load(path=path) for path in sorted(SHIPPED_CODEBOOKS_DIR.glob("v*.yaml"), key=_version_sort_key)]
+    return [
+        codebook_load(path=path)
+        for path in sorted(SHIPPED_CODEBOOKS_DIR.glob("v*.yaml"), key=_version_sort_key)
+    ]
 
 
-def code_add_user_defined(*, codebook: Codebook, parent: Code, suffix: str, label_nl: str, label_en: str = "",
-                          definition_nl: str = "", user: Any = None) -> Code:
+def code_add_user_defined(
+    *,
+    codebook: Codebook,
+    parent: Code,
+    suffix: str,
+    label_nl: str,
+    label_en: str = "",
+    definition_nl: str = "",
+    user: Any = None,
+) -> Code:
     """A user's own code under any group, e.g. a vitality theme residents raised."""
     if parent.codebook_id != codebook.pk:
         raise CodebookError(_("The parent code belongs to another codebook version."))
@@ -197,9 +213,17 @@ def code_add_user_defined(*, codebook: Codebook, parent: Code, suffix: str, labe
         raise CodebookError(_("Code %(key)s already exists.") % {"key": key})
     last = codebook.codes.order_by("-position").values_list("position", flat=True).first() or 0
     return Code.objects.create(
-        codebook=codebook, key=key, parent=parent, group=parent.group, depth=parent.depth + 1,
-        position=last + 1, label_nl=label_nl, label_en=label_en or label_nl, definition_nl=definition_nl,
-        is_user_defined=True, created_by=user,
+        codebook=codebook,
+        key=key,
+        parent=parent,
+        group=parent.group,
+        depth=parent.depth + 1,
+        position=last + 1,
+        label_nl=label_nl,
+        label_en=label_en or label_nl,
+        definition_nl=definition_nl,
+        is_user_defined=True,
+        created_by=user,
     )
 
 

@@ -25,6 +25,10 @@ def codebook_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "framework/codebook.html",
-        {"codebook": codebook, "groups": groups, "versions": Codebook.objects.order_by("-loaded_at"),
-         "code_count": len(codes)},
+        {
+            "codebook": codebook,
+            "groups": groups,
+            "versions": Codebook.objects.order_by("-loaded_at"),
+            "code_count": len(codes),
+        },
     )

@@ -55,7 +55,9 @@ def _records_from_csv(content: bytes) -> dict[str, list[dict[str, str]]]:
     if not rows:
         return {"": []}
     header = rows[0]
-    return {"": [dict(zip(header, row, strict=False)) for row in rows[1:] if any(cell.strip() for cell in row)]}
+    return {
+        "": [dict(zip(header, row, strict=False)) for row in rows[1:] if any(cell.strip() for cell in row)]
+    }
 
 
 def _records_from_xlsx(content: bytes) -> dict[str, list[dict[str, str]]]:
@@ -71,7 +73,9 @@ def _records_from_xlsx(content: bytes) -> dict[str, list[dict[str, str]]]:
         header = ["" if h is None else str(h) for h in rows[0]]
         records = []
         for row in rows[1:]:
-            values = ["" if v is None else (v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)) for v in row]
+            values = [
+                "" if v is None else (v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)) for v in row
+            ]
             if any(value.strip() for value in values):
                 records.append(dict(zip(header, values, strict=False)))
         sheets["" if index == 0 else name] = records
@@ -79,7 +83,13 @@ def _records_from_xlsx(content: bytes) -> dict[str, list[dict[str, str]]]:
 
 
 def answers_import(
-    *, form_version: FormVersion, content: bytes, file_name: str, neighbourhood: Neighbourhood, year: int, user: Any
+    *,
+    form_version: FormVersion,
+    content: bytes,
+    file_name: str,
+    neighbourhood: Neighbourhood,
+    year: int,
+    user: Any,
 ) -> AnswersImportResult:
     if len(content) > MAX_ANSWER_FILE_BYTES:
         raise AnswersImportError(_("This file is too big (at most 20 MB)."))
@@ -118,7 +128,8 @@ def answers_import(
                 if question is None or question["type"] == "repeat":
                     continue
                 multiple = question["type"] == "select_multiple" or (
-                    question["type"] == "codes" and question.get("multiple"))
+                    question["type"] == "codes" and question.get("multiple")
+                )
                 raw[name] = value.split() if multiple else value
             for name, by_parent in repeats.items():
                 raw[name] = by_parent.get(record.get("_index", ""), [])
@@ -131,8 +142,15 @@ def answers_import(
                 already += 1
                 continue
             try:
-                submission_submit(form_version=form_version, neighbourhood=neighbourhood, year=year, raw=raw,
-                                  user=user, client_id=client_id, source=Submission.Source.IMPORT)
+                submission_submit(
+                    form_version=form_version,
+                    neighbourhood=neighbourhood,
+                    year=year,
+                    raw=raw,
+                    user=user,
+                    client_id=client_id,
+                    source=Submission.Source.IMPORT,
+                )
             except SubmissionInvalid as invalid:
                 field, message = next(iter(invalid.errors.items()))
                 raise AnswersImportError(

@@ -93,8 +93,10 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     while position < len(text):
         match = _TOKEN_RE.match(text, position)
         if not match or match.end() == position:
-            raise DefinitionError(_("Cannot read the condition “%(text)s” near “%(rest)s”.")
-                                  % {"text": text, "rest": text[position:position + 15]})
+            raise DefinitionError(
+                _("Cannot read the condition “%(text)s” near “%(rest)s”.")
+                % {"text": text, "rest": text[position : position + 15]}
+            )
         kind = match.lastgroup
         tokens.append((kind, match.group(kind)))
         position = match.end()
@@ -266,26 +268,34 @@ def validate_definition(definition: Any, *, code_keys: set[str] | None = None) -
         raise DefinitionError(_("The form has no questions."))
     for question in iter_questions(definition["questions"]):
         if question.get("codes_from") and question["codes_from"] not in seen:
-            raise DefinitionError(_("Question “%(name)s” takes codes from a question that does not exist: %(refs)s.")
-                                  % {"name": question["name"], "refs": question["codes_from"]})
+            raise DefinitionError(
+                _("Question “%(name)s” takes codes from a question that does not exist: %(refs)s.")
+                % {"name": question["name"], "refs": question["codes_from"]}
+            )
         if question.get("relevant"):
             unknown = _refs(parse_relevant(question["relevant"])) - seen
             if unknown:
                 raise DefinitionError(
-                    _("The condition of question “%(name)s” refers to a question that does not exist: %(refs)s.")
+                    _(
+                        "The condition of question “%(name)s” refers to a question that does not exist: %(refs)s."
+                    )
                     % {"name": question["name"], "refs": ", ".join(sorted(unknown))}
                 )
     return definition
 
 
-def _validate_questions(questions: list, seen: set[str], code_keys: set[str] | None, *, top_level: bool) -> None:
+def _validate_questions(
+    questions: list, seen: set[str], code_keys: set[str] | None, *, top_level: bool
+) -> None:
     for question in questions:
         if not isinstance(question, dict):
             raise DefinitionError(_("A question is not written correctly."))
         name = question.get("name", "")
         if not NAME_RE.match(str(name)):
             raise DefinitionError(
-                _("“%(name)s” cannot be a question name: use letters, digits and _ only, starting with a letter.")
+                _(
+                    "“%(name)s” cannot be a question name: use letters, digits and _ only, starting with a letter."
+                )
                 % {"name": name}
             )
         if name in seen:
@@ -293,7 +303,9 @@ def _validate_questions(questions: list, seen: set[str], code_keys: set[str] | N
         seen.add(name)
         kind = question.get("type")
         if kind not in TYPES:
-            raise DefinitionError(_("Question “%(name)s” has an unknown type “%(type)s”.") % {"name": name, "type": kind})
+            raise DefinitionError(
+                _("Question “%(name)s” has an unknown type “%(type)s”.") % {"name": name, "type": kind}
+            )
         if kind != "note" and not localised(question.get("label")):
             raise DefinitionError(_("Question “%(name)s” has no text.") % {"name": name})
         if kind in ("select_one", "select_multiple"):
@@ -304,8 +316,9 @@ def _validate_questions(questions: list, seen: set[str], code_keys: set[str] | N
                     _("Question “%(name)s” needs a list of choices, each with its own name.") % {"name": name}
                 )
         if kind == "codes" and not question.get("code_group"):
-            raise DefinitionError(_("Question “%(name)s” does not say which codebook group to choose from.")
-                                  % {"name": name})
+            raise DefinitionError(
+                _("Question “%(name)s” does not say which codebook group to choose from.") % {"name": name}
+            )
         if code_keys is not None:
             for field in ("code", "code_group"):
                 if question.get(field) and question[field] not in code_keys:
@@ -317,8 +330,10 @@ def _validate_questions(questions: list, seen: set[str], code_keys: set[str] | N
             raise DefinitionError(_("Question “%(name)s” has an unknown stance.") % {"name": name})
         if kind == "repeat":
             if not top_level:
-                raise DefinitionError(_("A repeated group inside a repeated group is not supported (“%(name)s”).")
-                                      % {"name": name})
+                raise DefinitionError(
+                    _("A repeated group inside a repeated group is not supported (“%(name)s”).")
+                    % {"name": name}
+                )
             if question.get("target") and question["target"] not in TARGETS:
                 raise DefinitionError(_("Question “%(name)s” has an unknown target.") % {"name": name})
             children = question.get("questions") or []
@@ -421,7 +436,9 @@ def _check_one(question: dict, value: Any, code_choices: Callable[[str], list[st
         return value, None
     if kind in ("select_one", "select_multiple", "codes"):
         allowed = (
-            [c["name"] for c in question["choices"]] if kind != "codes" else code_choices(question["code_group"])
+            [c["name"] for c in question["choices"]]
+            if kind != "codes"
+            else code_choices(question["code_group"])
         )
         chosen = values if multiple else [value]
         if any(v not in allowed for v in chosen):
@@ -440,7 +457,9 @@ def _check_one(question: dict, value: Any, code_choices: Callable[[str], list[st
         low, high = question.get("min"), question.get("max")
         if (low is not None and number < low) or (high is not None and number > high):
             return None, _("Fill in a number from %(low)s to %(high)s.") % {
-                "low": low if low is not None else "…", "high": high if high is not None else "…"}
+                "low": low if low is not None else "…",
+                "high": high if high is not None else "…",
+            }
         return number, None
     if kind == "date":
         for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):

@@ -88,7 +88,9 @@ class Submission(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     answers = models.JSONField(default=dict, blank=True)
     # The resident a conversation was with (Wijkwaardenkaart), pseudonymous.
-    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions")
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions"
+    )
     # Stable id from the device or from KoboToolbox (_uuid): the same answers sent twice are one submission.
     client_id = models.UUIDField(default=uuid.uuid4, unique=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
@@ -122,6 +124,9 @@ class CodedAnswer(models.Model):
     class Meta:
         indexes = [models.Index(fields=["neighbourhood", "year"])]
 
+    def __str__(self) -> str:
+        return f"{self.question}: {self.code_id} {self.value or ''}".strip()
+
 
 class SubmissionFragment(models.Model):
     """A long answer that became a fragment. ``stance`` says whether it was asked as what helps or hinders."""
@@ -136,3 +141,6 @@ class SubmissionFragment(models.Model):
     fragment = models.OneToOneField(Fragment, on_delete=models.CASCADE, related_name="submission_link")
     question = models.CharField(max_length=200)
     stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.NEUTRAL)
+
+    def __str__(self) -> str:
+        return f"{self.question} ({self.stance})"

@@ -72,15 +72,22 @@ def _options(question: dict, value: Any, codes: dict[str, Code], code_choices) -
     if question["type"] == "scale":
         items = [(str(n), str(n), "") for n in range(1, 6)]
     elif question["type"] == "codes":
-        items = [(key, codes[key].label if key in codes else key, codes[key].definition if key in codes else "")
-                 for key in code_choices(question["code_group"])]
+        items = [
+            (key, codes[key].label if key in codes else key, codes[key].definition if key in codes else "")
+            for key in code_choices(question["code_group"])
+        ]
     else:
         items = [(c["name"], localised(c.get("label")) or c["name"], "") for c in question.get("choices", [])]
     return [Option(value=v, label=label, checked=v in chosen, hint=hint) for v, label, hint in items]
 
 
 def build_fields(
-    definition: dict, values: dict[str, Any], errors: dict[str, str], *, code_choices, extra_rows: dict[str, int]
+    definition: dict,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    code_choices,
+    extra_rows: dict[str, int],
 ) -> list[Field]:
     codes = {c.key: c for c in Code.objects.filter(codebook__is_current=True)}
 

@@ -65,7 +65,11 @@ def drafts_for_user(*, user: Any) -> list[Submission]:
 
 def draft_get(*, client_id: uuid.UUID, user: Any) -> Submission | None:
     """The user's own submission with this device id; someone else's is never handed out."""
-    return Submission.objects.filter(client_id=client_id, submitted_by=user).select_related("form_version").first()
+    return (
+        Submission.objects.filter(client_id=client_id, submitted_by=user)
+        .select_related("form_version")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,9 @@ def answers_for_display(*, submission: Submission) -> list[AnswerShown]:
 
 def fragments_of_submission(*, submission: Submission) -> list[Fragment]:
     return list(
-        Fragment.objects.filter(submission_link__submission=submission).prefetch_related("codings__code").order_by("pk")
+        Fragment.objects.filter(submission_link__submission=submission)
+        .prefetch_related("codings__code")
+        .order_by("pk")
     )
 
 
@@ -150,7 +156,10 @@ def praatplaat(*, neighbourhood: Neighbourhood, year: int | None = None) -> Plat
     """Vitality themes by how often residents raised them, split by what helps and what hinders."""
     fragments = _conversation_fragments(neighbourhood=neighbourhood, year=year)
     rows = Coding.objects.filter(fragment__in=fragments, code__key__startswith="vitality.").values_list(
-        "code__key", "fragment_id", "fragment__submission_link__stance", "fragment__submission_link__submission_id",
+        "code__key",
+        "fragment_id",
+        "fragment__submission_link__stance",
+        "fragment__submission_link__submission_id",
         "fragment__speaker_id",
     )
     per_theme: dict[str, dict[str, set]] = {}
@@ -199,4 +208,7 @@ def praatplaat_stories(*, neighbourhood: Neighbourhood, year: int | None, theme_
         .values_list("pk", "text", "submission_link__stance", "speaker__pseudonym", "year")
         .order_by("-year", "pk")
     )
-    return [PlateStory(pk, text, stance or "value", speaker or "", y) for pk, text, stance, speaker, y in fragments]
+    return [
+        PlateStory(pk, text, stance or "value", speaker or "", y)
+        for pk, text, stance, speaker, y in fragments
+    ]

@@ -70,7 +70,9 @@ def form_version_add(
     with transaction.atomic():
         form, _created = Form.objects.get_or_create(key=key, defaults={"instrument": instrument})
         if form.instrument != instrument:
-            raise DefinitionError(_("The form “%(key)s” already exists for another instrument.") % {"key": key})
+            raise DefinitionError(
+                _("The form “%(key)s” already exists for another instrument.") % {"key": key}
+            )
         latest = form.versions.select_for_update().order_by("-version").first()
         if latest and latest.content_hash == content_hash:
             return latest, False
@@ -111,7 +113,12 @@ def _existing(client_id: uuid.UUID | None) -> Submission | None:
 
 
 def submission_save_draft(
-    *, form_version: FormVersion, neighbourhood: Neighbourhood, year: int, raw: dict[str, Any], user: Any,
+    *,
+    form_version: FormVersion,
+    neighbourhood: Neighbourhood,
+    year: int,
+    raw: dict[str, Any],
+    user: Any,
     client_id: uuid.UUID | None = None,
 ) -> tuple[Submission, dict[str, str]]:
     """Keep what is filled in so far (only well-formed answers). Returns the draft and the errors found."""
@@ -125,7 +132,9 @@ def submission_save_draft(
                 form_version=form_version, neighbourhood=neighbourhood, year=year, submitted_by=user,
                 client_id=client_id or uuid.uuid4(),
             )  # fmt: skip
-        elif submission.neighbourhood_id != neighbourhood.pk or submission.submitted_by_id != getattr(user, "pk", None):
+        elif submission.neighbourhood_id != neighbourhood.pk or submission.submitted_by_id != getattr(
+            user, "pk", None
+        ):
             raise SubmissionInvalid({"__all__": _("This draft belongs to someone else.")})
         submission.form_version = form_version
         submission.year = year
@@ -135,8 +144,14 @@ def submission_save_draft(
 
 
 def submission_submit(
-    *, form_version: FormVersion, neighbourhood: Neighbourhood, year: int, raw: dict[str, Any], user: Any,
-    client_id: uuid.UUID | None = None, source: str = Submission.Source.WEB,
+    *,
+    form_version: FormVersion,
+    neighbourhood: Neighbourhood,
+    year: int,
+    raw: dict[str, Any],
+    user: Any,
+    client_id: uuid.UUID | None = None,
+    source: str = Submission.Source.WEB,
 ) -> Submission:
     """Check every answer, then save the submission and all it becomes in one transaction.
 
@@ -152,7 +167,9 @@ def submission_submit(
             return submission
         if submission is None:
             submission = Submission(client_id=client_id or uuid.uuid4(), submitted_by=user)
-        elif submission.neighbourhood_id != neighbourhood.pk or submission.submitted_by_id != getattr(user, "pk", None):
+        elif submission.neighbourhood_id != neighbourhood.pk or submission.submitted_by_id != getattr(
+            user, "pk", None
+        ):
             raise SubmissionInvalid({"__all__": _("This draft belongs to someone else.")})
         submission.form_version = form_version
         submission.neighbourhood = neighbourhood
@@ -215,13 +232,23 @@ class _Outcome:
 
     def _coded(self, name: str, code: Code, value: int | None) -> CodedAnswer:
         s = self.submission
-        return CodedAnswer(submission=s, neighbourhood_id=s.neighbourhood_id, year=s.year, question=name,
-                           code=code, value=value)
+        return CodedAnswer(
+            submission=s,
+            neighbourhood_id=s.neighbourhood_id,
+            year=s.year,
+            question=name,
+            code=code,
+            value=value,
+        )
 
     def _speaker_role(self) -> str:
         if self.submission.form_version.form.instrument == "wijkwaardenkaart":
             return SpeakerRole.RESIDENT
-        roles = set(Membership.objects.filter(user=self.user).values_list("role", flat=True)) if self.user else set()
+        roles = (
+            set(Membership.objects.filter(user=self.user).values_list("role", flat=True))
+            if self.user
+            else set()
+        )
         if Role.CONNECTOR in roles and Role.COMMUNITY_BUILDER not in roles:
             return SpeakerRole.CONNECTOR
         return SpeakerRole.COMMUNITY_BUILDER
@@ -280,8 +307,14 @@ class _Outcome:
             if row.get("factor_type") in codes and row.get("factor_direction") in ("helps", "hinders")
         ])  # fmt: skip
 
-    def _fragments(self, questions: dict, codes: dict[str, Code], tags: list[str], consent: str | None,
-                   person: Person | None) -> None:
+    def _fragments(
+        self,
+        questions: dict,
+        codes: dict[str, Code],
+        tags: list[str],
+        consent: str | None,
+        person: Person | None,
+    ) -> None:
         s = self.submission
         instrument = s.form_version.form.instrument
         level = consent if consent in Consent.Level.values else Consent.Level.INTERNAL
@@ -294,8 +327,9 @@ class _Outcome:
                 neighbourhood_id=s.neighbourhood_id, year=s.year, text=text, instrument=instrument,
                 speaker_role=speaker_role, speaker=person, consent_level=level, recorded_by=self.user,
             )  # fmt: skip
-            SubmissionFragment.objects.create(submission=s, fragment=fragment, question=name,
-                                              stance=question.get("stance", "neutral"))
+            SubmissionFragment.objects.create(
+                submission=s, fragment=fragment, question=name, stance=question.get("stance", "neutral")
+            )
             keys = [question.get("code")] if question.get("code") else []
             chosen = self.answers.get(question.get("codes_from", ""), [])
             keys += chosen if isinstance(chosen, list) else [chosen]

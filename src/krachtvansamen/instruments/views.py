@@ -32,10 +32,11 @@ from krachtvansamen.instruments.services import (
 from krachtvansamen.instruments.xlsform import definition_to_xlsform, xlsform_to_definition
 from krachtvansamen.neighbourhoods.models import MeasurementYear
 from krachtvansamen.neighbourhoods.selectors import cbs_figures_latest
-from krachtvansamen.people.models import Role
-from krachtvansamen.people.selectors import neighbourhood_get_for_user, neighbourhoods_for_user, user_roles
-
-FORM_MANAGERS = {Role.RESEARCHER, Role.PROGRAMME_MANAGER, Role.ADMIN}
+from krachtvansamen.people.access import (
+    neighbourhood_get_for_user,
+    neighbourhoods_for_user,
+    user_manages_forms,
+)
 
 
 def _years() -> list[int]:
@@ -48,7 +49,9 @@ def _year_from(request: HttpRequest) -> int:
     text = request.POST.get("jaar") or request.GET.get("jaar") or ""
     if text.isdigit() and int(text) in years:
         return int(text)
-    open_years = list(MeasurementYear.objects.filter(is_open=True).order_by("year").values_list("year", flat=True))
+    open_years = list(
+        MeasurementYear.objects.filter(is_open=True).order_by("year").values_list("year", flat=True)
+    )
     return (open_years or years)[-1]
 
 
@@ -63,7 +66,7 @@ def instruments_home(request: HttpRequest) -> HttpResponse:
         "forms": selectors.forms_current(),
         "neighbourhoods": neighbourhoods,
         "drafts": selectors.drafts_for_user(user=request.user),
-        "can_manage_forms": bool(user_roles(user=request.user) & FORM_MANAGERS),
+        "can_manage_forms": user_manages_forms(user=request.user),
     })  # fmt: skip
 
 
@@ -93,12 +96,24 @@ def form_fill(request: HttpRequest, key: str, cbs_code: str) -> HttpResponse:
         autosave = request.headers.get("X-Autosave") == "1"
         try:
             if action == "versturen" and not autosave:
-                submission = submission_submit(form_version=form_version, neighbourhood=neighbourhood, year=year,
-                                               raw=raw, user=request.user, client_id=client_id)
+                submission = submission_submit(
+                    form_version=form_version,
+                    neighbourhood=neighbourhood,
+                    year=year,
+                    raw=raw,
+                    user=request.user,
+                    client_id=client_id,
+                )
                 messages.success(request, _("Thank you. Your answers have been saved."))
                 return redirect("instruments:submission", pk=submission.pk)
-            draft, errors = submission_save_draft(form_version=form_version, neighbourhood=neighbourhood, year=year,
-                                                  raw=raw, user=request.user, client_id=client_id)
+            draft, errors = submission_save_draft(
+                form_version=form_version,
+                neighbourhood=neighbourhood,
+                year=year,
+                raw=raw,
+                user=request.user,
+                client_id=client_id,
+            )
         except SubmissionInvalid as invalid:
             errors = invalid.errors
             draft, _draft_errors = submission_save_draft(
@@ -115,7 +130,11 @@ def form_fill(request: HttpRequest, key: str, cbs_code: str) -> HttpResponse:
         values = _values_for_display(raw, draft.answers)
 
     fields = build_fields(definition, values, errors, code_choices=code_choices, extra_rows=extra_rows)
-    figures = cbs_figures_latest(region_code=neighbourhood.cbs_code) if form_version.form.key == "buurtscan" else None
+    figures = (
+        cbs_figures_latest(region_code=neighbourhood.cbs_code)
+        if form_version.form.key == "buurtscan"
+        else None
+    )
     return render(request, "instruments/fill.html", {
         "n": neighbourhood, "form_version": form_version, "title": form_version.title,
         "description": localised(definition.get("description")),
@@ -143,7 +162,9 @@ def _client_id(request: HttpRequest) -> uuid.UUID | None:
 
 @login_required
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = get_object_or_404(Submission.objects.select_related("form_version__form", "neighbourhood"), pk=pk)
+    submission = get_object_or_404(
+        Submission.objects.select_related("form_version__form", "neighbourhood"), pk=pk
+    )
     neighbourhood_get_for_user(user=request.user, cbs_code=submission.neighbourhood.cbs_code)
     return render(request, "instruments/submission.html", {
         "submission": submission, "n": submission.neighbourhood,
@@ -159,7 +180,11 @@ def praatplaat(request: HttpRequest, cbs_code: str) -> HttpResponse:
     year = int(year_text) if year_text.isdigit() else None
     plate = selectors.praatplaat(neighbourhood=neighbourhood, year=year)
     theme = request.GET.get("thema", "")
-    stories = selectors.praatplaat_stories(neighbourhood=neighbourhood, year=year, theme_key=theme) if theme else None
+    stories = (
+        selectors.praatplaat_stories(neighbourhood=neighbourhood, year=year, theme_key=theme)
+        if theme
+        else None
+    )
     return render(request, "instruments/praatplaat.html", {
         "n": neighbourhood, "plate": plate, "theme": plate.theme(theme) if theme else None, "stories": stories,
         "year": year,
@@ -173,9 +198,12 @@ def xlsform_download(request: HttpRequest, key: str) -> HttpResponse:
     version = selectors.form_version_current(key=key)
     if version is None:
         raise Http404(_("This form does not exist."))
-    content = definition_to_xlsform(key=key, instrument=version.form.instrument, version=version.version,
-                                    definition=version.definition)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    content = definition_to_xlsform(
+        key=key, instrument=version.form.instrument, version=version.version, definition=version.definition
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="{key}-v{version.version}.xlsx"'
     return response
 
@@ -183,7 +211,7 @@ def xlsform_download(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def form_import(request: HttpRequest) -> HttpResponse:
-    if not user_roles(user=request.user) & FORM_MANAGERS:
+    if not user_manages_forms(user=request.user):
         raise PermissionDenied(_("Only researchers, programme managers and administrators can change forms."))
     error = ""
     if request.method == "POST":
@@ -198,19 +226,27 @@ def form_import(request: HttpRequest) -> HttpResponse:
                 existing = selectors.form_version_current(key=imported.key)
                 instrument = existing.form.instrument if existing else (imported.instrument or "")
                 if not instrument:
-                    raise DefinitionError(_("Say which instrument this form is for (kvs_instrument in the "
-                                            "settings sheet)."))
-                version, created = form_version_add(key=imported.key, instrument=instrument,
-                                                    definition=imported.definition, source="xlsform",
-                                                    user=request.user)
+                    raise DefinitionError(
+                        _("Say which instrument this form is for (kvs_instrument in the settings sheet).")
+                    )
+                version, created = form_version_add(
+                    key=imported.key,
+                    instrument=instrument,
+                    definition=imported.definition,
+                    source="xlsform",
+                    user=request.user,
+                )
             except DefinitionError as problem:
                 error = str(problem)
             else:
                 for warning in imported.warnings:
                     messages.warning(request, warning)
                 if created:
-                    messages.success(request, _("Form “%(title)s” is now at version %(version)s.")
-                                     % {"title": version.title, "version": version.version})
+                    messages.success(
+                        request,
+                        _("Form “%(title)s” is now at version %(version)s.")
+                        % {"title": version.title, "version": version.version},
+                    )
                 else:
                     messages.info(request, _("This form was already there: nothing changed."))
                 return redirect("instruments:home")
@@ -235,15 +271,26 @@ def answers_import_page(request: HttpRequest, key: str, cbs_code: str) -> HttpRe
             error = _("This file is too big (at most 20 MB).")
         else:
             try:
-                result = answers_import(form_version=form_version, content=upload.read(), file_name=upload.name,
-                                        neighbourhood=neighbourhood, year=year, user=request.user)
+                result = answers_import(
+                    form_version=form_version,
+                    content=upload.read(),
+                    file_name=upload.name,
+                    neighbourhood=neighbourhood,
+                    year=year,
+                    user=request.user,
+                )
             except AnswersImportError as problem:
                 error = str(problem)
             else:
-                messages.success(request, ngettext(
-                    "%(created)s answer imported, %(already)s were already there.",
-                    "%(created)s answers imported, %(already)s were already there.", result.created,
-                ) % {"created": result.created, "already": result.already_there})
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(created)s answer imported, %(already)s were already there.",
+                        "%(created)s answers imported, %(already)s were already there.",
+                        result.created,
+                    )
+                    % {"created": result.created, "already": result.already_there},
+                )
                 return redirect("neighbourhood", cbs_code=neighbourhood.cbs_code)
     return render(request, "instruments/import_answers.html", {
         "n": neighbourhood, "form_version": form_version, "error": error, "year": year, "years": _years(),

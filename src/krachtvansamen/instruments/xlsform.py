@@ -30,8 +30,22 @@ SURVEY_COLUMNS = [
     "kvs_codes_from", "kvs_tag_fragments", "kvs_min", "kvs_max", "kvs_max_length",
 ]  # fmt: skip
 SCALE_LIST = "kvs_scale5"
-METADATA_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username",
-                  "email", "audit", "start-geopoint", "background-audio", "calculate", "hidden"}
+METADATA_TYPES = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "start-geopoint",
+    "background-audio",
+    "calculate",
+    "hidden",
+}
 MAX_XLSFORM_BYTES = 5 * 1024 * 1024
 
 
@@ -106,17 +120,29 @@ def definition_to_xlsform(*, key: str, instrument: str, version: int, definition
                 row(question, "text", appearance="multiline")
             elif kind in ("select_one", "select_multiple"):
                 list_name = question["name"]
-                add_list(list_name, [(c["name"], _label(c.get("label"), "nl"), _label(c.get("label"), "en"))
-                                     for c in question["choices"]])
+                add_list(
+                    list_name,
+                    [
+                        (c["name"], _label(c.get("label"), "nl"), _label(c.get("label"), "en"))
+                        for c in question["choices"]
+                    ],
+                )
                 row(question, f"{kind} {list_name}")
             elif kind == "scale":
                 add_list(SCALE_LIST, [(str(n), str(n), str(n)) for n in range(1, 6)])
                 row(question, f"select_one {SCALE_LIST}", appearance="likert")
             elif kind == "codes":
                 list_name = _codes_list(question["code_group"])
-                add_list(list_name, [(k, code_labels[k].label_nl, code_labels[k].label_en)
-                                     for k in code_choices(question["code_group"])])
-                row(question, f"{'select_multiple' if question.get('multiple') else 'select_one'} {list_name}")
+                add_list(
+                    list_name,
+                    [
+                        (k, code_labels[k].label_nl, code_labels[k].label_en)
+                        for k in code_choices(question["code_group"])
+                    ],
+                )
+                row(
+                    question, f"{'select_multiple' if question.get('multiple') else 'select_one'} {list_name}"
+                )
             else:
                 row(question, kind)
 
@@ -127,8 +153,13 @@ def definition_to_xlsform(*, key: str, instrument: str, version: int, definition
     meta = workbook.create_sheet("kvs_meta")
     meta.append(["key", "nl", "en"])
     meta.append(["title", _label(definition.get("title"), "nl"), _label(definition.get("title"), "en")])
-    meta.append(["description", _label(definition.get("description"), "nl"),
-                 _label(definition.get("description"), "en")])
+    meta.append(
+        [
+            "description",
+            _label(definition.get("description"), "nl"),
+            _label(definition.get("description"), "en"),
+        ]
+    )
     for item in definition.get("guidance", []):
         meta.append(["guidance", _label(item, "nl"), _label(item, "en")])
     buffer = io.BytesIO()
@@ -147,7 +178,9 @@ def pyxform_check(content: bytes) -> list[str]:
         try:
             return list(convert(xlsform=handle.name).warnings)
         except PyXFormError as error:
-            raise DefinitionError(_("This XLSForm does not work in KoboToolbox/ODK: %(error)s") % {"error": error})
+            raise DefinitionError(
+                _("This XLSForm does not work in KoboToolbox/ODK: %(error)s") % {"error": error}
+            ) from error
 
 
 # --- import ---------------------------------------------------------------------------------------------
@@ -168,7 +201,9 @@ def _language_of(column: str) -> str | None:
     tail = column.split("::", 1)[1].strip().lower()
     match = re.search(r"\((\w+)\)", tail)
     code = match.group(1) if match else tail
-    return {"nl": "nl", "dutch": "nl", "nederlands": "nl", "en": "en", "english": "en", "engels": "en"}.get(code)
+    return {"nl": "nl", "dutch": "nl", "nederlands": "nl", "en": "en", "english": "en", "engels": "en"}.get(
+        code
+    )
 
 
 def _sheet_rows(workbook: Any, name: str) -> list[dict[str, Any]]:
@@ -213,7 +248,10 @@ def xlsform_to_definition(content: bytes, *, file_name: str = "form.xlsx") -> Im
         list_name = record.get("list_name") or record.get("list name") or ""
         if list_name:
             lists.setdefault(list_name, []).append(
-                {"name": record.get("name", ""), "label": _texts(record, "label") or {"nl": record.get("name", "")}}
+                {
+                    "name": record.get("name", ""),
+                    "label": _texts(record, "label") or {"nl": record.get("name", "")},
+                }
             )
     settings = (_sheet_rows(workbook, "settings") or [{}])[0]
     meta_rows = _sheet_rows(workbook, "kvs_meta")
@@ -231,7 +269,9 @@ def xlsform_to_definition(content: bytes, *, file_name: str = "form.xlsx") -> Im
             continue  # groups only arrange questions on screen
         if normalised == "end_repeat":
             if len(stack) == 1:
-                raise DefinitionError(_("Line %(line)s: “end_repeat” without “begin_repeat”.") % {"line": line})
+                raise DefinitionError(
+                    _("Line %(line)s: “end_repeat” without “begin_repeat”.") % {"line": line}
+                )
             stack.pop()
             continue
         if not kind:
@@ -255,8 +295,10 @@ def xlsform_to_definition(content: bytes, *, file_name: str = "form.xlsx") -> Im
             question["questions"] = []
             stack[-1].append(question)
             if len(stack) > 1:
-                raise DefinitionError(_("Line %(line)s: a repeated group inside a repeated group is not supported.")
-                                      % {"line": line})
+                raise DefinitionError(
+                    _("Line %(line)s: a repeated group inside a repeated group is not supported.")
+                    % {"line": line}
+                )
             stack.append(question["questions"])
             _extras(question, record)
             continue
@@ -273,13 +315,17 @@ def xlsform_to_definition(content: bytes, *, file_name: str = "form.xlsx") -> Im
                     question["multiple"] = True
             else:
                 if list_name not in lists:
-                    raise DefinitionError(_("Line %(line)s: the list of choices “%(list)s” is missing.")
-                                          % {"line": line, "list": list_name})
+                    raise DefinitionError(
+                        _("Line %(line)s: the list of choices “%(list)s” is missing.")
+                        % {"line": line, "list": list_name}
+                    )
                 question["type"] = kind
                 question["choices"] = lists[list_name]
         else:
-            warnings.append(_("Line %(line)s: question type “%(type)s” is not supported here and was skipped.")
-                            % {"line": line, "type": kind})
+            warnings.append(
+                _("Line %(line)s: question type “%(type)s” is not supported here and was skipped.")
+                % {"line": line, "type": kind}
+            )
             continue
         _extras(question, record)
         stack[-1].append(question)
@@ -306,13 +352,22 @@ def xlsform_to_definition(content: bytes, *, file_name: str = "form.xlsx") -> Im
     definition["questions"] = root
     key = re.sub(r"[^a-z0-9_-]+", "_", (settings.get("form_id") or Path(file_name).stem).lower()).strip("_")
     validate_definition(definition)
-    return ImportedForm(key=key or "formulier", instrument=settings.get("kvs_instrument") or None,
-                        definition=definition, warnings=warnings)
+    return ImportedForm(
+        key=key or "formulier",
+        instrument=settings.get("kvs_instrument") or None,
+        definition=definition,
+        warnings=warnings,
+    )
 
 
 def _extras(question: dict[str, Any], record: dict[str, Any]) -> None:
-    for column, target in (("kvs_code", "code"), ("kvs_code_group", "code_group"), ("kvs_stance", "stance"),
-                           ("kvs_target", "target"), ("kvs_codes_from", "codes_from")):
+    for column, target in (
+        ("kvs_code", "code"),
+        ("kvs_code_group", "code_group"),
+        ("kvs_stance", "stance"),
+        ("kvs_target", "target"),
+        ("kvs_codes_from", "codes_from"),
+    ):
         if record.get(column):
             question[target] = record[column]
     for column, target in (("kvs_fragment", "fragment"), ("kvs_tag_fragments", "tag_fragments")):
@@ -323,6 +378,8 @@ def _extras(question: dict[str, Any], record: dict[str, Any]) -> None:
             try:
                 number = float(record[column])
             except ValueError:
-                raise DefinitionError(_("Question “%(name)s”: “%(value)s” is not a number.")
-                                      % {"name": question["name"], "value": record[column]}) from None
+                raise DefinitionError(
+                    _("Question “%(name)s”: “%(value)s” is not a number.")
+                    % {"name": question["name"], "value": record[column]}
+                ) from None
             question[target] = int(number) if number.is_integer() else number

@@ -102,7 +102,9 @@ def _read_text(path: Path) -> tuple[str, str]:
     if not path.is_file():
         raise CbsImportError(_("File %(name)s does not exist.") % {"name": path})
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise CbsImportError(_("File %(name)s is larger than 200 MB; that is not a CBS export.") % {"name": path.name})
+        raise CbsImportError(
+            _("File %(name)s is larger than 200 MB; that is not a CBS export.") % {"name": path.name}
+        )
     raw = path.read_bytes()
     if path.suffix == ".gz":
         try:
@@ -154,7 +156,8 @@ def _parse_rows(text: str, file_name: str) -> tuple[list[str], list[list[str]]]:
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
     except csv.Error as error:
         raise CbsImportError(
-            _("File %(name)s is damaged and cannot be read as CSV: %(error)s") % {"name": file_name, "error": error}
+            _("File %(name)s is damaged and cannot be read as CSV: %(error)s")
+            % {"name": file_name, "error": error}
         ) from None
     header, body = rows[0], [row for row in rows[1:] if row]
     if not body:
@@ -162,18 +165,24 @@ def _parse_rows(text: str, file_name: str) -> tuple[list[str], list[list[str]]]:
     return header, body
 
 
-def _build_records(header: list[str], body: list[list[str]], table_id: str, year: int, file_name: str
-                   ) -> tuple[str, list[dict[str, Any]]]:
+def _build_records(
+    header: list[str], body: list[list[str]], table_id: str, year: int, file_name: str
+) -> tuple[str, list[dict[str, Any]]]:
     normalised = [_normalise(label) for label in header]
     index = {label: position for position, label in enumerate(normalised) if label}
     if NAME_COLUMN not in index or "bevolkingaantalinwonersaantal" not in index:
         raise CbsImportError(
-            _("File %(name)s is not an export of CBS Kerncijfers wijken en buurten: the columns "
-              "'Wijken en buurten' and 'Aantal inwoners' are missing.") % {"name": file_name}
+            _(
+                "File %(name)s is not an export of CBS Kerncijfers wijken en buurten: the columns "
+                "'Wijken en buurten' and 'Aantal inwoners' are missing."
+            )
+            % {"name": file_name}
         )
     coded = CODE_COLUMN in index
     if coded and KIND_COLUMN not in index:
-        raise CbsImportError(_("File %(name)s has region codes but no column 'Soort regio'.") % {"name": file_name})
+        raise CbsImportError(
+            _("File %(name)s has region codes but no column 'Soort regio'.") % {"name": file_name}
+        )
     boundary_column = next((i for label, i in index.items() if label.startswith(BOUNDARY_PREFIX)), None)
     number_columns = [(index[label], name) for label, name in NUMBER_COLUMNS.items() if label in index]
     known = {NAME_COLUMN, MUNICIPALITY_COLUMN, KIND_COLUMN, CODE_COLUMN, *NUMBER_COLUMNS}
@@ -189,7 +198,9 @@ def _build_records(header: list[str], body: list[list[str]], table_id: str, year
         line = row_number + 1
         if len(row) != width:
             raise CbsImportError(
-                _("Line %(line)s of %(name)s has %(found)s columns instead of %(expected)s: the file is damaged.")
+                _(
+                    "Line %(line)s of %(name)s has %(found)s columns instead of %(expected)s: the file is damaged."
+                )
                 % {"line": line, "name": file_name, "found": len(row), "expected": width}
             )
         record: dict[str, Any] = {
@@ -209,7 +220,8 @@ def _build_records(header: list[str], body: list[list[str]], table_id: str, year
             code = row[index[CODE_COLUMN]].strip().upper()
             if kind is None:
                 raise CbsImportError(
-                    _("Line %(line)s: unknown kind of region '%(kind)s'.") % {"line": line, "kind": kind_label}
+                    _("Line %(line)s: unknown kind of region '%(kind)s'.")
+                    % {"line": line, "kind": kind_label}
                 )
             if not CODE_PATTERNS[kind].match(code):
                 raise CbsImportError(
@@ -254,7 +266,8 @@ def _build_records(header: list[str], body: list[list[str]], table_id: str, year
         duplicates = [code for code, count in Counter(r["region_code"] for r in records).items() if count > 1]
         if duplicates:
             raise CbsImportError(
-                _("Region code %(code)s appears more than once in %(name)s.") % {"code": duplicates[0], "name": file_name}
+                _("Region code %(code)s appears more than once in %(name)s.")
+                % {"code": duplicates[0], "name": file_name}
             )
     return ("coded" if coded else "uncoded"), records
 
@@ -268,19 +281,28 @@ def _match_uncoded(records: list[dict[str, Any]], table_id: str, year: int, file
     )
     if not earlier:
         raise CbsImportError(
-            _("File %(name)s has no region codes. Import the export of table %(table)s with codes first; "
-              "the rows are then matched one by one.") % {"name": file_name, "table": table_id}
+            _(
+                "File %(name)s has no region codes. Import the export of table %(table)s with codes first; "
+                "the rows are then matched one by one."
+            )
+            % {"name": file_name, "table": table_id}
         )
     if len(earlier) != len(records):
         raise CbsImportError(
-            _("File %(name)s has %(found)s rows, the coded export of %(table)s has %(expected)s: they do not match.")
+            _(
+                "File %(name)s has %(found)s rows, the coded export of %(table)s has %(expected)s: they do not match."
+            )
             % {"name": file_name, "found": len(records), "table": table_id, "expected": len(earlier)}
         )
     for record, (source_row, code, kind, name, population) in zip(records, earlier, strict=True):
-        if record["name"] != name or (record.get("population") is not None and record["population"] != population):
+        if record["name"] != name or (
+            record.get("population") is not None and record["population"] != population
+        ):
             raise CbsImportError(
-                _("Row %(row)s of %(name)s ('%(found)s') does not match row %(row)s of the coded export "
-                  "('%(expected)s'): the files are not from the same table.")
+                _(
+                    "Row %(row)s of %(name)s ('%(found)s') does not match row %(row)s of the coded export "
+                    "('%(expected)s'): the files are not from the same table."
+                )
                 % {"row": source_row, "name": file_name, "found": record["name"], "expected": name}
             )
         record["region_code"], record["kind"] = code, kind
@@ -296,8 +318,15 @@ def cbs_import_file(*, path: Path, year: int | None = None, table_id: str | None
         latest = CbsImport.objects.filter(table_id=table, year=year).order_by("-imported_at", "-pk").first()
         if latest is not None and latest.sha256 == digest and latest.rows == len(records):
             # The very file that last changed this table: nothing can differ, so nothing is compared or written.
-            return CbsImportResult(file_name=path.name, table_id=table, year=year, layout=layout, rows=len(records),
-                                   unchanged=len(records), by_kind=_kinds(records))
+            return CbsImportResult(
+                file_name=path.name,
+                table_id=table,
+                year=year,
+                layout=layout,
+                rows=len(records),
+                unchanged=len(records),
+                by_kind=_kinds(records),
+            )
         if layout == "uncoded":
             _match_uncoded(records, table, year, path.name)
         # Code-less rows now carry their codes; the merge only adds or refreshes the file's own columns.
@@ -305,8 +334,15 @@ def cbs_import_file(*, path: Path, year: int | None = None, table_id: str | None
         result.layout = layout
         if result.changed_anything:
             CbsImport.objects.create(
-                file_name=path.name, sha256=digest, table_id=table, year=year, layout=layout, rows=result.rows,
-                created=result.created, updated=result.updated, unchanged=result.unchanged,
+                file_name=path.name,
+                sha256=digest,
+                table_id=table,
+                year=year,
+                layout=layout,
+                rows=result.rows,
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
             )
     return result
 
@@ -320,13 +356,15 @@ def _values(record: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _write_coded(records: list[dict[str, Any]], file_name: str, table: str, year: int) -> CbsImportResult:
-    result = CbsImportResult(file_name=file_name, table_id=table, year=year, layout="coded", rows=len(records))
+    result = CbsImportResult(
+        file_name=file_name, table_id=table, year=year, layout="coded", rows=len(records)
+    )
     result.by_kind = _kinds(records)
     existing = {
         row[0]: row
-        for row in CbsRecord.objects.filter(year=year).values_list("region_code", "pk", *RECORD_FIELDS).iterator(
-            chunk_size=5000
-        )
+        for row in CbsRecord.objects.filter(year=year)
+        .values_list("region_code", "pk", *RECORD_FIELDS)
+        .iterator(chunk_size=5000)
     }
     to_create: list[dict[str, Any]] = []
     to_update: list[dict[str, Any]] = []

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 cbs_buurt_code_validator = RegexValidator(
     r"^BU\d{4}[0-9A-Z]{4}$",
-    _("A CBS neighbourhood code looks like BU03630000: BU, the 4 digits of the municipality and 4 more characters."),
+    _(
+        "A CBS neighbourhood code looks like BU03630000: BU, the 4 digits of the municipality and 4 more characters."
+    ),
 )
 
 
@@ -86,6 +88,9 @@ class CbsImport(models.Model):
         verbose_name_plural = _("CBS imports")
         ordering = ["-imported_at"]
 
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.year})"
+
 
 class CbsRecord(models.Model):
     """Kerncijfers wijken en buurten for one region in one year, as published by CBS (CC BY 4.0)."""
@@ -104,7 +109,9 @@ class CbsRecord(models.Model):
     table_id = models.CharField(_("StatLine table"), max_length=20)
     # CBS "indelingswijziging": 1 = boundaries unchanged since last year, 2 = changed; blank = unknown.
     boundary_change = models.CharField(_("boundary change code"), max_length=2, blank=True)
-    source_row = models.PositiveIntegerField(help_text="Row number in the StatLine export (1 = first data row).")
+    source_row = models.PositiveIntegerField(
+        help_text="Row number in the StatLine export (1 = first data row)."
+    )
     population = models.PositiveIntegerField(_("residents"), null=True)
     men = models.PositiveIntegerField(null=True)
     women = models.PositiveIntegerField(null=True)

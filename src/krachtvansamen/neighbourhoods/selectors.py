@@ -65,30 +65,38 @@ def cbs_figures_latest(*, region_code: str) -> CbsFigures | None:
 
 
 def cbs_figures_from_record(*, record: CbsRecord) -> CbsFigures:
-    age_groups = _shares([
-        (_("under 15"), record.age_0_15),
-        (_("15 to 25"), record.age_15_25),
-        (_("25 to 45"), record.age_25_45),
-        (_("45 to 65"), record.age_45_65),
-        (_("65 and older"), record.age_65_plus),
-    ])
+    age_groups = _shares(
+        [
+            (_("under 15"), record.age_0_15),
+            (_("15 to 25"), record.age_15_25),
+            (_("25 to 45"), record.age_25_45),
+            (_("45 to 65"), record.age_45_65),
+            (_("65 and older"), record.age_65_plus),
+        ]
+    )
     origin_values = [record.origin_netherlands, record.origin_europe, record.origin_outside_europe]
     origins = (
-        _shares([
-            (_("Netherlands"), record.origin_netherlands),
-            (_("Europe (outside the Netherlands)"), record.origin_europe),
-            (_("outside Europe"), record.origin_outside_europe),
-        ])
+        _shares(
+            [
+                (_("Netherlands"), record.origin_netherlands),
+                (_("Europe (outside the Netherlands)"), record.origin_europe),
+                (_("outside Europe"), record.origin_outside_europe),
+            ]
+        )
         if any(value is not None for value in origin_values)
         else []
     )
-    return CbsFigures(record=record, age_groups=age_groups, origins=origins, suppressed=list(record.suppressed))
+    return CbsFigures(
+        record=record, age_groups=age_groups, origins=origins, suppressed=list(record.suppressed)
+    )
 
 
 def neighbourhood_years(*, neighbourhood: Neighbourhood) -> list[int]:
     years: set[int] = set()
     for model in (Fragment, Activity, Asset):
-        years.update(model.objects.filter(neighbourhood=neighbourhood).values_list("year", flat=True).distinct())
+        years.update(
+            model.objects.filter(neighbourhood=neighbourhood).values_list("year", flat=True).distinct()
+        )
     return sorted(years)
 
 
@@ -98,14 +106,18 @@ def neighbourhood_overview(*, neighbourhood: Neighbourhood, year: int | None = N
         year = years[-1]
     figures = cbs_figures_latest(region_code=neighbourhood.cbs_code)
     municipality = (
-        CbsRecord.objects.filter(region_code=neighbourhood.municipality_code).order_by("-year")
-        .values_list("population", flat=True).first()
-        if neighbourhood.municipality_code else None
+        CbsRecord.objects.filter(region_code=neighbourhood.municipality_code)
+        .order_by("-year")
+        .values_list("population", flat=True)
+        .first()
+        if neighbourhood.municipality_code
+        else None
     )
     # Assets are an inventory that accumulates: everything recorded up to and including the year.
     assets = list(
-        Asset.objects.filter(neighbourhood=neighbourhood, **({"year__lte": year} if year else {}))
-        .order_by("category", "name")
+        Asset.objects.filter(neighbourhood=neighbourhood, **({"year__lte": year} if year else {})).order_by(
+            "category", "name"
+        )
     )
     categories = dict(Asset.Category.choices)
     grouped: dict[str, list[Asset]] = {}
@@ -136,7 +148,8 @@ def neighbourhood_overview(*, neighbourhood: Neighbourhood, year: int | None = N
         activities_by_initiator=dict(by_initiator),
         resident_led_percent=(
             round(100 * by_initiator.get(Activity.InitiatedBy.RESIDENTS, 0) / len(activities), 0)
-            if activities else None
+            if activities
+            else None
         ),
         fragments=fragments,
         fragment_count=fragments_qs.count(),
@@ -148,14 +161,21 @@ def neighbourhood_overview(*, neighbourhood: Neighbourhood, year: int | None = N
 def _count_per_neighbourhood(model: type[models.Model]) -> Subquery:
     # A subquery per count, not a join: joining fragments and activities would multiply the rows.
     return Subquery(
-        model.objects.filter(neighbourhood=OuterRef("pk")).order_by().values("neighbourhood")
-        .annotate(total=Count("pk")).values("total")[:1],
+        model.objects.filter(neighbourhood=OuterRef("pk"))
+        .order_by()
+        .values("neighbourhood")
+        .annotate(total=Count("pk"))
+        .values("total")[:1],
         output_field=models.IntegerField(),
     )
 
 
 def neighbourhoods_with_counts(*, queryset: QuerySet[Neighbourhood]) -> QuerySet[Neighbourhood]:
-    return queryset.select_related("programme").annotate(
-        fragment_total=Coalesce(_count_per_neighbourhood(Fragment), 0),
-        activity_total=Coalesce(_count_per_neighbourhood(Activity), 0),
-    ).order_by("municipality_name", "name")
+    return (
+        queryset.select_related("programme")
+        .annotate(
+            fragment_total=Coalesce(_count_per_neighbourhood(Fragment), 0),
+            activity_total=Coalesce(_count_per_neighbourhood(Activity), 0),
+        )
+        .order_by("municipality_name", "name")
+    )

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from krachtvansamen.neighbourhoods.selectors import neighbourhood_overview
-from krachtvansamen.people.selectors import neighbourhood_get_for_user
+from krachtvansamen.people.access import neighbourhood_get_for_user
 
 
 @login_required

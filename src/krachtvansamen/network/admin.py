@@ -7,5 +7,13 @@ from krachtvansamen.network.models import Relation
 class RelationAdmin(admin.ModelAdmin):
     list_display = ("__str__", "neighbourhood", "year", "capital_type", "is_new")
     list_filter = ("capital_type", "year", "is_new")
-    raw_id_fields = ("neighbourhood", "source_person", "source_organisation", "target_person",
-                     "target_organisation", "hook_activity", "hook_place", "hook_person")
+    raw_id_fields = (
+        "neighbourhood",
+        "source_person",
+        "source_organisation",
+        "target_person",
+        "target_organisation",
+        "hook_activity",
+        "hook_place",
+        "hook_person",
+    )

@@ -63,7 +63,8 @@ class RelationForm(NeighbourhoodForm):
     ends = ("source", "target")
 
     source = PartyChoiceField(
-        label=_("Who?"), required=False,
+        label=_("Who?"),
+        required=False,
         help_text=_("A person (by pseudonym) or an organisation from this neighbourhood."),
     )
     target = PartyChoiceField(label=_("Now knows whom?"), required=False)
@@ -74,25 +75,40 @@ class RelationForm(NeighbourhoodForm):
         error_messages={"required": _("Choose what kind of tie it is.")},
     )
     is_new = forms.TypedChoiceField(
-        label=_("Is the tie new?"), widget=forms.RadioSelect, coerce=lambda value: value == "yes",
-        choices=[("yes", _("Yes, they got to know each other this year")),
-                 ("no", _("No, they knew each other already"))],
+        label=_("Is the tie new?"),
+        widget=forms.RadioSelect,
+        coerce=lambda value: value == "yes",
+        choices=[
+            ("yes", _("Yes, they got to know each other this year")),
+            ("no", _("No, they knew each other already")),
+        ],
         error_messages={"required": _("Choose whether the tie is new.")},
     )
     hook_activity = ActivityChoiceField(
-        label=_("An activity"), required=False, queryset=None, empty_label=_("(no activity)"),
+        label=_("An activity"),
+        required=False,
+        queryset=None,
+        empty_label=_("(no activity)"),
         error_messages={"invalid_choice": _("Choose an activity of this neighbourhood.")},
     )
     hook_place = forms.ModelChoiceField(
-        label=_("A meeting place"), required=False, queryset=None, empty_label=_("(no place)"),
+        label=_("A meeting place"),
+        required=False,
+        queryset=None,
+        empty_label=_("(no place)"),
         error_messages={"invalid_choice": _("Choose a meeting place of this neighbourhood.")},
     )
     hook_person = forms.ModelChoiceField(
-        label=_("A person who brought them together"), required=False, queryset=None,
-        empty_label=_("(nobody)"), error_messages={"invalid_choice": _("Choose someone from this neighbourhood.")},
+        label=_("A person who brought them together"),
+        required=False,
+        queryset=None,
+        empty_label=_("(nobody)"),
+        error_messages={"invalid_choice": _("Choose someone from this neighbourhood.")},
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What happened? No names, use pseudonyms."),
     )
 
@@ -104,10 +120,14 @@ class RelationForm(NeighbourhoodForm):
         for end in self.ends:
             self.fields[end].set_parties(persons, organisations)
             self.fields[f"{end}_neworg_name"] = forms.CharField(
-                label=_("Name of the new organisation"), required=False, max_length=200,
+                label=_("Name of the new organisation"),
+                required=False,
+                max_length=200,
             )
             self.fields[f"{end}_neworg_kind"] = forms.ChoiceField(
-                label=_("Kind of organisation"), required=False, choices=ORGANISATION_KINDS,
+                label=_("Kind of organisation"),
+                required=False,
+                choices=ORGANISATION_KINDS,
                 initial=Organisation.Kind.OTHER,
             )
             self.fields[f"{end}_neworg_name"].hide_optional = True
@@ -121,17 +141,23 @@ class RelationForm(NeighbourhoodForm):
 
     def initial_from(self, instance: Relation) -> dict[str, Any]:
         return {
-            "source": party_value(instance.source), "target": party_value(instance.target),
-            "capital_type": instance.capital_type, "is_new": "yes" if instance.is_new else "no",
-            "hook_activity": instance.hook_activity_id, "hook_place": instance.hook_place_id,
-            "hook_person": instance.hook_person_id, "note": instance.note,
+            "source": party_value(instance.source),
+            "target": party_value(instance.target),
+            "capital_type": instance.capital_type,
+            "is_new": "yes" if instance.is_new else "no",
+            "hook_activity": instance.hook_activity_id,
+            "hook_place": instance.hook_place_id,
+            "hook_person": instance.hook_person_id,
+            "note": instance.note,
         }
 
     @property
     def new_person_open(self) -> dict[str, bool]:
         result = super().new_person_open
         for end in self.ends:
-            typed = (self.data.get(self.add_prefix(f"{end}_neworg_name")) or "").strip() if self.is_bound else ""
+            typed = (
+                (self.data.get(self.add_prefix(f"{end}_neworg_name")) or "").strip() if self.is_bound else ""
+            )
             result[end] = result[end] or bool(typed) or f"{end}_neworg_name" in self.errors
         return result
 
@@ -141,17 +167,33 @@ class RelationForm(NeighbourhoodForm):
             name = (data.get(f"{end}_neworg_name") or "").strip()
             if name:
                 if data.get(end) is not None:
-                    self.add_error(f"{end}_neworg_name",
-                                   _("Choose from the list, add a new person or add a new organisation: only one."))
+                    self.add_error(
+                        f"{end}_neworg_name",
+                        _("Choose from the list, add a new person or add a new organisation: only one."),
+                    )
                 else:
-                    data[end] = NewOrganisation(name=name, kind=data.get(f"{end}_neworg_kind")
-                                                or Organisation.Kind.OTHER)
-            if data.get(end) is None and end not in self.errors and not self.errors.get(f"{end}_new_pseudonym"):
+                    data[end] = NewOrganisation(
+                        name=name, kind=data.get(f"{end}_neworg_kind") or Organisation.Kind.OTHER
+                    )
+            if (
+                data.get(end) is None
+                and end not in self.errors
+                and not self.errors.get(f"{end}_new_pseudonym")
+            ):
                 self.add_error(end, _("Choose a person or organisation from the list, or add someone new."))
         return data
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
-        keys = ("source", "target", "capital_type", "is_new", "hook_activity", "hook_place", "hook_person",
-                "note", "year")
+        keys = (
+            "source",
+            "target",
+            "capital_type",
+            "is_new",
+            "hook_activity",
+            "hook_place",
+            "hook_person",
+            "note",
+            "year",
+        )
         return {key: data[key] for key in keys}

@@ -19,20 +19,28 @@ class Relation(models.Model):
 
     neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE, related_name="relations")
     year = models.PositiveSmallIntegerField(_("year"))
-    source_person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    source_person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     source_organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    target_person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    target_person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     target_organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     capital_type = models.CharField(_("kind of tie"), max_length=10, choices=CapitalType.choices)
     is_new = models.BooleanField(_("new tie"), default=True)
     # The haakje: what brought these two together.
-    hook_activity = models.ForeignKey(Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    hook_activity = models.ForeignKey(
+        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     hook_place = models.ForeignKey(Asset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    hook_person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    hook_person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -56,6 +64,9 @@ class Relation(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.source} — {self.target} ({self.capital_type})"
+
     @property
     def source(self) -> Person | Organisation:
         return self.source_person or self.source_organisation  # type: ignore[return-value]
@@ -63,6 +74,3 @@ class Relation(models.Model):
     @property
     def target(self) -> Person | Organisation:
         return self.target_person or self.target_organisation  # type: ignore[return-value]
-
-    def __str__(self) -> str:
-        return f"{self.source} — {self.target} ({self.capital_type})"

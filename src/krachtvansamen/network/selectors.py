@@ -97,8 +97,13 @@ def relations_up_to(*, neighbourhood: Neighbourhood, year: int | None) -> QueryS
     if year is not None:
         relations = relations.filter(year__lte=year)
     return relations.select_related(
-        "source_person", "source_organisation", "target_person", "target_organisation",
-        "hook_activity", "hook_place", "hook_person",
+        "source_person",
+        "source_organisation",
+        "target_person",
+        "target_organisation",
+        "hook_activity",
+        "hook_place",
+        "hook_person",
     ).order_by("year", "pk")
 
 
@@ -123,7 +128,9 @@ def network_for_year(*, neighbourhood: Neighbourhood, year: int | None, most_con
         key = node_key(party)
         if key not in nodes:
             nodes[key] = NetworkNode(
-                key=key, label=str(party), is_organisation=isinstance(party, Organisation),
+                key=key,
+                label=str(party),
+                is_organisation=isinstance(party, Organisation),
                 is_connector=isinstance(party, Person)
                 and party.role in (Person.PersonRole.CONNECTOR, Person.PersonRole.COMMUNITY_BUILDER),
             )
@@ -136,7 +143,9 @@ def network_for_year(*, neighbourhood: Neighbourhood, year: int | None, most_con
         nodes[a].neighbours.add(b)
         nodes[b].neighbours.add(a)
         pair = (a, b) if a < b else (b, a)
-        edge = edges.setdefault(pair, NetworkEdge(source=pair[0], target=pair[1], capital_type=relation.capital_type))
+        edge = edges.setdefault(
+            pair, NetworkEdge(source=pair[0], target=pair[1], capital_type=relation.capital_type)
+        )
         edge.capital_type = relation.capital_type  # relations are in year order: the latest kind wins
         if relation.year == year:
             edge.this_year = True
@@ -144,18 +153,24 @@ def network_for_year(*, neighbourhood: Neighbourhood, year: int | None, most_con
 
     kinds = []
     for key in Relation.CapitalType.values:
-        kinds.append(KindCount(
-            key=key, label=str(KIND_PLAIN[key]),
-            this_year=sum(1 for r in this_year if r.capital_type == key),
-            new_this_year=sum(1 for r in this_year if r.capital_type == key and r.is_new),
-            up_to_year=sum(1 for e in edges.values() if e.capital_type == key),
-        ))
+        kinds.append(
+            KindCount(
+                key=key,
+                label=str(KIND_PLAIN[key]),
+                this_year=sum(1 for r in this_year if r.capital_type == key),
+                new_this_year=sum(1 for r in this_year if r.capital_type == key and r.is_new),
+                up_to_year=sum(1 for e in edges.values() if e.capital_type == key),
+            )
+        )
 
     hooks: Counter[tuple[str, str]] = Counter()
     without_hook = 0
     for relation in this_year:
-        found = [("activity", relation.hook_activity), ("place", relation.hook_place),
-                 ("person", relation.hook_person)]
+        found = [
+            ("activity", relation.hook_activity),
+            ("place", relation.hook_place),
+            ("person", relation.hook_person),
+        ]
         found = [(kind, str(item)) for kind, item in found if item is not None]
         hooks.update(found)
         without_hook += not found
@@ -170,8 +185,10 @@ def network_for_year(*, neighbourhood: Neighbourhood, year: int | None, most_con
         relations_this_year=len(this_year),
         new_this_year=sum(1 for r in this_year if r.is_new),
         most_connected=persons[:most_connected],
-        hooks=[HookCount(kind=kind, label=label, count=count)
-               for (kind, label), count in sorted(hooks.items(), key=lambda item: (-item[1], item[0][1]))[:5]],
+        hooks=[
+            HookCount(kind=kind, label=label, count=count)
+            for (kind, label), count in sorted(hooks.items(), key=lambda item: (-item[1], item[0][1]))[:5]
+        ],
         without_hook=without_hook,
     )
 

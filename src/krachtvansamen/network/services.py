@@ -14,7 +14,6 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from krachtvansamen.assets.models import Activity, Asset
-from krachtvansamen.assets.selectors import record_may_change
 from krachtvansamen.assets.services import (
     Errors,
     NewOrganisation,
@@ -27,6 +26,7 @@ from krachtvansamen.assets.services import (
 )
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.network.models import Relation
+from krachtvansamen.people.access import record_may_change
 from krachtvansamen.people.models import Organisation, Person
 
 Party = Person | Organisation | NewPerson | NewOrganisation
@@ -57,20 +57,34 @@ def _end_filter(prefix: str, party: Person | Organisation) -> Q:
     return Q(**{f"{prefix}_organisation": party})
 
 
-def _check(*, neighbourhood: Neighbourhood, year: int, current_year: int | None, source: Party | None,
-           target: Party | None, capital_type: str, hook_activity: Activity | None, hook_place: Asset | None,
-           hook_person: Person | None, relation_pk: int | None) -> None:
+def _check(
+    *,
+    neighbourhood: Neighbourhood,
+    year: int,
+    current_year: int | None,
+    source: Party | None,
+    target: Party | None,
+    capital_type: str,
+    hook_activity: Activity | None,
+    hook_place: Asset | None,
+    hook_person: Person | None,
+    relation_pk: int | None,
+) -> None:
     errors = Errors()
     _check_party(errors, neighbourhood=neighbourhood, party=source, field="source")
     _check_party(errors, neighbourhood=neighbourhood, party=target, field="target")
     if _same(source, target):
-        errors.add("target", _("A relation is between two different people or organisations. Choose someone "
-                               "else here."))
+        errors.add(
+            "target",
+            _("A relation is between two different people or organisations. Choose someone else here."),
+        )
     if capital_type not in Relation.CapitalType.values:
         errors.add("capital_type", _("Choose what kind of tie it is."))
     if hook_activity is not None and hook_activity.neighbourhood_id != neighbourhood.pk:
         errors.add("hook_activity", _("Choose an activity of this neighbourhood."))
-    if hook_place is not None and (hook_place.neighbourhood_id != neighbourhood.pk or not hook_place.is_meeting_place):
+    if hook_place is not None and (
+        hook_place.neighbourhood_id != neighbourhood.pk or not hook_place.is_meeting_place
+    ):
         errors.add("hook_place", _("Choose a meeting place of this neighbourhood."))
     if hook_person is not None:
         if hook_person.neighbourhood_id != neighbourhood.pk:
@@ -79,7 +93,11 @@ def _check(*, neighbourhood: Neighbourhood, year: int, current_year: int | None,
             errors.add("hook_person", _("The person who brought them together cannot be one of the two."))
     check_year(errors, year=year, current=current_year)
     # The same tie twice in one year would count double in every figure.
-    if not errors.by_field and isinstance(source, Person | Organisation) and isinstance(target, Person | Organisation):
+    if (
+        not errors.by_field
+        and isinstance(source, Person | Organisation)
+        and isinstance(target, Person | Organisation)
+    ):
         pair = (_end_filter("source", source) & _end_filter("target", target)) | (
             _end_filter("source", target) & _end_filter("target", source)
         )
@@ -97,9 +115,20 @@ def _resolve(*, neighbourhood: Neighbourhood, user: Any, party: Party) -> Person
     return resolve_organisation(neighbourhood=neighbourhood, organisation=party)  # type: ignore[return-value]
 
 
-def _write(relation: Relation, *, user: Any, source: Party, target: Party, year: int, capital_type: str,
-           is_new: bool, hook_activity: Activity | None, hook_place: Asset | None, hook_person: Person | None,
-           note: str) -> Relation:
+def _write(
+    relation: Relation,
+    *,
+    user: Any,
+    source: Party,
+    target: Party,
+    year: int,
+    capital_type: str,
+    is_new: bool,
+    hook_activity: Activity | None,
+    hook_place: Asset | None,
+    hook_person: Person | None,
+    note: str,
+) -> Relation:
     with transaction.atomic():
         neighbourhood = relation.neighbourhood
         source_end = _resolve(neighbourhood=neighbourhood, user=user, party=source)
@@ -109,35 +138,99 @@ def _write(relation: Relation, *, user: Any, source: Party, target: Party, year:
         relation.target_person = target_end if isinstance(target_end, Person) else None
         relation.target_organisation = target_end if isinstance(target_end, Organisation) else None
         relation.year, relation.capital_type, relation.is_new = year, capital_type, is_new
-        relation.hook_activity, relation.hook_place, relation.hook_person = hook_activity, hook_place, hook_person
+        relation.hook_activity, relation.hook_place, relation.hook_person = (
+            hook_activity,
+            hook_place,
+            hook_person,
+        )
         relation.note = note.strip()
         relation.save()
     return relation
 
 
-def relation_create(*, neighbourhood: Neighbourhood, user: Any, source: Party, target: Party, year: int,
-                    capital_type: str, is_new: bool = True, hook_activity: Activity | None = None,
-                    hook_place: Asset | None = None, hook_person: Person | None = None, note: str = "") -> Relation:
-    _check(neighbourhood=neighbourhood, year=year, current_year=None, source=source, target=target,
-           capital_type=capital_type, hook_activity=hook_activity, hook_place=hook_place, hook_person=hook_person,
-           relation_pk=None)
+def relation_create(
+    *,
+    neighbourhood: Neighbourhood,
+    user: Any,
+    source: Party,
+    target: Party,
+    year: int,
+    capital_type: str,
+    is_new: bool = True,
+    hook_activity: Activity | None = None,
+    hook_place: Asset | None = None,
+    hook_person: Person | None = None,
+    note: str = "",
+) -> Relation:
+    _check(
+        neighbourhood=neighbourhood,
+        year=year,
+        current_year=None,
+        source=source,
+        target=target,
+        capital_type=capital_type,
+        hook_activity=hook_activity,
+        hook_place=hook_place,
+        hook_person=hook_person,
+        relation_pk=None,
+    )
     relation = Relation(neighbourhood=neighbourhood, recorded_by=user)
-    return _write(relation, user=user, source=source, target=target, year=year, capital_type=capital_type,
-                  is_new=is_new, hook_activity=hook_activity, hook_place=hook_place, hook_person=hook_person,
-                  note=note)
+    return _write(
+        relation,
+        user=user,
+        source=source,
+        target=target,
+        year=year,
+        capital_type=capital_type,
+        is_new=is_new,
+        hook_activity=hook_activity,
+        hook_place=hook_place,
+        hook_person=hook_person,
+        note=note,
+    )
 
 
-def relation_update(*, relation: Relation, user: Any, source: Party, target: Party, year: int, capital_type: str,
-                    is_new: bool = True, hook_activity: Activity | None = None, hook_place: Asset | None = None,
-                    hook_person: Person | None = None, note: str = "") -> Relation:
+def relation_update(
+    *,
+    relation: Relation,
+    user: Any,
+    source: Party,
+    target: Party,
+    year: int,
+    capital_type: str,
+    is_new: bool = True,
+    hook_activity: Activity | None = None,
+    hook_place: Asset | None = None,
+    hook_person: Person | None = None,
+    note: str = "",
+) -> Relation:
     if not record_may_change(user=user, record=relation):
         raise PermissionDenied(_("You can only change what you recorded yourself."))
-    _check(neighbourhood=relation.neighbourhood, year=year, current_year=relation.year, source=source,
-           target=target, capital_type=capital_type, hook_activity=hook_activity, hook_place=hook_place,
-           hook_person=hook_person, relation_pk=relation.pk)
-    return _write(relation, user=user, source=source, target=target, year=year, capital_type=capital_type,
-                  is_new=is_new, hook_activity=hook_activity, hook_place=hook_place, hook_person=hook_person,
-                  note=note)
+    _check(
+        neighbourhood=relation.neighbourhood,
+        year=year,
+        current_year=relation.year,
+        source=source,
+        target=target,
+        capital_type=capital_type,
+        hook_activity=hook_activity,
+        hook_place=hook_place,
+        hook_person=hook_person,
+        relation_pk=relation.pk,
+    )
+    return _write(
+        relation,
+        user=user,
+        source=source,
+        target=target,
+        year=year,
+        capital_type=capital_type,
+        is_new=is_new,
+        hook_activity=hook_activity,
+        hook_place=hook_place,
+        hook_person=hook_person,
+        note=note,
+    )
 
 
 def relation_delete(*, relation: Relation, user: Any) -> None:

@@ -42,7 +42,9 @@ def layout(network: Network) -> dict[str, tuple[float, float]]:
 
 
 @lru_cache(maxsize=128)
-def _layout(nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...]) -> tuple[tuple[str, tuple[float, float]], ...]:
+def _layout(
+    nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, tuple[float, float]], ...]:
     # The layout is most of the drawing time (about 20 ms for 50 nodes, 200 ms for 200); the same network,
     # shown again, gets the positions it had.
     if not nodes:
@@ -94,7 +96,8 @@ def _radius(node: NetworkNode, scale: float = 1.0) -> float:
 
 def _node_title(node: NetworkNode) -> str:
     return ngettext("%(name)s: %(n)s tie", "%(name)s: %(n)s ties", node.degree) % {
-        "name": node.label, "n": node.degree,
+        "name": node.label,
+        "n": node.degree,
     }
 
 
@@ -103,9 +106,15 @@ def network_svg(network: Network, *, title_id: str, desc_id: str) -> SafeString:
     scale = _scale(network)
     by_key = {node.key: node for node in network.nodes}
     parts = [
-        svg_start(css_class="kvs-network__svg", width=WIDTH, height=HEIGHT,
-                  title=_("Network picture: who knows whom"), description=network_description(network),
-                  title_id=title_id, desc_id=desc_id),
+        svg_start(
+            css_class="kvs-network__svg",
+            width=WIDTH,
+            height=HEIGHT,
+            title=_("Network picture: who knows whom"),
+            description=network_description(network),
+            title_id=title_id,
+            desc_id=desc_id,
+        ),
         '<g class="kvs-network__edges">',
     ]
     # Older ties first, new ones last: the ties of this year end up on top.
@@ -118,7 +127,8 @@ def network_svg(network: Network, *, title_id: str, desc_id: str) -> SafeString:
         width = round(width * max(scale, 0.7), 1)
         attributes = [
             f'class="kvs-network__edge kvs-network__edge--{edge.capital_type}"',
-            f'data-kind="{edge.capital_type}"', f'data-new="{"true" if edge.is_new else "false"}"',
+            f'data-kind="{edge.capital_type}"',
+            f'data-new="{"true" if edge.is_new else "false"}"',
             f'data-ends="{edge.source} {edge.target}"',
             f'x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"',
             f'stroke="{colour}" stroke-width="{width}" stroke-linecap="round"',
@@ -136,28 +146,43 @@ def network_svg(network: Network, *, title_id: str, desc_id: str) -> SafeString:
         x, y = positions[node.key]
         r = _radius(node, scale)
         kind = "organisation" if node.is_organisation else ("connector" if node.is_connector else "person")
-        parts.append(f'<g class="kvs-network__node kvs-network__node--{kind}" data-node="{node.key}">'
-                     f"<title>{escape(_node_title(node))}</title>")
+        parts.append(
+            f'<g class="kvs-network__node kvs-network__node--{kind}" data-node="{node.key}">'
+            f"<title>{escape(_node_title(node))}</title>"
+        )
         if node.is_organisation:  # a square: organisations differ from people by shape, not only by colour
-            parts.append(f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" rx="2"/>')
+            parts.append(
+                f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" rx="2"/>'
+            )
         else:
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"/>')
         parts.append("</g>")
     parts.append('</g><g class="kvs-network__labels" aria-hidden="true">')
     # On a phone the picture is drawn at half size and labels twice as large (network.css): only the labels
     # that fit at that size are shown there, the others are "minor".
-    on_phone = {node.key: anchor for node, _x, _y, anchor in place_labels(
-        network, positions, size=LABEL_SIZE_ON_PHONE, limit=LABELLED_ON_PHONE)}
+    on_phone = {
+        node.key: anchor
+        for node, _x, _y, anchor in place_labels(
+            network, positions, size=LABEL_SIZE_ON_PHONE, limit=LABELLED_ON_PHONE
+        )
+    }
     for node, x, y, anchor in place_labels(network, positions):
         minor = on_phone.get(node.key) != anchor  # the phone check assumed the same side of the node
         cls = "kvs-network__label" + (" kvs-network__label--minor" if minor else "")
-        parts.append(f'<text class="{cls}" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">{escape(node.label)}</text>')
+        parts.append(
+            f'<text class="{cls}" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">{escape(node.label)}</text>'
+        )
     parts.append("</g></svg>")
     return mark_safe("".join(parts))  # every text in it went through escape()
 
 
-def place_labels(network: Network, positions: dict[str, tuple[float, float]], *, size: int = LABEL_SIZE,
-                 limit: int = LABELLED) -> list[tuple[NetworkNode, float, float, str]]:
+def place_labels(
+    network: Network,
+    positions: dict[str, tuple[float, float]],
+    *,
+    size: int = LABEL_SIZE,
+    limit: int = LABELLED,
+) -> list[tuple[NetworkNode, float, float, str]]:
     """Labels for the organisations and the best-connected people, right of the node or else left, skipping any
     that would overlap. Organisations first: there are few of them, and a linking tie means little unnamed."""
     placed: list[tuple[float, float, float, float]] = []
@@ -187,6 +212,9 @@ def network_description(network: Network) -> str:
     return _(
         "%(people)s people and %(organisations)s organisations with %(ties)s ties up to %(year)s (%(counts)s)."
     ) % {
-        "people": network.person_count, "organisations": network.organisation_count,
-        "ties": len(network.edges), "year": network.year, "counts": counts,
+        "people": network.person_count,
+        "organisations": network.organisation_count,
+        "ties": len(network.edges),
+        "year": network.year,
+        "counts": counts,
     }

@@ -8,13 +8,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from krachtvansamen.assets.selectors import record_may_change
 from krachtvansamen.assets.views import RecordKind, create_view, delete_view, update_view
 from krachtvansamen.network import services
 from krachtvansamen.network.forms import RelationForm
 from krachtvansamen.network.models import Relation
 from krachtvansamen.network.selectors import KIND_PLAIN, relation_years, relations_for_year
-from krachtvansamen.people.selectors import neighbourhood_get_for_user
+from krachtvansamen.people.access import neighbourhood_get_for_user, record_may_change
 
 
 def relation_label(relation: Relation) -> str:
@@ -22,16 +21,23 @@ def relation_label(relation: Relation) -> str:
 
 
 RELATION = RecordKind(
-    model=Relation, form=RelationForm, template="network/relation_form.html", anchor="netwerk",
-    what=gettext_lazy("relation"), add_title=gettext_lazy("Add a relation"),
-    change_title=gettext_lazy("Change a relation"), create=services.relation_create,
+    model=Relation,
+    form=RelationForm,
+    template="network/relation_form.html",
+    anchor="netwerk",
+    what=gettext_lazy("relation"),
+    add_title=gettext_lazy("Add a relation"),
+    change_title=gettext_lazy("Change a relation"),
+    create=services.relation_create,
     update=lambda relation, **kwargs: services.relation_update(relation=relation, **kwargs),
     delete=lambda relation, **kwargs: services.relation_delete(relation=relation, **kwargs),
     label=relation_label,
 )
 
 relation_create, relation_update, relation_delete = (
-    create_view(RELATION), update_view(RELATION), delete_view(RELATION)
+    create_view(RELATION),
+    update_view(RELATION),
+    delete_view(RELATION),
 )
 
 
@@ -42,6 +48,13 @@ def relation_list(request: HttpRequest, cbs_code: str) -> HttpResponse:
     year_text = request.GET.get("jaar", "")
     year = int(year_text) if year_text.isdigit() else (years[-1] if years else None)
     relations = list(relations_for_year(neighbourhood=n, year=year))
-    rows = [(relation, f"{relation.source} — {relation.target}", str(KIND_PLAIN[relation.capital_type]).capitalize(),
-             record_may_change(user=request.user, record=relation)) for relation in relations]
+    rows = [
+        (
+            relation,
+            f"{relation.source} — {relation.target}",
+            str(KIND_PLAIN[relation.capital_type]).capitalize(),
+            record_may_change(user=request.user, record=relation),
+        )
+        for relation in relations
+    ]
     return render(request, "network/relation_list.html", {"n": n, "year": year, "years": years, "rows": rows})

@@ -101,7 +101,9 @@ class Person(models.Model):
         verbose_name_plural = _("persons")
         ordering = ["pseudonym"]
         constraints = [
-            models.UniqueConstraint(fields=["neighbourhood", "pseudonym"], name="unique_pseudonym_per_neighbourhood")
+            models.UniqueConstraint(
+                fields=["neighbourhood", "pseudonym"], name="unique_pseudonym_per_neighbourhood"
+            )
         ]
 
     def __str__(self) -> str:
@@ -109,7 +111,7 @@ class Person(models.Model):
 
 
 class Membership(models.Model):
-    """What a user may reach. Scope checks read only this table (see people.selectors)."""
+    """What a user may reach. Scope checks read only this table (see people.access)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
@@ -130,7 +132,10 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_scope_fits_role",
                 condition=(
-                    (models.Q(role__in=["connector", "community_builder"]) & models.Q(neighbourhood__isnull=False))
+                    (
+                        models.Q(role__in=["connector", "community_builder"])
+                        & models.Q(neighbourhood__isnull=False)
+                    )
                     | (models.Q(role="programme_manager") & models.Q(programme__isnull=False))
                     | (models.Q(role="funder") & models.Q(organisation__isnull=False))
                     | models.Q(role__in=["researcher", "admin", "resident"])
@@ -157,7 +162,9 @@ class Funding(models.Model):
         verbose_name = _("funding")
         verbose_name_plural = _("fundings")
         constraints = [
-            models.CheckConstraint(name="funding_years_in_order", condition=models.Q(end_year__gte=models.F("start_year")))
+            models.CheckConstraint(
+                name="funding_years_in_order", condition=models.Q(end_year__gte=models.F("start_year"))
+            )
         ]
 
     def __str__(self) -> str:

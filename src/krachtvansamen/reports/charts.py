@@ -62,14 +62,34 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
-def _text(x: float, y: float, text: str, *, size: int = 15, anchor: str = "start", weight: int = 400,
-          fill: str = INK, extra: str = "") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="{weight}" text-anchor="{anchor}" '
-            f'fill="{fill}"{extra}>{escape(text)}</text>')
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    *,
+    size: int = 15,
+    anchor: str = "start",
+    weight: int = 400,
+    fill: str = INK,
+    extra: str = "",
+) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="{weight}" text-anchor="{anchor}" '
+        f'fill="{fill}"{extra}>{escape(text)}</text>'
+    )
 
 
-def _lines(x: float, y: float, lines: Sequence[str], *, size: int = 15, anchor: str = "start", weight: int = 400,
-           fill: str = INK, spacing: float = 1.15) -> str:
+def _lines(
+    x: float,
+    y: float,
+    lines: Sequence[str],
+    *,
+    size: int = 15,
+    anchor: str = "start",
+    weight: int = 400,
+    fill: str = INK,
+    spacing: float = 1.15,
+) -> str:
     """Several lines of text, the first baseline at ``y``."""
     return "".join(_text(x, y + i * size * spacing, line, size=size, anchor=anchor, weight=weight, fill=fill)
                    for i, line in enumerate(lines))  # fmt: skip
@@ -102,24 +122,34 @@ def _marker(shape: str, x: float, y: float, r: float, colour: str, *, filled: bo
     if shape == "square":
         return f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" {common}/>'
     if shape == "triangle":
-        return (f'<polygon points="{x:.1f},{y - r * 1.2:.1f} {x + r * 1.1:.1f},{y + r * 0.8:.1f} '
-                f'{x - r * 1.1:.1f},{y + r * 0.8:.1f}" {common}/>')
+        return (
+            f'<polygon points="{x:.1f},{y - r * 1.2:.1f} {x + r * 1.1:.1f},{y + r * 0.8:.1f} '
+            f'{x - r * 1.1:.1f},{y + r * 0.8:.1f}" {common}/>'
+        )
     if shape == "diamond":
-        return (f'<polygon points="{x:.1f},{y - r * 1.3:.1f} {x + r * 1.3:.1f},{y:.1f} {x:.1f},{y + r * 1.3:.1f} '
-                f'{x - r * 1.3:.1f},{y:.1f}" {common}/>')
+        return (
+            f'<polygon points="{x:.1f},{y - r * 1.3:.1f} {x + r * 1.3:.1f},{y:.1f} {x:.1f},{y + r * 1.3:.1f} '
+            f'{x - r * 1.3:.1f},{y:.1f}" {common}/>'
+        )
     if shape == "cross":
-        return (f'<path d="M{x - r:.1f},{y - r:.1f} L{x + r:.1f},{y + r:.1f} M{x - r:.1f},{y + r:.1f} '
-                f'L{x + r:.1f},{y - r:.1f}" stroke="{colour}" stroke-width="3"/>')
+        return (
+            f'<path d="M{x - r:.1f},{y - r:.1f} L{x + r:.1f},{y + r:.1f} M{x - r:.1f},{y + r:.1f} '
+            f'L{x + r:.1f},{y - r:.1f}" stroke="{colour}" stroke-width="3"/>'
+        )
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {common}/>'
 
 
 def _hatch(pattern_id: str, colour: str, background: str) -> str:
-    return (f'<pattern id="{pattern_id}" width="8" height="8" patternUnits="userSpaceOnUse" '
-            f'patternTransform="rotate(45)"><rect width="8" height="8" fill="{background}"/>'
-            f'<line x1="0" y1="0" x2="0" y2="8" stroke="{colour}" stroke-width="4"/></pattern>')
+    return (
+        f'<pattern id="{pattern_id}" width="8" height="8" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="8" height="8" fill="{background}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="8" stroke="{colour}" stroke-width="4"/></pattern>'
+    )
 
 
-def _legend(items: Sequence[tuple[str, str]], *, x: float, y: float, width: float, size: int = 14) -> tuple[str, float]:
+def _legend(
+    items: Sequence[tuple[str, str]], *, x: float, y: float, width: float, size: int = 14
+) -> tuple[str, float]:
     """A legend of (symbol svg at 0,0, label) items, wrapped over lines; returns the svg and its height."""
     parts, cx, cy = [], x, y
     for symbol, label in items:
@@ -136,7 +166,8 @@ def _series_symbol(index: int) -> str:
     colour, dash, shape = SERIES_STYLES[index % len(SERIES_STYLES)]
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
     return f'<line x1="0" y1="0" x2="24" y2="0" stroke="{colour}" stroke-width="3"{dash_attr}/>' + _marker(
-        shape, 12, 0, 4.5, colour)
+        shape, 12, 0, 4.5, colour
+    )
 
 
 # --- Radar ---------------------------------------------------------------------------------------------------
@@ -149,8 +180,9 @@ class Series:
     hrefs: Sequence[str | None] = field(default_factory=tuple)
 
 
-def radar_chart(*, chart_id: str, title: str, description: str, axes: Sequence[str],
-                series: Sequence[Series]) -> SafeString:
+def radar_chart(
+    *, chart_id: str, title: str, description: str, axes: Sequence[str], series: Sequence[Series]
+) -> SafeString:
     """A spider chart of a few themes (at least three axes); each series a polygon with its own line and
     marker; the values of the first series are printed at its points."""
     width = WIDTH
@@ -195,8 +227,10 @@ def radar_chart(*, chart_id: str, title: str, description: str, axes: Sequence[s
         points = [point(i, (v or 0) / top) for i, v in enumerate(s.values)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         fill = f'fill="{colour}" fill-opacity="0.12"' if index == 0 else 'fill="none"'
-        parts.append(f'<polygon points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in points)}" {fill} '
-                     f'stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
+        parts.append(
+            f'<polygon points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in points)}" {fill} '
+            f'stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
+        )
         for i, (x, y) in enumerate(points):
             href = s.hrefs[i] if i < len(s.hrefs) else None
             mark = _marker(shape, x, y, 4.5, colour)
@@ -228,8 +262,15 @@ def _heat_colour(value: int, top: int) -> tuple[str, str]:
     return f"hsl(212, 60%, {light:.0f}%)", ("#fff" if light < 60 else INK)
 
 
-def heat_map(*, chart_id: str, title: str, description: str, columns: Sequence[str],
-             rows: Sequence[HeatRow], show_change: bool = True) -> SafeString:
+def heat_map(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    columns: Sequence[str],
+    rows: Sequence[HeatRow],
+    show_change: bool = True,
+) -> SafeString:
     """Rows × columns with the count in each cell (and the change from the column before)."""
     cell_width = min(60.0, 180.0 / max(len(columns), 1))
     label_width = WIDTH - cell_width * len(columns)
@@ -241,11 +282,15 @@ def heat_map(*, chart_id: str, title: str, description: str, columns: Sequence[s
     parts = [_open(chart_id=chart_id, width=width, height=height, title=title, description=description,
                    css="kvs-chart--heat")]  # fmt: skip
     for j, column in enumerate(columns):
-        parts.append(_text(label_width + cell_width * (j + 0.5), 20, column, size=14, anchor="middle", weight=700))
+        parts.append(
+            _text(label_width + cell_width * (j + 0.5), 20, column, size=14, anchor="middle", weight=700)
+        )
     y = top_pad
     for row in rows:
         if row.emphasis:
-            parts.append(f'<line x1="0" y1="{y:.1f}" x2="{width:.1f}" y2="{y:.1f}" stroke="{INK}" stroke-width="1.5"/>')
+            parts.append(
+                f'<line x1="0" y1="{y:.1f}" x2="{width:.1f}" y2="{y:.1f}" stroke="{INK}" stroke-width="1.5"/>'
+            )
         size = 15 if row.emphasis else 14
         lines = _wrap(row.label, chars)
         if len(lines) > 2:  # a long indicator name: three smaller lines rather than a cut-off one
@@ -257,13 +302,22 @@ def heat_map(*, chart_id: str, title: str, description: str, columns: Sequence[s
         for j, value in enumerate(row.values):
             background, ink = _heat_colour(value or 0, top)
             x = label_width + cell_width * j
-            cell = (f'<rect x="{x + 2:.1f}" y="{y + 3:.1f}" width="{cell_width - 4:.1f}" height="{row_height - 6:.1f}" '
-                    f'rx="3" fill="{background}"/>')
+            cell = (
+                f'<rect x="{x + 2:.1f}" y="{y + 3:.1f}" width="{cell_width - 4:.1f}" height="{row_height - 6:.1f}" '
+                f'rx="3" fill="{background}"/>'
+            )
             text = _fmt(value)
             if show_change and previous is not None and value is not None and value != previous:
                 text += f" ({'+' if value > previous else ''}{value - previous})"
-            cell += _text(x + cell_width / 2, y + row_height / 2 + 5, text, size=15 if len(text) < 5 else 13,
-                          anchor="middle", weight=700 if row.emphasis else 400, fill=ink)
+            cell += _text(
+                x + cell_width / 2,
+                y + row_height / 2 + 5,
+                text,
+                size=15 if len(text) < 5 else 13,
+                anchor="middle",
+                weight=700 if row.emphasis else 400,
+                fill=ink,
+            )
             href = row.hrefs[j] if j < len(row.hrefs) else None
             parts.append(_link(href, cell, f"{row.label}, {columns[j]}: {_fmt(value)}"))
             previous = value
@@ -285,8 +339,9 @@ class Pair:
     href: str | None = None
 
 
-def pair_palette(*, chart_id: str, title: str, description: str, pairs: Sequence[Pair],
-                 limit: int = 8) -> SafeString:
+def pair_palette(
+    *, chart_id: str, title: str, description: str, pairs: Sequence[Pair], limit: int = 8
+) -> SafeString:
     """The effects that occur together in the same stories: each pair two labels joined by a plus, and a
     bar with the number of stories in which both occur."""
     shown = list(pairs)[:limit]
@@ -295,8 +350,17 @@ def pair_palette(*, chart_id: str, title: str, description: str, pairs: Sequence
     heights = [(len(a) + len(b)) * 18 + 32 for a, b in laid_out]
     height = 8 + (sum(heights) if shown else 40)
     top = max([p.count for p in shown] + [1])
-    parts = [_open(chart_id=chart_id, width=width, height=height, title=title, description=description,
-                   css="kvs-chart--palette"), f"<defs>{_hatch(f'{chart_id}-h', ORANGE, ORANGE_SOFT)}</defs>"]
+    parts = [
+        _open(
+            chart_id=chart_id,
+            width=width,
+            height=height,
+            title=title,
+            description=description,
+            css="kvs-chart--palette",
+        ),
+        f"<defs>{_hatch(f'{chart_id}-h', ORANGE, ORANGE_SOFT)}</defs>",
+    ]
     if not shown:
         parts.append(_text(4, 30, _("No story has two effects yet."), size=14, fill=MUTED))
     y = 6.0
@@ -304,7 +368,9 @@ def pair_palette(*, chart_id: str, title: str, description: str, pairs: Sequence
         text_height = (len(lines_a) + len(lines_b)) * 18
         # Two swatches, solid and hatched: the two effects of the pair, told apart without colour.
         parts.append(f'<rect x="0" y="{y + 2:.1f}" width="9" height="{text_height:.1f}" fill="{BLUE}"/>')
-        parts.append(f'<rect x="11" y="{y + 2:.1f}" width="9" height="{text_height:.1f}" fill="url(#{chart_id}-h)"/>')
+        parts.append(
+            f'<rect x="11" y="{y + 2:.1f}" width="9" height="{text_height:.1f}" fill="url(#{chart_id}-h)"/>'
+        )
         parts.append(_lines(28, y + 15, lines_a, size=15, weight=600, spacing=18 / 15))
         parts.append(_lines(28, y + 15 + len(lines_a) * 18, lines_b, size=15, spacing=18 / 15))
         bar = (width - 64) * pair.count / top
@@ -330,8 +396,16 @@ class BalanceRow:
     hinders_href: str | None = None
 
 
-def balance_chart(*, chart_id: str, title: str, description: str, rows: Sequence[BalanceRow],
-                  helps_label: str, hinders_label: str, note: str = "") -> SafeString:
+def balance_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    rows: Sequence[BalanceRow],
+    helps_label: str,
+    hinders_label: str,
+    note: str = "",
+) -> SafeString:
     """Helping to the right (solid), hindering to the left (hatched), one row per type, numbers at the bars.
     A type that hinders on balance gets a '!' mark, so the stacking shows without colour."""
     width, row_height = WIDTH, 52.0
@@ -352,16 +426,25 @@ def balance_chart(*, chart_id: str, title: str, description: str, rows: Sequence
         bar_y = y + 22
         hinders = half * row.hinders / top
         helps = half * row.helps / top
-        left = (f'<rect x="{centre - hinders:.1f}" y="{bar_y:.1f}" width="{hinders:.1f}" height="20" '
-                f'fill="url(#{chart_id}-h)" stroke="{ORANGE}"/>' if row.hinders else "")
+        left = (
+            f'<rect x="{centre - hinders:.1f}" y="{bar_y:.1f}" width="{hinders:.1f}" height="20" '
+            f'fill="url(#{chart_id}-h)" stroke="{ORANGE}"/>'
+            if row.hinders
+            else ""
+        )
         left += _text(centre - hinders - 5, bar_y + 15, _fmt(row.hinders), size=15, anchor="end", weight=700)
-        right = (f'<rect x="{centre:.1f}" y="{bar_y:.1f}" width="{helps:.1f}" height="20" fill="{BLUE}"/>'
-                 if row.helps else "")
+        right = (
+            f'<rect x="{centre:.1f}" y="{bar_y:.1f}" width="{helps:.1f}" height="20" fill="{BLUE}"/>'
+            if row.helps
+            else ""
+        )
         right += _text(centre + helps + 5, bar_y + 15, _fmt(row.helps), size=15, weight=700)
         parts.append(_link(row.hinders_href, left, f"{row.label}, {hinders_label}: {row.hinders}"))
         parts.append(_link(row.helps_href, right, f"{row.label}, {helps_label}: {row.helps}"))
         y += row_height
-    parts.append(f'<line x1="{centre:.1f}" y1="26" x2="{centre:.1f}" y2="{y:.1f}" stroke="{INK}" stroke-width="1.5"/>')
+    parts.append(
+        f'<line x1="{centre:.1f}" y1="26" x2="{centre:.1f}" y2="{y:.1f}" stroke="{INK}" stroke-width="1.5"/>'
+    )
     if note_lines:
         parts.append(_lines(2, y + 18, note_lines, size=14, weight=700))
     parts.append("</svg>")
@@ -371,8 +454,9 @@ def balance_chart(*, chart_id: str, title: str, description: str, rows: Sequence
 # --- Trends --------------------------------------------------------------------------------------------------
 
 
-def trend_chart(*, chart_id: str, title: str, description: str, columns: Sequence[str],
-                series: Sequence[Series]) -> SafeString:
+def trend_chart(
+    *, chart_id: str, title: str, description: str, columns: Sequence[str], series: Sequence[Series]
+) -> SafeString:
     """A small line chart over the years: each series its own line pattern and marker, values at the points."""
     width, plot_height, left, right, top_pad = WIDTH, 200.0, 34.0, 30.0, 22.0
     legend, legend_height = _legend([(_series_symbol(i), s.label) for i, s in enumerate(series)], x=6, y=0,
@@ -390,7 +474,9 @@ def trend_chart(*, chart_id: str, title: str, description: str, columns: Sequenc
 
     for fraction in (0, 0.5, 1):
         _x, gy = xy(0, top * fraction)
-        parts.append(f'<line x1="{left:.1f}" y1="{gy:.1f}" x2="{width - right:.1f}" y2="{gy:.1f}" stroke="{GRID}"/>')
+        parts.append(
+            f'<line x1="{left:.1f}" y1="{gy:.1f}" x2="{width - right:.1f}" y2="{gy:.1f}" stroke="{GRID}"/>'
+        )
         parts.append(_text(left - 6, gy + 5, _fmt(round(top * fraction)), size=13, anchor="end", fill=MUTED))
     for j, column in enumerate(columns):
         x, _y = xy(j, 0)
@@ -401,15 +487,24 @@ def trend_chart(*, chart_id: str, title: str, description: str, columns: Sequenc
         if len(points) > 1:
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             line = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(j, v) for j, v in points))
-            parts.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
+            parts.append(
+                f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
+            )
         for j, value in points:
             x, y = xy(j, value)
             href = s.hrefs[j] if j < len(s.hrefs) else None
             # Values beside the last point, above the others, so the lines' labels collide less.
             last = j == len(s.values) - 1
-            label = _text(x + 8, y + 5, _fmt(value), size=14, weight=700) if last else _text(
-                x, y - 9, _fmt(value), size=14, anchor="middle", weight=700)
-            parts.append(_link(href, _marker(shape, x, y, 5, colour) + label, f"{s.label}, {columns[j]}: {_fmt(value)}"))
+            label = (
+                _text(x + 8, y + 5, _fmt(value), size=14, weight=700)
+                if last
+                else _text(x, y - 9, _fmt(value), size=14, anchor="middle", weight=700)
+            )
+            parts.append(
+                _link(
+                    href, _marker(shape, x, y, 5, colour) + label, f"{s.label}, {columns[j]}: {_fmt(value)}"
+                )
+            )
     parts.append(f'<g transform="translate(0,{plot_bottom + 44:.1f})">{legend}</g>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
@@ -428,20 +523,32 @@ class GapRow:
     href: str | None = None
 
 
-def gap_chart(*, chart_id: str, title: str, description: str, rows: Sequence[GapRow],
-              participants_label: str, inhabitants_label: str,
-              values_format: str = "%(participants)s / %(inhabitants)s") -> SafeString:
+def gap_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    rows: Sequence[GapRow],
+    participants_label: str,
+    inhabitants_label: str,
+    values_format: str = "%(participants)s / %(inhabitants)s",
+) -> SafeString:
     """Per group: the share among inhabitants (open circle) and among participants (filled diamond), with an
     arrow between them; groups that take part less than they live there are marked with words, not colour."""
     width, left, right = WIDTH, 6.0, 12.0
-    legend_items = [(_marker("circle", 12, 0, 6, INK, filled=False), inhabitants_label),
-                    (_marker("diamond", 12, 0, 5.5, BLUE), participants_label)]
+    legend_items = [
+        (_marker("circle", 12, 0, 6, INK, filled=False), inhabitants_label),
+        (_marker("diamond", 12, 0, 5.5, BLUE), participants_label),
+    ]
     legend, legend_height = _legend(legend_items, x=4, y=0, width=width - 8)
     laid_out = []
     for row in rows:
         flag = _("takes part less") if row.under else (_("takes part more") if row.over else "")
-        heading = [f"{row.label} — {flag}"] if flag and len(row.label) + len(flag) <= 32 else (
-            [row.label, f"— {flag}"] if flag else [row.label])
+        heading = (
+            [f"{row.label} — {flag}"]
+            if flag and len(row.label) + len(flag) <= 32
+            else ([row.label, f"— {flag}"] if flag else [row.label])
+        )
         laid_out.append((row, heading, 58.0 + 17 * len(heading)))
     height = 24 + sum(h for _r, _l, h in laid_out) + legend_height + 6
     scale_width = width - left - right
@@ -459,7 +566,9 @@ def gap_chart(*, chart_id: str, title: str, description: str, rows: Sequence[Gap
         parts.append(_text(x, 14, f"{tick}%", size=13, anchor=anchor, fill=MUTED))
     y = 22.0
     for row, heading, row_height in laid_out:
-        parts.append(_lines(left, y + 16, heading, size=15, weight=700 if row.under else 500, spacing=17 / 15))
+        parts.append(
+            _lines(left, y + 16, heading, size=15, weight=700 if row.under else 500, spacing=17 / 15)
+        )
         line_y = y + 17 * len(heading) + 17
         p, i = row.participant_share, row.inhabitant_share
         values = values_format % {"participants": _percent(p), "inhabitants": _percent(i)}
@@ -467,10 +576,14 @@ def gap_chart(*, chart_id: str, title: str, description: str, rows: Sequence[Gap
             x1, x2 = x_of(i), x_of(p)
             if abs(x2 - x1) > 12:
                 direction = 1 if x2 > x1 else -1
-                parts.append(f'<line x1="{x1 + direction * 7:.1f}" y1="{line_y:.1f}" x2="{x2 - direction * 9:.1f}" '
-                             f'y2="{line_y:.1f}" stroke="{INK}" stroke-width="2"/>')
-                parts.append(f'<polygon points="{x2 - direction * 9:.1f},{line_y - 5:.1f} {x2 - direction * 2:.1f},'
-                             f'{line_y:.1f} {x2 - direction * 9:.1f},{line_y + 5:.1f}" fill="{INK}"/>')
+                parts.append(
+                    f'<line x1="{x1 + direction * 7:.1f}" y1="{line_y:.1f}" x2="{x2 - direction * 9:.1f}" '
+                    f'y2="{line_y:.1f}" stroke="{INK}" stroke-width="2"/>'
+                )
+                parts.append(
+                    f'<polygon points="{x2 - direction * 9:.1f},{line_y - 5:.1f} {x2 - direction * 2:.1f},'
+                    f'{line_y:.1f} {x2 - direction * 9:.1f},{line_y + 5:.1f}" fill="{INK}"/>'
+                )
             parts.append(_marker("circle", x1, line_y, 6.5, INK, filled=False))
             parts.append(_link(row.href, _marker("diamond", x2, line_y, 6, BLUE), f"{row.label}: {values}"))
         elif i is not None:
@@ -536,25 +649,52 @@ def with_print_style(svg: str, css: str = NETWORK_PRINT_CSS) -> SafeString:
     return mark_safe(f"{head}</desc><style>{css}</style>{tail}")  # css is ours, svg was already safe
 
 
-def network_legend(items: Sequence[tuple[str, str, str]], *, new_label: str, old_label: str, person_label: str,
-                   organisation_label: str) -> SafeString:
+def network_legend(
+    items: Sequence[tuple[str, str, str]],
+    *,
+    new_label: str,
+    old_label: str,
+    person_label: str,
+    organisation_label: str,
+) -> SafeString:
     """The network picture's legend as one small SVG list per item, styled by attributes (works in a PDF)."""
     parts = ['<ul class="kvs-rlegend">']
 
     def item(symbol: str, label: str) -> str:
-        return (f'<li><svg viewBox="0 0 44 16" width="44" height="16" aria-hidden="true" focusable="false">{symbol}'
-                f"</svg> {escape(label)}</li>")
+        return (
+            f'<li><svg viewBox="0 0 44 16" width="44" height="16" aria-hidden="true" focusable="false">{symbol}'
+            f"</svg> {escape(label)}</li>"
+        )
 
     for label, colour, dash in items:
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(item(f'<line x1="3" y1="8" x2="41" y2="8" stroke="{colour}" stroke-width="3"{dash_attr} '
-                          f'stroke-linecap="round"/>', label))
+        parts.append(
+            item(
+                f'<line x1="3" y1="8" x2="41" y2="8" stroke="{colour}" stroke-width="3"{dash_attr} '
+                f'stroke-linecap="round"/>',
+                label,
+            )
+        )
     parts.append(item(f'<line x1="3" y1="8" x2="41" y2="8" stroke="{INK}" stroke-width="5"/>', new_label))
-    parts.append(item(f'<line x1="3" y1="8" x2="41" y2="8" stroke="{INK}" stroke-opacity="0.45" stroke-width="2.5"/>',
-                      old_label))
-    parts.append(item(f'<circle cx="10" cy="8" r="6" fill="#fff" stroke="{INK}" stroke-width="2"/>'
-                      f'<circle cx="30" cy="8" r="6" fill="{INK}"/>', person_label))
-    parts.append(item(f'<rect x="14" y="2" width="12" height="12" rx="2" fill="{BLUE_SOFT}" stroke="{BLUE}" '
-                      f'stroke-width="2"/>', organisation_label))
+    parts.append(
+        item(
+            f'<line x1="3" y1="8" x2="41" y2="8" stroke="{INK}" stroke-opacity="0.45" stroke-width="2.5"/>',
+            old_label,
+        )
+    )
+    parts.append(
+        item(
+            f'<circle cx="10" cy="8" r="6" fill="#fff" stroke="{INK}" stroke-width="2"/>'
+            f'<circle cx="30" cy="8" r="6" fill="{INK}"/>',
+            person_label,
+        )
+    )
+    parts.append(
+        item(
+            f'<rect x="14" y="2" width="12" height="12" rx="2" fill="{BLUE_SOFT}" stroke="{BLUE}" '
+            f'stroke-width="2"/>',
+            organisation_label,
+        )
+    )
     parts.append("</ul>")
     return mark_safe("".join(parts))

@@ -90,7 +90,9 @@ def _code_label(key: str) -> str:
 # --- Fragments and records read straight from the database --------------------------------------------------
 
 
-def fragment_ids(*, neighbourhood_ids: Sequence[int], year: int, instrument: str | None = None) -> tuple[int, ...]:
+def fragment_ids(
+    *, neighbourhood_ids: Sequence[int], year: int, instrument: str | None = None
+) -> tuple[int, ...]:
     rows = Fragment.objects.filter(neighbourhood_id__in=neighbourhood_ids, year=year)
     if instrument:
         rows = rows.filter(instrument=instrument)
@@ -112,7 +114,11 @@ def value_fragment_ids(*, neighbourhood_ids: Sequence[int], key: str, year: int)
 def _activity_ids(neighbourhood_ids: Sequence[int], year: int) -> tuple[int, ...]:
     from krachtvansamen.assets.models import Activity
 
-    return tuple(Activity.objects.filter(neighbourhood_id__in=neighbourhood_ids, year=year).values_list("pk", flat=True))
+    return tuple(
+        Activity.objects.filter(neighbourhood_id__in=neighbourhood_ids, year=year).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def _new_tie_ids(neighbourhood_ids: Sequence[int], year: int) -> tuple[int, ...]:
@@ -129,40 +135,50 @@ Resolver = Callable[..., tuple[str, tuple[EvidenceSet, ...]]]
 
 def _group(inclusion, dimension: str, key: str, year: int, cbs_ids: Sequence[int | None]):
     found = _find(_find(inclusion.dimensions, dimension).groups, key)
-    return (_("Residents who took part in %(year)s: %(group)s") % {"year": year, "group": found.label},
-            _sets(("person", found.person_ids), ("cbs", cbs_ids)))
+    return (
+        _("Residents who took part in %(year)s: %(group)s") % {"year": year, "group": found.label},
+        _sets(("person", found.person_ids), ("cbs", cbs_ids)),
+    )
 
 
 def _principle(principles, key: str, year: int):
     found = _find(principles, key)
-    return (_("ABCD principle '%(principle)s' in %(year)s: coded fragments and questionnaire answers")
-            % {"principle": found.label, "year": year},
-            _sets(("fragment", found.fragment_ids), ("submission", found.submission_ids)))
+    return (
+        _("ABCD principle '%(principle)s' in %(year)s: coded fragments and questionnaire answers")
+        % {"principle": found.label, "year": year},
+        _sets(("fragment", found.fragment_ids), ("submission", found.submission_ids)),
+    )
 
 
 def _effect(effects, key: str, in_year: str, years: Sequence[int]):
     y = _year(in_year, years)
     row = _find((*effects.levels, *effects.rows), key)
     cell = _find(row.cells, y, "year")
-    return (_("Fragments about '%(effect)s' in %(year)s") % {"effect": row.label, "year": y},
-            _sets(("fragment", cell.fragment_ids)))
+    return (
+        _("Fragments about '%(effect)s' in %(year)s") % {"effect": row.label, "year": y},
+        _sets(("fragment", cell.fragment_ids)),
+    )
 
 
 def _pair(palet, key_a: str, key_b: str, year: int):
     found = next((p for p in palet.pairs if {p.key_a, p.key_b} == {key_a, key_b}), None)
     if found is None:
         raise UnknownEvidence(f"{key_a}+{key_b}")
-    return (_("Fragments with both '%(a)s' and '%(b)s' in %(year)s")
-            % {"a": _code_label(found.key_a), "b": _code_label(found.key_b), "year": year},
-            _sets(("fragment", found.fragment_ids)))
+    return (
+        _("Fragments with both '%(a)s' and '%(b)s' in %(year)s")
+        % {"a": _code_label(found.key_a), "b": _code_label(found.key_b), "year": year},
+        _sets(("fragment", found.fragment_ids)),
+    )
 
 
 def _value(neighbourhood_ids: Sequence[int], key: str, in_year: str, years: Sequence[int]):
     y = _year(in_year, years)
     if key != "value" and not key.startswith("value."):  # "value": any of the value codes
         raise UnknownEvidence(key)
-    return (_("Fragments about '%(value)s' in %(year)s") % {"value": _code_label(key), "year": y},
-            _sets(("fragment", value_fragment_ids(neighbourhood_ids=neighbourhood_ids, key=key, year=y))))
+    return (
+        _("Fragments about '%(value)s' in %(year)s") % {"value": _code_label(key), "year": y},
+        _sets(("fragment", value_fragment_ids(neighbourhood_ids=neighbourhood_ids, key=key, year=y))),
+    )
 
 
 # --- One neighbourhood ---------------------------------------------------------------------------------------
@@ -175,22 +191,28 @@ def _n_resolvers(a: NeighbourhoodAnalysis) -> dict[str, Resolver]:
     leadership = aanpak.leadership
 
     def fragments():
-        return _("All fragments of %(year)s") % {"year": year}, _sets(("fragment", fragment_ids(neighbourhood_ids=[nid], year=year)))
+        return _("All fragments of %(year)s") % {"year": year}, _sets(
+            ("fragment", fragment_ids(neighbourhood_ids=[nid], year=year))
+        )
 
     def conversations():
         ids = fragment_ids(neighbourhood_ids=[nid], year=year, instrument=Instrument.WIJKWAARDENKAART)
         return _("Wijkwaardenkaart conversations in %(year)s") % {"year": year}, _sets(("fragment", ids))
 
     def participants():
-        return _("Residents who took part in %(year)s") % {"year": year}, _sets(("person", inclusion.person_ids))
+        return _("Residents who took part in %(year)s") % {"year": year}, _sets(
+            ("person", inclusion.person_ids)
+        )
 
     def group(dimension, key):
         return _group(inclusion, dimension, key, year, [inclusion.cbs_record_id])
 
     def unknown(dimension):
         found = _find(inclusion.dimensions, dimension)
-        return (_("Residents who took part without a known %(dimension)s") % {"dimension": found.label},
-                _sets(("person", found.unknown_person_ids)))
+        return (
+            _("Residents who took part without a known %(dimension)s") % {"dimension": found.label},
+            _sets(("person", found.unknown_person_ids)),
+        )
 
     def cbs():
         if inclusion.cbs_record_id is None:
@@ -203,42 +225,59 @@ def _n_resolvers(a: NeighbourhoodAnalysis) -> dict[str, Resolver]:
         if who and who not in by:
             raise UnknownEvidence(who)
         ids = by[who] if who else [i for group_ids in by.values() for i in group_ids]
-        titles = {"": _("Activities in %(year)s"), "residents": _("Activities started by residents in %(year)s"),
-                  "professionals": _("Activities started by professionals in %(year)s"),
-                  "together": _("Activities started by residents and professionals together in %(year)s")}
+        titles = {
+            "": _("Activities in %(year)s"),
+            "residents": _("Activities started by residents in %(year)s"),
+            "professionals": _("Activities started by professionals in %(year)s"),
+            "together": _("Activities started by residents and professionals together in %(year)s"),
+        }
         return titles[who] % {"year": year}, _sets(("activity", ids))
 
     def assets(category=""):
         if not category:
-            return _("Assets recorded up to %(year)s") % {"year": year}, _sets(("asset", aanpak.assets.asset_ids))
+            return _("Assets recorded up to %(year)s") % {"year": year}, _sets(
+                ("asset", aanpak.assets.asset_ids)
+            )
         found = _find(aanpak.assets.categories, category, "category")
-        return (_("Assets up to %(year)s: %(category)s") % {"year": year, "category": found.label},
-                _sets(("asset", found.asset_ids)))
+        return (
+            _("Assets up to %(year)s: %(category)s") % {"year": year, "category": found.label},
+            _sets(("asset", found.asset_ids)),
+        )
 
     def meeting_places():
-        return (_("Meeting places up to %(year)s") % {"year": year},
-                _sets(("asset", aanpak.assets.meeting_place_ids)))
+        return (
+            _("Meeting places up to %(year)s") % {"year": year},
+            _sets(("asset", aanpak.assets.meeting_place_ids)),
+        )
 
     def principle(key):
         return _principle(aanpak.principles, key, year)
 
     def factors():
-        return (_("Environment factors observed in %(year)s") % {"year": year},
-                _sets(("observation", aanpak.factors.observation_ids)))
+        return (
+            _("Environment factors observed in %(year)s") % {"year": year},
+            _sets(("observation", aanpak.factors.observation_ids)),
+        )
 
     def factor(key, direction=""):
         found = _find(aanpak.factors.types, key)
         if direction not in ("", "helps", "hinders"):
             raise UnknownEvidence(direction)
         ids = {"helps": found.helps_observation_ids, "hinders": found.hinders_observation_ids}.get(
-            direction, found.helps_observation_ids + found.hinders_observation_ids)
+            direction, found.helps_observation_ids + found.hinders_observation_ids
+        )
         words = {"helps": _("helping"), "hinders": _("hindering"), "": _("all")}[direction]
-        return (_("Environment factor '%(factor)s' (%(direction)s) in %(year)s")
-                % {"factor": found.label, "direction": words, "year": year}, _sets(("observation", ids)))
+        return (
+            _("Environment factor '%(factor)s' (%(direction)s) in %(year)s")
+            % {"factor": found.label, "direction": words, "year": year},
+            _sets(("observation", ids)),
+        )
 
     def stacking():
-        return (_("Hindering environment factors in %(year)s") % {"year": year},
-                _sets(("observation", aanpak.factors.hindering_observation_ids)))
+        return (
+            _("Hindering environment factors in %(year)s") % {"year": year},
+            _sets(("observation", aanpak.factors.hindering_observation_ids)),
+        )
 
     def effect(key, in_year):
         return _effect(verandering.effects, key, in_year, years)
@@ -246,11 +285,15 @@ def _n_resolvers(a: NeighbourhoodAnalysis) -> dict[str, Resolver]:
     def palet(which=""):
         if which == "multi":  # a fragment in a pair has two or more effects
             ids = {i for pair in verandering.palet.pairs for i in pair.fragment_ids}
-            return _("Fragments with two or more effects in %(year)s") % {"year": year}, _sets(("fragment", ids))
+            return _("Fragments with two or more effects in %(year)s") % {"year": year}, _sets(
+                ("fragment", ids)
+            )
         if which:
             raise UnknownEvidence(which)
-        return (_("Fragments with at least one effect in %(year)s") % {"year": year},
-                _sets(("fragment", verandering.palet.fragment_ids)))
+        return (
+            _("Fragments with at least one effect in %(year)s") % {"year": year},
+            _sets(("fragment", verandering.palet.fragment_ids)),
+        )
 
     def pair(key_a, key_b):
         return _pair(verandering.palet, key_a, key_b, year)
@@ -260,7 +303,9 @@ def _n_resolvers(a: NeighbourhoodAnalysis) -> dict[str, Resolver]:
 
     def relations(in_year):
         found = network_year(in_year)
-        return _("Relations recorded in %(year)s") % {"year": found.year}, _sets(("relation", found.relation_ids))
+        return _("Relations recorded in %(year)s") % {"year": found.year}, _sets(
+            ("relation", found.relation_ids)
+        )
 
     def new_ties(in_year):
         found = network_year(in_year)
@@ -268,17 +313,23 @@ def _n_resolvers(a: NeighbourhoodAnalysis) -> dict[str, Resolver]:
 
     def capital(kind, in_year=str(year)):
         found = _find(network_year(in_year).capital, kind, "capital_type")
-        return (_("Relations in %(year)s: %(kind)s") % {"year": in_year, "kind": found.label},
-                _sets(("relation", found.relation_ids)))
+        return (
+            _("Relations in %(year)s: %(kind)s") % {"year": in_year, "kind": found.label},
+            _sets(("relation", found.relation_ids)),
+        )
 
     def hook(kind):
         found = _find(verandering.network_current.hooks, kind, "kind")
-        return _("Relations in %(year)s and what brought them about") % {"year": year}, _sets(("relation", found.relation_ids))
+        return _("Relations in %(year)s and what brought them about") % {"year": year}, _sets(
+            ("relation", found.relation_ids)
+        )
 
     def roles_top():
         c = verandering.network_current.concentration
-        return (_("The residents who carry the most roles in %(year)s") % {"year": year},
-                _sets(("person", c.top_person_ids)))
+        return (
+            _("The residents who carry the most roles in %(year)s") % {"year": year},
+            _sets(("person", c.top_person_ids)),
+        )
 
     def vitality(key, scope="year", direction=""):
         profile = {"year": verandering.vitality, "all": verandering.vitality_all_years}.get(scope)
@@ -289,17 +340,23 @@ def _n_resolvers(a: NeighbourhoodAnalysis) -> dict[str, Resolver]:
         return _("What residents said about '%(theme)s'") % {"theme": theme.label}, _sets(("fragment", ids))
 
     def structures():
-        return (_("Sustainability: structures assessed in %(year)s") % {"year": year},
-                _sets(("assessment", duurzaamheid.structures.assessment_ids)))
+        return (
+            _("Sustainability: structures assessed in %(year)s") % {"year": year},
+            _sets(("assessment", duurzaamheid.structures.assessment_ids)),
+        )
 
     def structure(key):
         found = _find((*duurzaamheid.structures.horizontal, *duurzaamheid.structures.vertical), key)
-        return (_("Sustainability: '%(structure)s' in %(year)s") % {"structure": found.label, "year": year},
-                _sets(("assessment", [found.assessment_id] if found.assessment_id else [])))
+        return (
+            _("Sustainability: '%(structure)s' in %(year)s") % {"structure": found.label, "year": year},
+            _sets(("assessment", [found.assessment_id] if found.assessment_id else [])),
+        )
 
     def funding():
-        return (_("Funding that runs in %(year)s or later") % {"year": year},
-                _sets(("funding", duurzaamheid.funding.funding_ids)))
+        return (
+            _("Funding that runs in %(year)s or later") % {"year": year},
+            _sets(("funding", duurzaamheid.funding.funding_ids)),
+        )
 
     def risk(key):
         found = _find(duurzaamheid.risks, key)
@@ -346,24 +403,37 @@ def _p_resolvers(p: ProgrammeAnalysis) -> dict[str, Resolver]:
         return _("The neighbourhoods of this synthesis"), _sets(("neighbourhood", ids))
 
     def focus():
-        return (_("Focus neighbourhoods"),
-                _sets(("neighbourhood", [s.neighbourhood.neighbourhood_id for s in summaries if s.neighbourhood.is_focus])))
+        return (
+            _("Focus neighbourhoods"),
+            _sets(
+                (
+                    "neighbourhood",
+                    [s.neighbourhood.neighbourhood_id for s in summaries if s.neighbourhood.is_focus],
+                )
+            ),
+        )
 
     def fragments(in_year=str(year)):
         y = _year(in_year, years)
-        return _("All fragments of %(year)s") % {"year": y}, _sets(("fragment", fragment_ids(neighbourhood_ids=ids, year=y)))
+        return _("All fragments of %(year)s") % {"year": y}, _sets(
+            ("fragment", fragment_ids(neighbourhood_ids=ids, year=y))
+        )
 
     def activities(in_year=str(year)):
         y = _year(in_year, years)
         return _("Activities in %(year)s") % {"year": y}, _sets(("activity", _activity_ids(ids, y)))
 
     def resident_led():
-        return (_("Activities started by residents in %(year)s") % {"year": year},
-                _sets(("activity", [i for s in summaries for i in s.leadership.resident_activity_ids])))
+        return (
+            _("Activities started by residents in %(year)s") % {"year": year},
+            _sets(("activity", [i for s in summaries for i in s.leadership.resident_activity_ids])),
+        )
 
     def participants():
-        return (_("Residents who took part in %(year)s") % {"year": year},
-                _sets(("person", agg.inclusion.person_ids)))
+        return (
+            _("Residents who took part in %(year)s") % {"year": year},
+            _sets(("person", agg.inclusion.person_ids)),
+        )
 
     def group(dimension, key):
         return _group(agg.inclusion, dimension, key, year, agg.inclusion.cbs_record_ids)
@@ -373,9 +443,11 @@ def _p_resolvers(p: ProgrammeAnalysis) -> dict[str, Resolver]:
 
     def strength(key, level):
         found = _find(_find(agg.principles, key).strengths, level)
-        return (_("Neighbourhoods where '%(principle)s' is %(strength)s") % {"principle": _code_label(key),
-                                                                           "strength": _strength_label(level)},
-                _sets(("neighbourhood", found.neighbourhood_ids)))
+        return (
+            _("Neighbourhoods where '%(principle)s' is %(strength)s")
+            % {"principle": _code_label(key), "strength": _strength_label(level)},
+            _sets(("neighbourhood", found.neighbourhood_ids)),
+        )
 
     def factor(key, direction=""):
         _find(agg.factor_types, key)
@@ -389,20 +461,29 @@ def _p_resolvers(p: ProgrammeAnalysis) -> dict[str, Resolver]:
             if direction in ("", "hinders"):
                 found.extend(row.hinders_observation_ids)
         words = {"helps": _("helping"), "hinders": _("hindering"), "": _("all")}[direction]
-        return (_("Environment factor '%(factor)s' (%(direction)s) in %(year)s")
-                % {"factor": _code_label(key), "direction": words, "year": year}, _sets(("observation", found)))
+        return (
+            _("Environment factor '%(factor)s' (%(direction)s) in %(year)s")
+            % {"factor": _code_label(key), "direction": words, "year": year},
+            _sets(("observation", found)),
+        )
 
     def hindering(key):
         found = _find(agg.factor_types, key)
-        return (_("Neighbourhoods where '%(factor)s' hinders on balance") % {"factor": found.label},
-                _sets(("neighbourhood", found.hindering.neighbourhood_ids)))
+        return (
+            _("Neighbourhoods where '%(factor)s' hinders on balance") % {"factor": found.label},
+            _sets(("neighbourhood", found.hindering.neighbourhood_ids)),
+        )
 
     def stacking():
-        return _("Neighbourhoods where hindering factors stack up"), _sets(("neighbourhood", agg.stacking.neighbourhood_ids))
+        return _("Neighbourhoods where hindering factors stack up"), _sets(
+            ("neighbourhood", agg.stacking.neighbourhood_ids)
+        )
 
     def concentrated():
-        return (_("Neighbourhoods where a small group carries most roles"),
-                _sets(("neighbourhood", agg.concentration.concentrated.neighbourhood_ids)))
+        return (
+            _("Neighbourhoods where a small group carries most roles"),
+            _sets(("neighbourhood", agg.concentration.concentrated.neighbourhood_ids)),
+        )
 
     def effect(key, in_year):
         return _effect(agg.effects, key, in_year, years)
@@ -412,7 +493,9 @@ def _p_resolvers(p: ProgrammeAnalysis) -> dict[str, Resolver]:
 
     def relations(in_year):
         found = _find(agg.network, _year(in_year, years), "year")
-        return _("Relations recorded in %(year)s") % {"year": found.year}, _sets(("relation", found.relation_ids))
+        return _("Relations recorded in %(year)s") % {"year": found.year}, _sets(
+            ("relation", found.relation_ids)
+        )
 
     def new_ties(in_year):
         y = _year(in_year, years)
@@ -420,14 +503,18 @@ def _p_resolvers(p: ProgrammeAnalysis) -> dict[str, Resolver]:
 
     def vitality(key):
         theme = _find(agg.vitality.themes, key)
-        return (_("What residents said about '%(theme)s'") % {"theme": theme.label},
-                _sets(("fragment", theme.fragment_ids)))
+        return (
+            _("What residents said about '%(theme)s'") % {"theme": theme.label},
+            _sets(("fragment", theme.fragment_ids)),
+        )
 
     def structure(key, status):
         found = _find(_find(agg.structures, key).statuses, status)
-        return (_("Neighbourhoods where '%(structure)s' is: %(status)s") % {"structure": _code_label(key),
-                                                                          "status": _status_label(status)},
-                _sets(("neighbourhood", found.neighbourhood_ids)))
+        return (
+            _("Neighbourhoods where '%(structure)s' is: %(status)s")
+            % {"structure": _code_label(key), "status": _status_label(status)},
+            _sets(("neighbourhood", found.neighbourhood_ids)),
+        )
 
     def risk(key):
         found = _find(agg.risks, key)
@@ -519,7 +606,9 @@ def kind_label(kind: str, count: int) -> str:
     return labels[kind]
 
 
-def evidence_page(*, evidence: Evidence, page: int, funder_view: bool, year: int | None = None) -> EvidencePage:
+def evidence_page(
+    *, evidence: Evidence, page: int, funder_view: bool, year: int | None = None
+) -> EvidencePage:
     """The records behind a number, ``PAGE_SIZE`` at a time over all kinds together.
 
     ``funder_view``: only fragments that may be quoted are listed (speaker as a role); other records are
@@ -541,7 +630,7 @@ def evidence_page(*, evidence: Evidence, page: int, funder_view: bool, year: int
                 hidden[s.kind] = hidden.get(s.kind, 0) + 1
     pages = max(1, -(-len(visible) // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    chunk = visible[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    chunk = visible[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     by_kind: dict[str, list[int]] = {}
     for kind, record_id in chunk:
         by_kind.setdefault(kind, []).append(record_id)
@@ -550,11 +639,24 @@ def evidence_page(*, evidence: Evidence, page: int, funder_view: bool, year: int
         items = _items(s.kind, by_kind.get(s.kind, []), funder_view=funder_view, year=year)
         reason = ""
         if hidden.get(s.kind):
-            reason = (_("Residents did not give permission to quote these, or quoting is for internal use only.")
-                      if s.kind == "fragment" else _("As a funder you see how many there are, not the records themselves."))
-        sections.append(KindSection(kind=s.kind, label=kind_label(s.kind, len(s.ids)), total=len(s.ids),
-                                    items=tuple(items), hidden=hidden.get(s.kind, 0), hidden_reason=reason))
-    return EvidencePage(evidence=evidence, sections=tuple(sections), page=page, pages=pages, funder_view=funder_view)
+            reason = (
+                _("Residents did not give permission to quote these, or quoting is for internal use only.")
+                if s.kind == "fragment"
+                else _("As a funder you see how many there are, not the records themselves.")
+            )
+        sections.append(
+            KindSection(
+                kind=s.kind,
+                label=kind_label(s.kind, len(s.ids)),
+                total=len(s.ids),
+                items=tuple(items),
+                hidden=hidden.get(s.kind, 0),
+                hidden_reason=reason,
+            )
+        )
+    return EvidencePage(
+        evidence=evidence, sections=tuple(sections), page=page, pages=pages, funder_view=funder_view
+    )
 
 
 def _items(kind: str, ids: list[int], *, funder_view: bool, year: int | None) -> list[Item]:
@@ -575,7 +677,12 @@ def _items(kind: str, ids: list[int], *, funder_view: bool, year: int | None) ->
 def _fragment_items(ids: list[int], *, funder_view: bool) -> list[Item]:
     codings = Prefetch("codings", queryset=Coding.objects.filter(origin=Coding.Origin.HUMAN).select_related("code")
                        .order_by("code__position"))  # fmt: skip
-    rows = Fragment.objects.filter(pk__in=ids).select_related("speaker").prefetch_related(codings).order_by("-year", "pk")
+    rows = (
+        Fragment.objects.filter(pk__in=ids)
+        .select_related("speaker")
+        .prefetch_related(codings)
+        .order_by("-year", "pk")
+    )
     items = []
     for f in rows:
         # A funder never sees who said it: the role, not the pseudonym.
@@ -599,7 +706,10 @@ def _submission_items(ids: list[int]) -> list[Item]:
     items = []
     for s in (Submission.objects.filter(pk__in=ids).select_related("form_version__form", "person")
               .prefetch_related(answers).order_by("-year", "pk")):  # fmt: skip
-        title = _("%(form)s, %(year)s") % {"form": s.form_version.form.get_instrument_display(), "year": s.year}
+        title = _("%(form)s, %(year)s") % {
+            "form": s.form_version.form.get_instrument_display(),
+            "year": s.year,
+        }
         lines = tuple(f"{a.code.label}: {a.value}" for a in s.coded_answers.all())
         items.append(Item(title=title, lines=lines, href=reverse("instruments:submission", args=[s.pk])))
     return items
@@ -610,8 +720,10 @@ def _activity_items(ids: list[int]) -> list[Item]:
 
     items = []
     for a in Activity.objects.filter(pk__in=ids).select_related("meeting_place").order_by("-year", "title"):
-        lines = [f"{a.get_initiated_by_display()} · {a.year}",
-                 _("%(count)s participants") % {"count": a.participant_count}]
+        lines = [
+            f"{a.get_initiated_by_display()} · {a.year}",
+            _("%(count)s participants") % {"count": a.participant_count},
+        ]
         if a.meeting_place:
             lines.append(_("At: %(place)s") % {"place": a.meeting_place.name})
         items.append(Item(title=a.title, lines=tuple(lines)))
@@ -639,7 +751,9 @@ def _observation_items(ids: list[int]) -> list[Item]:
 
     return [
         Item(title=o.description, lines=(f"{o.code.label} · {o.get_direction_display()} · {o.year}",))
-        for o in FactorObservation.objects.filter(pk__in=ids).select_related("code").order_by("-year", "code__position")
+        for o in FactorObservation.objects.filter(pk__in=ids)
+        .select_related("code")
+        .order_by("-year", "code__position")
     ]
 
 
@@ -685,9 +799,11 @@ def _cbs_items(ids: list[int]) -> list[Item]:
 
     items = []
     for r in CbsRecord.objects.filter(pk__in=ids).order_by("region_code"):
-        lines = (_("CBS Kerncijfers wijken en buurten %(year)s, table %(table)s, row %(row)s")
-                 % {"year": r.year, "table": r.table_id, "row": r.source_row},
-                 _("%(count)s inhabitants") % {"count": r.population if r.population is not None else "—"})
+        lines = (
+            _("CBS Kerncijfers wijken en buurten %(year)s, table %(table)s, row %(row)s")
+            % {"year": r.year, "table": r.table_id, "row": r.source_row},
+            _("%(count)s inhabitants") % {"count": r.population if r.population is not None else "—"},
+        )
         items.append(Item(title=f"{r.name} ({r.region_code})", lines=lines))
     return items
 
@@ -703,4 +819,3 @@ def _neighbourhood_items(ids: list[int], *, year: int | None) -> list[Item]:
         lines = (n.municipality_name + (" · " + _("focus neighbourhood") if n.is_focus else ""),)
         items.append(Item(title=n.name, lines=lines, href=href))
     return items
-

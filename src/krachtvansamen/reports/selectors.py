@@ -26,8 +26,8 @@ from krachtvansamen.analysis.services import analyse_neighbourhood, analyse_neig
 from krachtvansamen.analysis.synthesis import NeighbourhoodAnalysis, NeighbourhoodSummary, ProgrammeAnalysis
 from krachtvansamen.coding.models import Coding, Fragment, Instrument, SpeakerRole
 from krachtvansamen.neighbourhoods.models import CbsRecord, Neighbourhood, Programme
+from krachtvansamen.people.access import neighbourhoods_for_user, neighbourhoods_funded_by_user, user_roles
 from krachtvansamen.people.models import Consent, Role
-from krachtvansamen.people.selectors import neighbourhoods_for_user, neighbourhoods_funded_by_user, user_roles
 from krachtvansamen.reports import charts
 from krachtvansamen.reports.evidence import value_fragment_ids
 
@@ -68,7 +68,9 @@ def user_funds(*, user: Any, neighbourhood: Neighbourhood) -> bool:
 
 def _funder_refusal(user: Any) -> str:
     if Role.FUNDER in user_roles(user=user):
-        return _("As a funder you can only open the funder report of the neighbourhoods your organisation funds.")
+        return _(
+            "As a funder you can only open the funder report of the neighbourhoods your organisation funds."
+        )
     return _("You do not have access to this neighbourhood.")
 
 
@@ -94,8 +96,12 @@ def report_programme_for_user(*, user: Any, slug: str) -> tuple[Programme, list[
     neighbourhoods = list(neighbourhoods_for_user(user=user).filter(programme=programme).order_by("pk"))
     if not neighbourhoods:
         if Role.FUNDER in user_roles(user=user):
-            raise PermissionDenied(_("As a funder you can only open the funder report of the neighbourhoods "
-                                     "your organisation funds."))
+            raise PermissionDenied(
+                _(
+                    "As a funder you can only open the funder report of the neighbourhoods "
+                    "your organisation funds."
+                )
+            )
         raise PermissionDenied(_("You do not have access to the neighbourhoods of this programme."))
     return programme, neighbourhoods
 
@@ -120,7 +126,12 @@ def data_years(*, neighbourhood_ids: Iterable[int]) -> list[int]:
     ids = list(neighbourhood_ids)
     years: set[int] = set()
     for model in (Fragment, Activity, Asset, Relation, FactorObservation, SustainabilityAssessment):
-        years.update(model.objects.filter(neighbourhood_id__in=ids).order_by().values_list("year", flat=True).distinct())
+        years.update(
+            model.objects.filter(neighbourhood_id__in=ids)
+            .order_by()
+            .values_list("year", flat=True)
+            .distinct()
+        )
     years.update(Submission.objects.filter(neighbourhood_id__in=ids, status=Submission.Status.SUBMITTED)
                  .order_by().values_list("year", flat=True).distinct())  # fmt: skip
     return sorted(years)
@@ -135,7 +146,9 @@ class NoDataForYear(ValueError):
         if not self.years:
             return _("Nothing has been recorded here yet, in any year.")
         return _("Nothing was recorded in %(year)s. Years with data: %(years)s.") % {
-            "year": self.year, "years": ", ".join(str(y) for y in self.years)}
+            "year": self.year,
+            "years": ", ".join(str(y) for y in self.years),
+        }
 
 
 def check_year(*, year: int, years: Sequence[int]) -> None:
@@ -163,8 +176,12 @@ class Num(SafeString):
         if not href or value is None:
             html = format_html('<span class="kvs-num">{}</span>', text)
         else:
-            html = format_html('<a class="kvs-num" href="{}" title="{}">{}</a>', href,
-                               label or _("Show what this number rests on"), text)
+            html = format_html(
+                '<a class="kvs-num" href="{}" title="{}">{}</a>',
+                href,
+                label or _("Show what this number rests on"),
+                text,
+            )
         num = super().__new__(cls, html)
         num.value, num.text, num.href, num.label = value, text, href, label
         return num
@@ -216,8 +233,11 @@ def quotable_fragments(fragments: QuerySet[Fragment]) -> QuerySet[Fragment]:
     A quote is always shown without a name: 'named' consent is used as pseudonymised.
     """
     newest = Consent.objects.filter(person_id=OuterRef("speaker_id"), scope=Consent.Scope.QUOTES).order_by(
-        "-recorded_at", "-pk")
-    has_quote_consent = Exists(Consent.objects.filter(person_id=OuterRef("speaker_id"), scope=Consent.Scope.QUOTES))
+        "-recorded_at", "-pk"
+    )
+    has_quote_consent = Exists(
+        Consent.objects.filter(person_id=OuterRef("speaker_id"), scope=Consent.Scope.QUOTES)
+    )
     return fragments.filter(consent_level__in=QUOTABLE_LEVELS).annotate(
         newest_given=Subquery(newest.values("given")[:1]), newest_level=Subquery(newest.values("level")[:1]),
         has_quote_consent=has_quote_consent,
@@ -278,9 +298,16 @@ def quotes_for(*, neighbourhood_ids: Sequence[int], years: Sequence[int], show_s
     return quotes
 
 
-def pick_quotes(quotes: Sequence[Quote], *, count: int, used: set[int], prefixes: Sequence[str] = (),
-                among: Iterable[int] | None = None, max_length: int | None = None,
-                residents_first: bool = False) -> list[Quote]:
+def pick_quotes(
+    quotes: Sequence[Quote],
+    *,
+    count: int,
+    used: set[int],
+    prefixes: Sequence[str] = (),
+    among: Iterable[int] | None = None,
+    max_length: int | None = None,
+    residents_first: bool = False,
+) -> list[Quote]:
     """Up to ``count`` quotes not used before in the report, each with another text and, where possible,
     another speaker. ``prefixes``: only quotes coded with such a code; ``among``: only these fragments."""
     allowed = set(among) if among is not None else None
@@ -299,7 +326,11 @@ def pick_quotes(quotes: Sequence[Quote], *, count: int, used: set[int], prefixes
         for q in candidates:
             if len(chosen) == count:
                 break
-            if q in chosen or q.text in texts or (strict and q.speaker_id is not None and q.speaker_id in speakers):
+            if (
+                q in chosen
+                or q.text in texts
+                or (strict and q.speaker_id is not None and q.speaker_id in speakers)
+            ):
                 continue
             chosen.append(q)
             texts.add(q.text)
@@ -346,8 +377,12 @@ def value_rows(*, neighbourhood_ids: Sequence[int], years: Sequence[int], linker
         target = next((k for k in VALUE_KEYS if key == k or key.startswith(k + ".")), None)
         if target:
             found.setdefault((target, year), set()).add(fragment_id)
-    labels = dict(Code.objects.filter(codebook__is_current=True, key__in=VALUE_KEYS).values_list("key", "label_nl"))
-    labels_en = dict(Code.objects.filter(codebook__is_current=True, key__in=VALUE_KEYS).values_list("key", "label_en"))
+    labels = dict(
+        Code.objects.filter(codebook__is_current=True, key__in=VALUE_KEYS).values_list("key", "label_nl")
+    )
+    labels_en = dict(
+        Code.objects.filter(codebook__is_current=True, key__in=VALUE_KEYS).values_list("key", "label_en")
+    )
     from django.utils.translation import get_language
 
     english = (get_language() or "nl").startswith("en")
@@ -383,16 +418,36 @@ class Chart:
 def _effects_chart(*, chart_id: str, effects, linker: Linker, title: str) -> Chart:
     rows = []
     for level in effects.levels:
-        rows.append(charts.HeatRow(label=level.label, values=[c.count for c in level.cells], emphasis=True,
-                                   hrefs=[linker.href(f"effect:{level.key}:{c.year}") for c in level.cells]))
+        rows.append(
+            charts.HeatRow(
+                label=level.label,
+                values=[c.count for c in level.cells],
+                emphasis=True,
+                hrefs=[linker.href(f"effect:{level.key}:{c.year}") for c in level.cells],
+            )
+        )
         for row in effects.rows_of_level(level.key):
-            rows.append(charts.HeatRow(label=row.label, values=[c.count for c in row.cells],
-                                       hrefs=[linker.href(f"effect:{row.key}:{c.year}") for c in row.cells]))
+            rows.append(
+                charts.HeatRow(
+                    label=row.label,
+                    values=[c.count for c in row.cells],
+                    hrefs=[linker.href(f"effect:{row.key}:{c.year}") for c in row.cells],
+                )
+            )
     total = sum(c.count for level in effects.levels for c in level.cells[-1:])
-    description = _("Effects per level and indicator, in fragments per year; %(total)s fragments in the last year.") % {
-        "total": total}
-    return Chart(charts.heat_map(chart_id=chart_id, title=title, description=description,
-                                 columns=[str(y) for y in effects.years], rows=rows), title)
+    description = _(
+        "Effects per level and indicator, in fragments per year; %(total)s fragments in the last year."
+    ) % {"total": total}
+    return Chart(
+        charts.heat_map(
+            chart_id=chart_id,
+            title=title,
+            description=description,
+            columns=[str(y) for y in effects.years],
+            rows=rows,
+        ),
+        title,
+    )
 
 
 @dataclass(frozen=True)
@@ -427,21 +482,35 @@ def _pairs(palet, codebook_labels: dict[str, str], linker: Linker, limit: int = 
 
 
 def _palette_chart(*, chart_id: str, pairs: Sequence[PairRow], title: str) -> Chart:
-    description = "; ".join(f"{p.label_a} + {p.label_b}: {p.num.text}" for p in pairs) or _("No story has two effects yet.")
-    return Chart(charts.pair_palette(chart_id=chart_id, title=title, description=description, pairs=[
-        charts.Pair(p.label_a, p.label_b, int(p.num.value or 0), p.num.href) for p in pairs]), title)
+    description = "; ".join(f"{p.label_a} + {p.label_b}: {p.num.text}" for p in pairs) or _(
+        "No story has two effects yet."
+    )
+    return Chart(
+        charts.pair_palette(
+            chart_id=chart_id,
+            title=title,
+            description=description,
+            pairs=[charts.Pair(p.label_a, p.label_b, int(p.num.value or 0), p.num.href) for p in pairs],
+        ),
+        title,
+    )
 
 
 def _code_labels() -> dict[str, str]:
     from krachtvansamen.framework.models import Code
 
-    return {c.key: c.label for c in Code.objects.filter(codebook__is_current=True).only("key", "label_nl", "label_en")}
+    return {
+        c.key: c.label
+        for c in Code.objects.filter(codebook__is_current=True).only("key", "label_nl", "label_en")
+    }
 
 
 @dataclass(frozen=True)
 class GapTable:
     label: str
-    rows: tuple[tuple[str, Num, str, str, str, str], ...]  # group, participants, their share, inhabitants' share,
+    rows: tuple[
+        tuple[str, Num, str, str, str, str], ...
+    ]  # group, participants, their share, inhabitants' share,
     # gap, flag words
     unknown: Num
     chart: Chart
@@ -454,23 +523,54 @@ def _inclusion_tables(inclusion, linker: Linker, chart_prefix: str, *, link_unkn
     for dimension in inclusion.dimensions:
         rows, gap_rows = [], []
         for g in dimension.groups:
-            flag = _("takes part less") if g.under_represented else (_("takes part more") if g.over_represented else "")
-            rows.append((g.label, linker.count(g.participants, f"group:{dimension.key}:{g.key}", g.label),
-                         _pct(g.participant_share), _pct(g.inhabitant_share), _points(g.gap), flag))
-            gap_rows.append(charts.GapRow(label=g.label, participant_share=g.participant_share,
-                                          inhabitant_share=g.inhabitant_share, under=g.under_represented,
-                                          over=g.over_represented,
-                                          href=linker.href(f"group:{dimension.key}:{g.key}")))
+            flag = (
+                _("takes part less")
+                if g.under_represented
+                else (_("takes part more") if g.over_represented else "")
+            )
+            rows.append(
+                (
+                    g.label,
+                    linker.count(g.participants, f"group:{dimension.key}:{g.key}", g.label),
+                    _pct(g.participant_share),
+                    _pct(g.inhabitant_share),
+                    _points(g.gap),
+                    flag,
+                )
+            )
+            gap_rows.append(
+                charts.GapRow(
+                    label=g.label,
+                    participant_share=g.participant_share,
+                    inhabitant_share=g.inhabitant_share,
+                    under=g.under_represented,
+                    over=g.over_represented,
+                    href=linker.href(f"group:{dimension.key}:{g.key}"),
+                )
+            )
         title = _("Who takes part, by %(dimension)s") % {"dimension": dimension.label}
         values_format = _("participants %(participants)s · inhabitants %(inhabitants)s")
-        description = "; ".join(f"{r[0]}: " + values_format % {"participants": r[2], "inhabitants": r[3]}
-                                for r in rows)
-        svg = charts.gap_chart(chart_id=f"{chart_prefix}-{dimension.key}", title=title, description=description,
-                               rows=gap_rows, participants_label=_("share among participants"),
-                               inhabitants_label=_("share among inhabitants"), values_format=values_format)
+        description = "; ".join(
+            f"{r[0]}: " + values_format % {"participants": r[2], "inhabitants": r[3]} for r in rows
+        )
+        svg = charts.gap_chart(
+            chart_id=f"{chart_prefix}-{dimension.key}",
+            title=title,
+            description=description,
+            rows=gap_rows,
+            participants_label=_("share among participants"),
+            inhabitants_label=_("share among inhabitants"),
+            values_format=values_format,
+        )
         unknown_key = f"unknown:{dimension.key}" if link_unknown else ""
-        tables.append(GapTable(label=dimension.label, rows=tuple(rows),
-                               unknown=linker.count(dimension.unknown, unknown_key), chart=Chart(svg, title)))
+        tables.append(
+            GapTable(
+                label=dimension.label,
+                rows=tuple(rows),
+                unknown=linker.count(dimension.unknown, unknown_key),
+                chart=Chart(svg, title),
+            )
+        )
     return tables
 
 
@@ -499,13 +599,17 @@ class Buurtbeeld:
     vitality_rows: list[tuple[str, Num, Num, Num, Num]]  # theme, all years, this year, helps, hinders
     vitality_chart: Chart | None
     conversations: Num
-    principles: list[tuple[str, str, str, Num, Num]]  # label, strength key, strength words, questionnaire, fragments
+    principles: list[
+        tuple[str, str, str, Num, Num]
+    ]  # label, strength key, strength words, questionnaire, fragments
     leadership: list[tuple[str, Num, Num]]  # who, count, share
     asset_rows: list[tuple[str, Num, str]]
     assets_chart: Chart
     talent_share: str
     place_share: str
-    factor_rows: list[tuple[str, Num, Num, str, bool]]  # type, helps, hinders, balance words, hinders on balance
+    factor_rows: list[
+        tuple[str, Num, Num, str, bool]
+    ]  # type, helps, hinders, balance words, hinders on balance
     factors_chart: Chart
     stacking: bool
     stacking_num: Num
@@ -558,13 +662,19 @@ def buurtbeeld_report(*, neighbourhood: Neighbourhood, year: int, site: str = ""
 
     figures = [
         Figure(link.count(inclusion.participants, "participants"), _("residents took part")),
-        Figure(link.count(leadership.total, "activities"), _("activities"),
-               _("%(share)s started by residents") % {"share": _pct(leadership.resident_share)}
-               if leadership.total else ""),
-        Figure(link.count(network_now.relations, f"relations:{year}"), _("relations recorded"),
-               _("of which %(new)s new") % {"new": network_now.new_ties}),
-        Figure(link.count(_fragment_total(a), "fragments"),
-               _("fragments (stories and quotes)")),
+        Figure(
+            link.count(leadership.total, "activities"),
+            _("activities"),
+            _("%(share)s started by residents") % {"share": _pct(leadership.resident_share)}
+            if leadership.total
+            else "",
+        ),
+        Figure(
+            link.count(network_now.relations, f"relations:{year}"),
+            _("relations recorded"),
+            _("of which %(new)s new") % {"new": network_now.new_ties},
+        ),
+        Figure(link.count(_fragment_total(a), "fragments"), _("fragments (stories and quotes)")),
         Figure(link.count(aanpak.assets.meeting_place_count, "meeting_places"), _("meeting places")),
     ]
 
@@ -572,10 +682,15 @@ def buurtbeeld_report(*, neighbourhood: Neighbourhood, year: int, site: str = ""
     profile_all, profile_year = verandering.vitality_all_years, verandering.vitality
     vitality_rows = []
     for t_all, t_year in zip(profile_all.themes, profile_year.themes, strict=True):
-        vitality_rows.append((t_all.label, link.count(t_all.count, f"vitality:{t_all.key}:all"),
-                              link.count(t_year.count, f"vitality:{t_year.key}:year"),
-                              link.count(t_all.helps, f"vitality:{t_all.key}:all:helps"),
-                              link.count(t_all.hinders, f"vitality:{t_all.key}:all:hinders")))
+        vitality_rows.append(
+            (
+                t_all.label,
+                link.count(t_all.count, f"vitality:{t_all.key}:all"),
+                link.count(t_year.count, f"vitality:{t_year.key}:year"),
+                link.count(t_all.helps, f"vitality:{t_all.key}:all:helps"),
+                link.count(t_all.hinders, f"vitality:{t_all.key}:all:hinders"),
+            )
+        )
     vitality_chart = None
     if any(t.count for t in profile_all.themes):
         title = _("What residents value: themes in the Wijkwaardenkaart conversations")
@@ -592,11 +707,21 @@ def buurtbeeld_report(*, neighbourhood: Neighbourhood, year: int, site: str = ""
                    link.decimal(p.questionnaire_mean, f"principle:{p.key}"),
                    link.count(p.fragment_count, f"principle:{p.key}")) for p in aanpak.principles]  # fmt: skip
     leadership_rows = [
-        (_("residents"), link.count(leadership.residents, "activities:residents"), _pct(leadership.resident_share)),
-        (_("residents and professionals together"), link.count(leadership.together, "activities:together"),
-         _pct(leadership.together_share)),
-        (_("professionals"), link.count(leadership.professionals, "activities:professionals"),
-         _pct(leadership.professional_share)),
+        (
+            _("residents"),
+            link.count(leadership.residents, "activities:residents"),
+            _pct(leadership.resident_share),
+        ),
+        (
+            _("residents and professionals together"),
+            link.count(leadership.together, "activities:together"),
+            _pct(leadership.together_share),
+        ),
+        (
+            _("professionals"),
+            link.count(leadership.professionals, "activities:professionals"),
+            _pct(leadership.professional_share),
+        ),
     ]
     asset_rows = [(c.label, link.count(c.count, f"assets:{c.category}"), _pct(c.share))
                   for c in aanpak.assets.categories]  # fmt: skip
@@ -624,18 +749,27 @@ def buurtbeeld_report(*, neighbourhood: Neighbourhood, year: int, site: str = ""
         helps_label=_("helps"), hinders_label=_("hinders"), note=stacking_note,
     ), factors_title)  # fmt: skip
 
-    effects_chart = _effects_chart(chart_id="n-effecten", effects=verandering.effects, linker=link,
-                                   title=_("Effects per year (heat map)"))
+    effects_chart = _effects_chart(
+        chart_id="n-effecten",
+        effects=verandering.effects,
+        linker=link,
+        title=_("Effects per year (heat map)"),
+    )
     pairs = _pairs(verandering.palet, labels, link)
-    palette_chart = _palette_chart(chart_id="n-palet", pairs=pairs,
-                                   title=_("Palette: effects that occur together in %(year)s") % {"year": year})
+    palette_chart = _palette_chart(
+        chart_id="n-palet",
+        pairs=pairs,
+        title=_("Palette: effects that occur together in %(year)s") % {"year": year},
+    )
 
     network = network_for_year(neighbourhood=neighbourhood, year=year)
     legend = charts.network_legend(
         [(str(KIND_PLAIN[key]).capitalize(), colour, dash) for key, (colour, dash) in EDGE_STYLE.items()],
-        new_label=_("thick: new in %(year)s") % {"year": year}, old_label=_("light: known from earlier years"),
+        new_label=_("thick: new in %(year)s") % {"year": year},
+        old_label=_("light: known from earlier years"),
         person_label=_("circle: a person (filled: connector or community builder)"),
-        organisation_label=_("square: an organisation"))
+        organisation_label=_("square: an organisation"),
+    )
     picture = network_svg(network, title_id="n-netwerk-titel", desc_id="n-netwerk-beschrijving")
     network_rows = [(n.year, link.count(n.relations, f"relations:{n.year}"), link.count(n.new_ties, f"new_ties:{n.year}"),
                      _change(n.growth)) for n in verandering.network]  # fmt: skip
@@ -659,7 +793,10 @@ def buurtbeeld_report(*, neighbourhood: Neighbourhood, year: int, site: str = ""
     structures = duurzaamheid.structures
     horizontal = [(s.label, s.status, _status_num(link, s)) for s in structures.horizontal]
     vertical = [(s.label, s.status, _status_num(link, s)) for s in structures.vertical]
-    risks = [(r.title, str(r.message), link.count(len(r.evidence_ids), f"risk:{r.key}")) for r in duurzaamheid.risks]
+    risks = [
+        (r.title, str(r.message), link.count(len(r.evidence_ids), f"risk:{r.key}"))
+        for r in duurzaamheid.risks
+    ]
 
     values = value_rows(neighbourhood_ids=[neighbourhood.pk], years=list(a.years), linker=link)
     values_title = _("Value beyond counts, per year")
@@ -679,7 +816,9 @@ def buurtbeeld_report(*, neighbourhood: Neighbourhood, year: int, site: str = ""
         "values": pick_quotes(earlier, count=2, used=used, among=vitality_ids, residents_first=True),
         "effects": pick_quotes(quotes, count=2, used=used, prefixes=("effect.", "value.")),
         "factors": pick_quotes(quotes, count=1, used=used, prefixes=("factor.", "abcd.")),
-        "network": pick_quotes(quotes, count=1, used=used, prefixes=("effect.social", "capital.", "value.contact")),
+        "network": pick_quotes(
+            quotes, count=1, used=used, prefixes=("effect.social", "capital.", "value.contact")
+        ),
         "sustainability": pick_quotes(earlier, count=1, used=used, prefixes=("sustainability.",)),
     }
     picked["words"] = pick_quotes(quotes, count=4, used=used, residents_first=True)
@@ -769,11 +908,21 @@ def financier_report(*, neighbourhood: Neighbourhood, year: int, site: str = "")
 
     # Quotes: residents' own words about what changed, short enough for one page; fill up from earlier years.
     used: set[int] = set()
-    quotes = pick_quotes(quotes_for(neighbourhood_ids=[neighbourhood.pk], years=[year], show_speaker=False),
-                         count=3, used=used, max_length=260, residents_first=True)
+    quotes = pick_quotes(
+        quotes_for(neighbourhood_ids=[neighbourhood.pk], years=[year], show_speaker=False),
+        count=3,
+        used=used,
+        max_length=260,
+        residents_first=True,
+    )
     if len(quotes) < 3:
-        quotes += pick_quotes(quotes_for(neighbourhood_ids=[neighbourhood.pk], years=list(a.years), show_speaker=False),
-                              count=3 - len(quotes), used=used, max_length=260, residents_first=True)
+        quotes += pick_quotes(
+            quotes_for(neighbourhood_ids=[neighbourhood.pk], years=list(a.years), show_speaker=False),
+            count=3 - len(quotes),
+            used=used,
+            max_length=260,
+            residents_first=True,
+        )
 
     structures = duurzaamheid.structures
     return Financier(
@@ -797,39 +946,86 @@ def needs_to_last(a: NeighbourhoodAnalysis, link: Linker) -> list[Need]:
     needs: list[Need] = []
     funding = d.funding
     if funding.horizon_years is None:
-        needs.append(Need(_("Multi-year funding"), format_html(
-            _("No funding is recorded for {year} or later ({n}). Multi-year support helps to hold on to what is "
-              "growing."), year=a.year, n=link.count(0, "funding"))))
+        needs.append(
+            Need(
+                _("Multi-year funding"),
+                format_html(
+                    _(
+                        "No funding is recorded for {year} or later ({n}). Multi-year support helps to hold on to what is "
+                        "growing."
+                    ),
+                    year=a.year,
+                    n=link.count(0, "funding"),
+                ),
+            )
+        )
     elif funding.horizon_years <= 1:
-        needs.append(Need(_("Multi-year funding"), format_html(
-            _("The funding ({n}) stops in {last}. Relations and trust take years: multi-year support helps to hold "
-              "on to what is growing."), n=link.count(len(funding.lines), "funding"), last=funding.last_year)))
+        needs.append(
+            Need(
+                _("Multi-year funding"),
+                format_html(
+                    _(
+                        "The funding ({n}) stops in {last}. Relations and trust take years: multi-year support helps to hold "
+                        "on to what is growing."
+                    ),
+                    n=link.count(len(funding.lines), "funding"),
+                    last=funding.last_year,
+                ),
+            )
+        )
     else:
-        needs.append(Need(_("Funding"), format_html(
-            _("The funding ({n}) runs until {last}. Agree in time what comes after."),
-            n=link.count(len(funding.lines), "funding"), last=funding.last_year)))
+        needs.append(
+            Need(
+                _("Funding"),
+                format_html(
+                    _("The funding ({n}) runs until {last}. Agree in time what comes after."),
+                    n=link.count(len(funding.lines), "funding"),
+                    last=funding.last_year,
+                ),
+            )
+        )
     missing = [s.label for s in d.structures.vertical if s.status in ("absent", "partly")]
     if missing:
-        needs.append(Need(_("Support from municipality and organisations"), format_html(
-            _("Not (fully) in place yet: {missing} ({n} assessed)."), missing=", ".join(missing).lower(),
-            n=link.count(len(d.structures.assessment_ids), "structures"))))
+        needs.append(
+            Need(
+                _("Support from municipality and organisations"),
+                format_html(
+                    _("Not (fully) in place yet: {missing} ({n} assessed)."),
+                    missing=", ".join(missing).lower(),
+                    n=link.count(len(d.structures.assessment_ids), "structures"),
+                ),
+            )
+        )
     plain = {
-        "factors_stack": _("Several kinds of factors work against the neighbourhood at the same time. Help to "
-                           "remove what hinders, such as rules and procedures."),
-        "community_builder_changed": _("Another community builder started. Steady support keeps the connecting "
-                                       "work going."),
-        "no_community_builder": _("No community builder was active this year. Fund the connecting work behind "
-                                  "the activities."),
-        "professional_led": _("Professionals organise most activities. Give residents room to organise things "
-                              "themselves."),
-        "roles_concentrated": _("A small group of residents carries most of the work. Support for training and "
-                                "guidance helps more people to join in."),
+        "factors_stack": _(
+            "Several kinds of factors work against the neighbourhood at the same time. Help to "
+            "remove what hinders, such as rules and procedures."
+        ),
+        "community_builder_changed": _(
+            "Another community builder started. Steady support keeps the connecting work going."
+        ),
+        "no_community_builder": _(
+            "No community builder was active this year. Fund the connecting work behind the activities."
+        ),
+        "professional_led": _(
+            "Professionals organise most activities. Give residents room to organise things themselves."
+        ),
+        "roles_concentrated": _(
+            "A small group of residents carries most of the work. Support for training and "
+            "guidance helps more people to join in."
+        ),
         "no_vertical_structure": _("No support from policy, funding or procedures is fully in place yet."),
     }
     for risk in d.risks:
         if risk.key in plain:
-            needs.append(Need(risk.title, format_html("{} ({})", plain[risk.key],
-                                                      link.count(len(risk.evidence_ids), f"risk:{risk.key}"))))
+            needs.append(
+                Need(
+                    risk.title,
+                    format_html(
+                        "{} ({})", plain[risk.key], link.count(len(risk.evidence_ids), f"risk:{risk.key}")
+                    ),
+                )
+            )
     return needs
 
 
@@ -926,9 +1122,14 @@ def _mean(values: Sequence[float | int | None], places: int = 1) -> str:
     return number_format(sum(present) / len(present), places) if present else "—"
 
 
-def synthese_report(*, programme: Programme, neighbourhoods: Sequence[Neighbourhood], year: int,
-                    other_programmes: Sequence[tuple[Programme, Sequence[Neighbourhood]]] = (),
-                    site: str = "") -> Synthese:
+def synthese_report(
+    *,
+    programme: Programme,
+    neighbourhoods: Sequence[Neighbourhood],
+    year: int,
+    other_programmes: Sequence[tuple[Programme, Sequence[Neighbourhood]]] = (),
+    site: str = "",
+) -> Synthese:
     """Across the given neighbourhoods of a programme (those the reader may see), between years and with the
     other programmes the reader may see."""
     from krachtvansamen.assets.models import Activity
@@ -977,7 +1178,10 @@ def synthese_report(*, programme: Programme, neighbourhoods: Sequence[Neighbourh
     others_in = [s for s in p.summaries if not s.neighbourhood.is_focus]
     groups = [group(_("all neighbourhoods"), list(p.summaries), "neighbourhoods")]
     if focus and others_in:
-        groups += [group(_("focus neighbourhoods"), focus, "focus"), group(_("other neighbourhoods"), others_in, "")]
+        groups += [
+            group(_("focus neighbourhoods"), focus, "focus"),
+            group(_("other neighbourhoods"), others_in, ""),
+        ]
 
     network_by_year = {n.year: n for n in agg.network}
     values = value_rows(neighbourhood_ids=ids, years=list(p.years), linker=link)
@@ -1049,7 +1253,9 @@ def synthese_report(*, programme: Programme, neighbourhoods: Sequence[Neighbourh
     for other, members in other_programmes:
         if not members:
             continue
-        q = analyse_neighbourhoods(neighbourhood_ids=[n.pk for n in members], years=analysis_years(up_to=year))
+        q = analyse_neighbourhoods(
+            neighbourhood_ids=[n.pk for n in members], years=analysis_years(up_to=year)
+        )
         count = len(q.summaries)
         effect_fragments = len(q.aggregate.palet.fragment_ids)
         others.append(ProgrammeComparison(
@@ -1072,14 +1278,29 @@ def synthese_report(*, programme: Programme, neighbourhoods: Sequence[Neighbourh
 
     total = Neighbourhood.objects.filter(programme=programme).count()
     figures = [
-        Figure(link.count(agg.neighbourhood_count, "neighbourhoods"), _("neighbourhoods"),
-               _("of which %(focus)s focus neighbourhoods") % {"focus": agg.focus_count}),
-        Figure(link.count(fragment_counts.get(year, 0), f"fragments:{year}"), _("fragments (stories and quotes)")),
-        Figure(link.count(activity_counts.get(year, 0), f"activities:{year}"), _("activities"),
-               _("%(share)s started by residents") % {"share": _pct(agg.leadership.resident_share)}),
-        Figure(link.count(network_by_year[year].relations if year in network_by_year else 0, f"relations:{year}"),
-               _("relations recorded"), _("of which %(new)s new") % {"new": new_tie_counts.get(year, 0)}),
-        Figure(link.count(agg.stacking.count, "stacking"), _("neighbourhoods where hindering factors stack up")),
+        Figure(
+            link.count(agg.neighbourhood_count, "neighbourhoods"),
+            _("neighbourhoods"),
+            _("of which %(focus)s focus neighbourhoods") % {"focus": agg.focus_count},
+        ),
+        Figure(
+            link.count(fragment_counts.get(year, 0), f"fragments:{year}"), _("fragments (stories and quotes)")
+        ),
+        Figure(
+            link.count(activity_counts.get(year, 0), f"activities:{year}"),
+            _("activities"),
+            _("%(share)s started by residents") % {"share": _pct(agg.leadership.resident_share)},
+        ),
+        Figure(
+            link.count(
+                network_by_year[year].relations if year in network_by_year else 0, f"relations:{year}"
+            ),
+            _("relations recorded"),
+            _("of which %(new)s new") % {"new": new_tie_counts.get(year, 0)},
+        ),
+        Figure(
+            link.count(agg.stacking.count, "stacking"), _("neighbourhoods where hindering factors stack up")
+        ),
         Figure(link.count(agg.inclusion.participants, "participants"), _("residents took part")),
     ]
     return Synthese(
@@ -1117,7 +1338,9 @@ def _status_count(structure, status: str) -> int:
     return next((s.count for s in structure.statuses if s.key == status), 0)
 
 
-def other_programmes_for_user(*, user: Any, programme: Programme) -> list[tuple[Programme, list[Neighbourhood]]]:
+def other_programmes_for_user(
+    *, user: Any, programme: Programme
+) -> list[tuple[Programme, list[Neighbourhood]]]:
     """The other programmes the user may see, each with the neighbourhoods of it the user may see."""
     visible = list(neighbourhoods_for_user(user=user).exclude(programme=programme).exclude(programme=None)
                    .select_related("programme").order_by("pk"))  # fmt: skip
@@ -1125,4 +1348,3 @@ def other_programmes_for_user(*, user: Any, programme: Programme) -> list[tuple[
     for n in visible:
         grouped.setdefault(n.programme_id, (n.programme, []))[1].append(n)
     return sorted(grouped.values(), key=lambda item: item[0].name)
-

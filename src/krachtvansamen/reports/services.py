@@ -33,9 +33,16 @@ TEMPLATES = {
 PRINT_STYLESHEETS = ("reports/print.css",)
 
 
-def build_report(kind: str, *, year: int, neighbourhood: Neighbourhood | None = None,
-                 programme: Programme | None = None, neighbourhoods: list[Neighbourhood] | None = None,
-                 other_programmes: list[tuple[Programme, list[Neighbourhood]]] | None = None, site: str = "") -> Any:
+def build_report(
+    kind: str,
+    *,
+    year: int,
+    neighbourhood: Neighbourhood | None = None,
+    programme: Programme | None = None,
+    neighbourhoods: list[Neighbourhood] | None = None,
+    other_programmes: list[tuple[Programme, list[Neighbourhood]]] | None = None,
+    site: str = "",
+) -> Any:
     """The report's data (raises ``selectors.NoDataForYear`` for a year without data)."""
     if kind == "buurtbeeld":
         assert neighbourhood is not None
@@ -45,8 +52,13 @@ def build_report(kind: str, *, year: int, neighbourhood: Neighbourhood | None = 
         return selectors.financier_report(neighbourhood=neighbourhood, year=year, site=site)
     if kind == "synthese":
         assert programme is not None and neighbourhoods
-        return selectors.synthese_report(programme=programme, neighbourhoods=neighbourhoods, year=year,
-                                         other_programmes=other_programmes or [], site=site)
+        return selectors.synthese_report(
+            programme=programme,
+            neighbourhoods=neighbourhoods,
+            year=year,
+            other_programmes=other_programmes or [],
+            site=site,
+        )
     raise ValueError(kind)
 
 
@@ -76,12 +88,20 @@ def print_css() -> str:
 
 def report_title(kind: str, report: Any) -> str:
     if kind == "synthese":
-        return _("Programme synthesis %(name)s %(year)s") % {"name": report.programme.name, "year": report.year}
-    words = {"buurtbeeld": _("Buurtbeeld %(name)s %(year)s"), "financier": _("Funder report %(name)s %(year)s")}
+        return _("Programme synthesis %(name)s %(year)s") % {
+            "name": report.programme.name,
+            "year": report.year,
+        }
+    words = {
+        "buurtbeeld": _("Buurtbeeld %(name)s %(year)s"),
+        "financier": _("Funder report %(name)s %(year)s"),
+    }
     return words[kind] % {"name": report.neighbourhood.name, "year": report.year}
 
 
-def report_html(kind: str, report: Any, *, pdf: bool, request: Any = None, extra: dict[str, Any] | None = None) -> str:
+def report_html(
+    kind: str, report: Any, *, pdf: bool, request: Any = None, extra: dict[str, Any] | None = None
+) -> str:
     context = {"report_footer": report_title(kind, report).replace('"', "'"),
         "r": report, "kind": kind, "pdf": pdf, "layout": "reports/print_base.html" if pdf else "base.html",
         "print_css": print_css() if pdf else "", **report_urls(kind, report), **(extra or {}),
@@ -108,7 +128,9 @@ def report_pdf(kind: str, report: Any, *, extra: dict[str, Any] | None = None) -
 
 def pdf_file_name(kind: str, report: Any) -> str:
     key = report.programme.slug if kind == "synthese" else report.neighbourhood.cbs_code
-    prefix = {"buurtbeeld": "buurtbeeld", "financier": "financiersrapport", "synthese": "programmasynthese"}[kind]
+    prefix = {"buurtbeeld": "buurtbeeld", "financier": "financiersrapport", "synthese": "programmasynthese"}[
+        kind
+    ]
     return f"{prefix}-{key}-{report.year}.pdf"
 
 

@@ -22,7 +22,9 @@ def _site(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")[:-1]
 
 
-def _respond(request: HttpRequest, kind: str, report: Any, *, pdf: bool, extra: dict[str, Any]) -> HttpResponse:
+def _respond(
+    request: HttpRequest, kind: str, report: Any, *, pdf: bool, extra: dict[str, Any]
+) -> HttpResponse:
     if not pdf:
         html = services.report_html(kind, report, pdf=False, request=request, extra=extra)
         return HttpResponse(html)
@@ -41,9 +43,12 @@ def _no_data(error: selectors.NoDataForYear) -> Http404:
 # --- Neighbourhood reports -----------------------------------------------------------------------------------
 
 
-def _neighbourhood_report(request: HttpRequest, kind: str, cbs_code: str, year: int, *, pdf: bool) -> HttpResponse:
+def _neighbourhood_report(
+    request: HttpRequest, kind: str, cbs_code: str, year: int, *, pdf: bool
+) -> HttpResponse:
     neighbourhood, sees_data = selectors.report_neighbourhood_for_user(
-        user=request.user, cbs_code=cbs_code, report="financier" if kind == "financier" else "data")
+        user=request.user, cbs_code=cbs_code, report="financier" if kind == "financier" else "data"
+    )
     site = _site(request) if pdf else ""
     try:
         report = services.build_report(kind, neighbourhood=neighbourhood, year=year, site=site)
@@ -56,7 +61,8 @@ def _neighbourhood_report(request: HttpRequest, kind: str, cbs_code: str, year: 
 
 def _latest(request: HttpRequest, kind: str, cbs_code: str) -> HttpResponse:
     neighbourhood, _sees = selectors.report_neighbourhood_for_user(
-        user=request.user, cbs_code=cbs_code, report="financier" if kind == "financier" else "data")
+        user=request.user, cbs_code=cbs_code, report="financier" if kind == "financier" else "data"
+    )
     years = selectors.data_years(neighbourhood_ids=[neighbourhood.pk])
     if not years:
         raise Http404(_("Nothing has been recorded here yet, in any year."))
@@ -100,8 +106,14 @@ def _synthese(request: HttpRequest, slug: str, year: int, *, pdf: bool) -> HttpR
     programme, neighbourhoods = selectors.report_programme_for_user(user=request.user, slug=slug)
     others = selectors.other_programmes_for_user(user=request.user, programme=programme)
     try:
-        report = services.build_report("synthese", programme=programme, neighbourhoods=neighbourhoods, year=year,
-                                       other_programmes=others, site=_site(request) if pdf else "")
+        report = services.build_report(
+            "synthese",
+            programme=programme,
+            neighbourhoods=neighbourhoods,
+            year=year,
+            other_programmes=others,
+            site=_site(request) if pdf else "",
+        )
     except selectors.NoDataForYear as error:
         raise _no_data(error) from None
     return _respond(request, "synthese", report, pdf=pdf, extra={"sees_data": True})
@@ -136,12 +148,17 @@ def _page_number(request: HttpRequest) -> int:
 
 @login_required
 def evidence(request: HttpRequest, cbs_code: str, year: int) -> HttpResponse:
-    neighbourhood, sees_data = selectors.report_neighbourhood_for_user(user=request.user, cbs_code=cbs_code,
-                                                                       report="financier")
+    neighbourhood, sees_data = selectors.report_neighbourhood_for_user(
+        user=request.user, cbs_code=cbs_code, report="financier"
+    )
     key = request.GET.get("n", "")
     if not sees_data and key.split(":")[0] not in ev.FUNDER_KEYS:
-        raise PermissionDenied(_("As a funder you only see what the figures of the funder report rest on, "
-                                 "never the raw data of the neighbourhood."))
+        raise PermissionDenied(
+            _(
+                "As a funder you only see what the figures of the funder report rest on, "
+                "never the raw data of the neighbourhood."
+            )
+        )
     try:
         selectors.check_year(year=year, years=selectors.data_years(neighbourhood_ids=[neighbourhood.pk]))
     except selectors.NoDataForYear as error:

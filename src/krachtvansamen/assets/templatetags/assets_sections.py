@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django import template
 
-from krachtvansamen.assets.selectors import activities_for_year, asset_map, record_may_change
+from krachtvansamen.assets.selectors import activities_for_year, asset_map
 from krachtvansamen.assets.svg import asset_map_svg
+from krachtvansamen.people.access import record_may_change
 
 register = template.Library()
 
@@ -22,10 +23,16 @@ def assets_section(context, neighbourhood, year):
         if user is not None and record_may_change(user=user, record=record)
     }
     return {
-        "n": neighbourhood, "year": year, "request": context.get("request"), "user": user,
-        "map": the_map, "map_svg": asset_map_svg(the_map, title_id="krachtenkaart-titel",
-                                                 desc_id="krachtenkaart-beschrijving"),
-        "activities": activities, "changeable": changeable,
+        "n": neighbourhood,
+        "year": year,
+        "request": context.get("request"),
+        "user": user,
+        "map": the_map,
+        "map_svg": asset_map_svg(
+            the_map, title_id="krachtenkaart-titel", desc_id="krachtenkaart-beschrijving"
+        ),
+        "activities": activities,
+        "changeable": changeable,
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from krachtvansamen.documents.selectors import documents_for_neighbourhood
-from krachtvansamen.people.selectors import neighbourhoods_for_user
+from krachtvansamen.people.access import neighbourhoods_for_user
 
 register = template.Library()
 
@@ -19,6 +19,11 @@ def documents_section(context, neighbourhood, year):
     show = user is not None and neighbourhoods_for_user(user=user).filter(pk=neighbourhood.pk).exists()
     documents = documents_for_neighbourhood(neighbourhood=neighbourhood) if show else None
     return {
-        "n": neighbourhood, "year": year, "request": context.get("request"), "user": user, "show": show,
-        "documents": list(documents[:LATEST]) if show else [], "total": documents.count() if show else 0,
+        "n": neighbourhood,
+        "year": year,
+        "request": context.get("request"),
+        "user": user,
+        "show": show,
+        "documents": list(documents[:LATEST]) if show else [],
+        "total": documents.count() if show else 0,
     }

@@ -12,10 +12,15 @@ register = template.Library()
 
 @register.inclusion_tag("instruments/_neighbourhood_section.html", takes_context=True)
 def instruments_section(context, neighbourhood, year):
-    done = set(
-        Submission.objects.filter(neighbourhood=neighbourhood, year=year, status=Submission.Status.SUBMITTED)
-        .values_list("form_version__form__key", flat=True)
-    ) if year else set()
+    done = (
+        set(
+            Submission.objects.filter(
+                neighbourhood=neighbourhood, year=year, status=Submission.Status.SUBMITTED
+            ).values_list("form_version__form__key", flat=True)
+        )
+        if year
+        else set()
+    )
     return {
         "n": neighbourhood, "year": year, "forms": forms_current(), "done": done,
         "plate": praatplaat(neighbourhood=neighbourhood, year=None),

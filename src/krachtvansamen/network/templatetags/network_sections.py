@@ -19,7 +19,11 @@ def network_section(context, neighbourhood, year):
         for key, (colour, dash) in EDGE_STYLE.items()
     ]
     return {
-        "n": neighbourhood, "year": year, "request": context.get("request"), "user": context.get("user"),
-        "network": network, "legend": legend,
+        "n": neighbourhood,
+        "year": year,
+        "request": context.get("request"),
+        "user": context.get("user"),
+        "network": network,
+        "legend": legend,
         "network_svg": network_svg(network, title_id="netwerk-titel", desc_id="netwerk-beschrijving"),
     }

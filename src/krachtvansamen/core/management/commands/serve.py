@@ -18,7 +18,14 @@ class Command(BaseCommand):
 
         from krachtvansamen.wsgi import application
 
-        self.stdout.write(f"Kracht van Samen draait op http://{options['host']}:{options['port']}/ (stoppen: Ctrl+C)")
+        self.stdout.write(
+            f"Kracht van Samen draait op http://{options['host']}:{options['port']}/ (stoppen: Ctrl+C)"
+        )
         self.stdout.flush()
-        serve(application, host=options["host"], port=options["port"], threads=options["threads"],
-              ident="krachtvansamen")
+        serve(
+            application,
+            host=options["host"],
+            port=options["port"],
+            threads=options["threads"],
+            ident="krachtvansamen",
+        )

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = "Set up the database, the codebook, the CBS figures and the demo data; then serve on http://127.0.0.1:8000."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--no-serve", action="store_true", help="set everything up, but do not start the server")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="set everything up, but do not start the server"
+        )
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -24,11 +26,13 @@ class Command(BaseCommand):
         result = demo_load()
         seconds = time.perf_counter() - started
         if result.created:
-            self.stdout.write(self.style.SUCCESS(
-                f"Demo klaar in {seconds:.1f} s: {result.neighbourhoods} buurten, {result.persons} deelnemers, "
-                f"{result.assets} krachten, {result.activities} activiteiten, {result.relations} relaties, "
-                f"{result.fragments} fragmenten met {result.codings} coderingen."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo klaar in {seconds:.1f} s: {result.neighbourhoods} buurten, {result.persons} deelnemers, "
+                    f"{result.assets} krachten, {result.activities} activiteiten, {result.relations} relaties, "
+                    f"{result.fragments} fragmenten met {result.codings} coderingen."
+                )
+            )
         else:
             self.stdout.write(self.style.SUCCESS(f"Demodata stond er al; niets veranderd ({seconds:.1f} s)."))
         self.stdout.write("")

@@ -19,14 +19,29 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--fragments", type=int, default=1_000_000, help="fragments in total (exact)")
-        parser.add_argument("--seed", type=int, default=2025, help="random seed: the same seed gives the same data")
-        parser.add_argument("--neighbourhoods", type=int, default=None,
-                            help="only this many buurten (the demo's 33 first); default: all of them")
-        parser.add_argument("--reset", action="store_true",
-                            help="first delete all neighbourhood data (needed when the database has some)")
-        parser.add_argument("--batch-fragments", type=int, default=50_000,
-                            help="fragments per COPY batch (whole neighbourhoods; the load is one transaction)")
-        parser.add_argument("--vacuum", action="store_true", help="VACUUM (ANALYZE) at the end instead of ANALYZE")
+        parser.add_argument(
+            "--seed", type=int, default=2025, help="random seed: the same seed gives the same data"
+        )
+        parser.add_argument(
+            "--neighbourhoods",
+            type=int,
+            default=None,
+            help="only this many buurten (the demo's 33 first); default: all of them",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="first delete all neighbourhood data (needed when the database has some)",
+        )
+        parser.add_argument(
+            "--batch-fragments",
+            type=int,
+            default=50_000,
+            help="fragments per COPY batch (whole neighbourhoods; the load is one transaction)",
+        )
+        parser.add_argument(
+            "--vacuum", action="store_true", help="VACUUM (ANALYZE) at the end instead of ANALYZE"
+        )
         parser.add_argument("--no-migrate", action="store_true", help="do not run migrate first")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -36,8 +51,12 @@ class Command(BaseCommand):
         try:
             national_prepare()
             result = national_generate(
-                fragments=options["fragments"], seed=options["seed"], neighbourhoods=options["neighbourhoods"],
-                reset=options["reset"], batch_fragments=options["batch_fragments"], vacuum=options["vacuum"],
+                fragments=options["fragments"],
+                seed=options["seed"],
+                neighbourhoods=options["neighbourhoods"],
+                reset=options["reset"],
+                batch_fragments=options["batch_fragments"],
+                vacuum=options["vacuum"],
                 progress=self.stdout.write,
             )
         except NationalDatasetError as error:
@@ -45,11 +64,22 @@ class Command(BaseCommand):
         self.stdout.write("")
         for table, count in result.rows.items():
             self.stdout.write(f"  {table:<40} {count:>12,}".replace(",", "."))
-        self.stdout.write("  " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.timings.items()))
+        self.stdout.write(
+            "  " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.timings.items())
+        )
         size = result.database_bytes
-        self.stdout.write(self.style.SUCCESS(
-            _("Done in %(seconds).1f s: %(neighbourhoods)s neighbourhoods, %(fragments)s fragments; "
-              "database %(database)s: %(size)s MB.")
-            % {"seconds": result.seconds, "neighbourhoods": result.neighbourhoods, "fragments": result.fragments,
-               "database": connection.settings_dict.get("NAME"), "size": "?" if size is None else f"{size / 1e6:,.0f}".replace(",", ".")}
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Done in %(seconds).1f s: %(neighbourhoods)s neighbourhoods, %(fragments)s fragments; "
+                    "database %(database)s: %(size)s MB."
+                )
+                % {
+                    "seconds": result.seconds,
+                    "neighbourhoods": result.neighbourhoods,
+                    "fragments": result.fragments,
+                    "database": connection.settings_dict.get("NAME"),
+                    "size": "?" if size is None else f"{size / 1e6:,.0f}".replace(",", "."),
+                }
+            )
+        )

@@ -21,12 +21,16 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["export", "load"])
         parser.add_argument("file", nargs="?", type=Path, help="with load: a codebook YAML file")
         parser.add_argument("--format", choices=["json"], default="json")
-        parser.add_argument("--codebook-version", dest="codebook_version", default=None, help="with export: which version")
+        parser.add_argument(
+            "--codebook-version", dest="codebook_version", default=None, help="with export: which version"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "load":
             try:
-                results = [codebook_load(path=options["file"])] if options["file"] else codebook_load_shipped()
+                results = (
+                    [codebook_load(path=options["file"])] if options["file"] else codebook_load_shipped()
+                )
             except (CodebookError, OSError) as error:
                 raise CommandError(f"Codeboek niet geladen: {error}") from None
             for result in results:

@@ -16,7 +16,9 @@ from krachtvansamen.neighbourhoods.models import Neighbourhood
 
 
 class Command(BaseCommand):
-    help = "Export forms as XLSForm, import an XLSForm as a (new version of a) form, import KoboToolbox answers."
+    help = (
+        "Export forms as XLSForm, import an XLSForm as a (new version of a) form, import KoboToolbox answers."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -44,8 +46,12 @@ class Command(BaseCommand):
         out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
         for version in forms_current():
-            content = definition_to_xlsform(key=version.form.key, instrument=version.form.instrument,
-                                            version=version.version, definition=version.definition)
+            content = definition_to_xlsform(
+                key=version.form.key,
+                instrument=version.form.instrument,
+                version=version.version,
+                definition=version.definition,
+            )
             warnings = pyxform_check(content)
             path = out / f"{version.form.key}.xlsx"
             path.write_bytes(content)
@@ -64,8 +70,9 @@ class Command(BaseCommand):
         instrument = existing.form.instrument if existing else (options["instrument"] or imported.instrument)
         if not instrument:
             raise CommandError("Geef met --instrument aan voor welk instrument dit formulier is.")
-        version, created = form_version_add(key=key, instrument=instrument, definition=imported.definition,
-                                            source="xlsform")
+        version, created = form_version_add(
+            key=key, instrument=instrument, definition=imported.definition, source="xlsform"
+        )
         for warning in imported.warnings:
             self.stderr.write(warning)
         if created:
@@ -83,6 +90,12 @@ class Command(BaseCommand):
         neighbourhood = Neighbourhood.objects.filter(cbs_code=options["neighbourhood"]).first()
         if neighbourhood is None:
             raise CommandError(f"Onbekende buurt: {options['neighbourhood']}")
-        result = answers_import(form_version=version, content=path.read_bytes(), file_name=path.name,
-                                neighbourhood=neighbourhood, year=options["year"], user=None)
+        result = answers_import(
+            form_version=version,
+            content=path.read_bytes(),
+            file_name=path.name,
+            neighbourhood=neighbourhood,
+            year=options["year"],
+            user=None,
+        )
         self.stdout.write(f"{result.rows} rijen: {result.created} nieuw, {result.already_there} waren er al")

@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("files", nargs="+", type=Path, help="CSV export(s) from CBS StatLine")
-        parser.add_argument("--year", type=int, default=None, help="year of the figures, if the file name does not say")
+        parser.add_argument(
+            "--year", type=int, default=None, help="year of the figures, if the file name does not say"
+        )
         parser.add_argument("--table", default=None, help="StatLine table id, e.g. 85984NED")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -27,17 +29,27 @@ class Command(BaseCommand):
                 result = cbs_import_file(path=path, year=options["year"], table_id=options["table"])
             except CbsImportError as error:
                 raise CommandError(
-                    _("%(name)s was not imported: %(reason)s Nothing was changed.") % {"name": path.name, "reason": error}
+                    _("%(name)s was not imported: %(reason)s Nothing was changed.")
+                    % {"name": path.name, "reason": error}
                 ) from None
             seconds = time.perf_counter() - started
             kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(result.by_kind.items()))
             if result.changed_anything:
                 self.stdout.write(
-                    _("%(name)s: %(rows)s rows of table %(table)s (%(year)s) imported in %(seconds).1f s — "
-                      "%(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
-                    % {"name": path.name, "rows": result.rows, "table": result.table_id, "year": result.year,
-                       "seconds": seconds, "created": result.created, "updated": result.updated,
-                       "unchanged": result.unchanged}
+                    _(
+                        "%(name)s: %(rows)s rows of table %(table)s (%(year)s) imported in %(seconds).1f s — "
+                        "%(created)s new, %(updated)s changed, %(unchanged)s unchanged."
+                    )
+                    % {
+                        "name": path.name,
+                        "rows": result.rows,
+                        "table": result.table_id,
+                        "year": result.year,
+                        "seconds": seconds,
+                        "created": result.created,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                    }
                 )
             else:
                 self.stdout.write(

@@ -24,20 +24,30 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="kind", required=True)
-        for kind, help_text in (("buurtbeeld", "one neighbourhood and year, several pages"),
-                                ("financier", "the one-page funder report of a neighbourhood and year")):
+        for kind, help_text in (
+            ("buurtbeeld", "one neighbourhood and year, several pages"),
+            ("financier", "the one-page funder report of a neighbourhood and year"),
+        ):
             command = sub.add_parser(kind, help=help_text)
             command.add_argument("--neighbourhood", required=True, help="CBS code, e.g. BU02021990")
             command.add_argument("--year", required=True, type=int)
             command.add_argument("--out", required=True, help="the PDF file to write")
-            command.add_argument("--site-url", default="http://127.0.0.1:8000",
-                                 help="where the app runs, for the links to the evidence in the PDF")
-        synthese = sub.add_parser("synthese", help="all neighbourhoods of a programme, between years and programmes")
+            command.add_argument(
+                "--site-url",
+                default="http://127.0.0.1:8000",
+                help="where the app runs, for the links to the evidence in the PDF",
+            )
+        synthese = sub.add_parser(
+            "synthese", help="all neighbourhoods of a programme, between years and programmes"
+        )
         synthese.add_argument("--programme", required=True, help="the programme's short name (slug)")
         synthese.add_argument("--year", type=int, help="default: the latest year with data")
         synthese.add_argument("--out", required=True, help="the PDF file to write")
-        synthese.add_argument("--site-url", default="http://127.0.0.1:8000",
-                              help="where the app runs, for the links to the evidence in the PDF")
+        synthese.add_argument(
+            "--site-url",
+            default="http://127.0.0.1:8000",
+            help="where the app runs, for the links to the evidence in the PDF",
+        )
 
     def handle(self, *args, **options):
         kind = options["kind"]
@@ -57,26 +67,38 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         content = services.report_pdf(kind, report, extra={"sees_data": True})
         written = services.write_atomically(out, content)
-        self.stdout.write(_("%(path)s written (%(kb)s kB, %(seconds)s s).") % {
-            "path": written.path, "kb": round(written.size / 1024), "seconds": f"{time.perf_counter() - started:.1f}"})
+        self.stdout.write(
+            _("%(path)s written (%(kb)s kB, %(seconds)s s).")
+            % {
+                "path": written.path,
+                "kb": round(written.size / 1024),
+                "seconds": f"{time.perf_counter() - started:.1f}",
+            }
+        )
 
     def _neighbourhood(self, kind, options, site):
         code = options["neighbourhood"].strip().upper()
         neighbourhood = Neighbourhood.objects.select_related("programme").filter(cbs_code=code).first()
         if neighbourhood is None:
-            raise CommandError(_("Unknown CBS code: %(code)s. A neighbourhood code looks like BU02021990.")
-                               % {"code": options["neighbourhood"]})
+            raise CommandError(
+                _("Unknown CBS code: %(code)s. A neighbourhood code looks like BU02021990.")
+                % {"code": options["neighbourhood"]}
+            )
         return services.build_report(kind, neighbourhood=neighbourhood, year=options["year"], site=site)
 
     def _synthese(self, options, site):
         programme = Programme.objects.filter(slug=options["programme"]).first()
         if programme is None:
             known = ", ".join(Programme.objects.order_by("slug").values_list("slug", flat=True)) or "—"
-            raise CommandError(_("Unknown programme: %(slug)s. Known programmes: %(known)s.")
-                               % {"slug": options["programme"], "known": known})
+            raise CommandError(
+                _("Unknown programme: %(slug)s. Known programmes: %(known)s.")
+                % {"slug": options["programme"], "known": known}
+            )
         neighbourhoods = list(Neighbourhood.objects.filter(programme=programme).order_by("pk"))
         if not neighbourhoods:
-            raise CommandError(_("The programme %(name)s has no neighbourhoods yet.") % {"name": programme.name})
+            raise CommandError(
+                _("The programme %(name)s has no neighbourhoods yet.") % {"name": programme.name}
+            )
         year = options["year"]
         if year is None:
             years = selectors.data_years(neighbourhood_ids=[n.pk for n in neighbourhoods])
@@ -85,5 +107,11 @@ class Command(BaseCommand):
             year = years[-1]
         others = [(other, list(Neighbourhood.objects.filter(programme=other).order_by("pk")))
                   for other in Programme.objects.exclude(pk=programme.pk).order_by("name")]  # fmt: skip
-        return services.build_report("synthese", programme=programme, neighbourhoods=neighbourhoods, year=year,
-                                     other_programmes=others, site=site)
+        return services.build_report(
+            "synthese",
+            programme=programme,
+            neighbourhoods=neighbourhoods,
+            year=year,
+            other_programmes=others,
+            site=site,
+        )

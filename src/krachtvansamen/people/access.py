@@ -1,4 +1,5 @@
-"""Who may reach what. Every neighbourhood-scoped page and API asks these functions, and only these.
+"""Who may reach what: the one module that answers "may this user see / change this". Every
+neighbourhood-scoped page, report, template and API asks these functions, and only these.
 
 - admin: everything.
 - researcher: the neighbourhoods of their programme(s); a researcher membership without a
@@ -11,18 +12,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from krachtvansamen.core.types import User
 from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
 from krachtvansamen.people.models import Funding, Membership, Role
 
 # Roles that may see the raw, neighbourhood-level data (persons, fragments, relations).
 DATA_ROLES = {Role.CONNECTOR, Role.COMMUNITY_BUILDER, Role.RESEARCHER, Role.PROGRAMME_MANAGER, Role.ADMIN}
+# Roles that may add, import and export the instruments' forms.
+FORM_MANAGERS = {Role.RESEARCHER, Role.PROGRAMME_MANAGER, Role.ADMIN}
+
+
+class Recorded(Protocol):
+    """Anything a person recorded by hand: an asset, an activity, a relation, a document."""
+
+    recorded_by_id: Any
 
 
 def _memberships(user: Any) -> list[Membership]:
@@ -34,7 +44,7 @@ def _memberships(user: Any) -> list[Membership]:
     return cached
 
 
-def user_roles(*, user: Any) -> set[str]:
+def user_roles(*, user: User) -> set[str]:
     if not user.is_authenticated or not user.is_active:
         return set()
     roles = {m.role for m in _memberships(user)}
@@ -43,11 +53,11 @@ def user_roles(*, user: Any) -> set[str]:
     return roles
 
 
-def user_is_admin(*, user: Any) -> bool:
+def user_is_admin(*, user: User) -> bool:
     return Role.ADMIN in user_roles(user=user)
 
 
-def neighbourhoods_for_user(*, user: Any) -> QuerySet[Neighbourhood]:
+def neighbourhoods_for_user(*, user: User) -> QuerySet[Neighbourhood]:
     """Neighbourhoods whose raw data (persons, fragments, relations, assets) the user may see."""
     roles = user_roles(user=user)
     if not roles & DATA_ROLES:
@@ -67,7 +77,7 @@ def neighbourhoods_for_user(*, user: Any) -> QuerySet[Neighbourhood]:
     return Neighbourhood.objects.filter(condition)
 
 
-def neighbourhoods_funded_by_user(*, user: Any) -> QuerySet[Neighbourhood]:
+def neighbourhoods_funded_by_user(*, user: User) -> QuerySet[Neighbourhood]:
     organisation_ids = [m.organisation_id for m in _memberships(user) if m.role == Role.FUNDER]
     if not organisation_ids or not user.is_active:
         return Neighbourhood.objects.none()
@@ -75,12 +85,12 @@ def neighbourhoods_funded_by_user(*, user: Any) -> QuerySet[Neighbourhood]:
     return Neighbourhood.objects.filter(pk__in=funded)
 
 
-def neighbourhoods_reportable_for_user(*, user: Any) -> QuerySet[Neighbourhood]:
+def neighbourhoods_reportable_for_user(*, user: User) -> QuerySet[Neighbourhood]:
     """Neighbourhoods whose reports (aggregates, consented quotes) the user may read."""
     return (neighbourhoods_for_user(user=user) | neighbourhoods_funded_by_user(user=user)).distinct()
 
 
-def neighbourhood_get_for_user(*, user: Any, cbs_code: str) -> Neighbourhood:
+def neighbourhood_get_for_user(*, user: User, cbs_code: str) -> Neighbourhood:
     """The neighbourhood, if the user may see its data. 404 if it does not exist, 403 if not theirs."""
     try:
         neighbourhood = Neighbourhood.objects.select_related("programme").get(cbs_code=cbs_code)
@@ -91,7 +101,39 @@ def neighbourhood_get_for_user(*, user: Any, cbs_code: str) -> Neighbourhood:
     return neighbourhood
 
 
-def programmes_for_user(*, user: Any) -> QuerySet[Programme]:
+def programmes_for_user(*, user: User) -> QuerySet[Programme]:
     return Programme.objects.filter(
         pk__in=neighbourhoods_reportable_for_user(user=user).values("programme_id")
     ).order_by("name")
+
+
+def user_sees_data(*, user: User, neighbourhood: Neighbourhood) -> bool:
+    """Whether the user may see this neighbourhood's raw data (persons, fragments, relations, assets)."""
+    return neighbourhoods_for_user(user=user).filter(pk=neighbourhood.pk).exists()
+
+
+def user_funds(*, user: User, neighbourhood: Neighbourhood) -> bool:
+    """Whether the user's organisation funds this neighbourhood (it may read its funder report)."""
+    return neighbourhoods_funded_by_user(user=user).filter(pk=neighbourhood.pk).exists()
+
+
+def user_is_funder(*, user: User) -> bool:
+    return Role.FUNDER in user_roles(user=user)
+
+
+def user_manages_forms(*, user: User) -> bool:
+    """Whether the user may add, import and export forms (and import answers from KoboToolbox)."""
+    return bool(user_roles(user=user) & FORM_MANAGERS)
+
+
+def user_uses_instruments(*, user: User) -> bool:
+    """Whether the instruments belong in the user's menu: any role but a funder's alone."""
+    roles = user_roles(user=user)
+    return bool(roles) and (Role.FUNDER not in roles or Role.ADMIN in roles)
+
+
+def record_may_change(*, user: User, record: Recorded) -> bool:
+    """Who may edit or delete a hand-recorded record: whoever recorded it, and administrators."""
+    if not user.is_authenticated:
+        return False
+    return bool(record.recorded_by_id == user.pk) or user_is_admin(user=user)

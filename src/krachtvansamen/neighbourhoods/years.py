@@ -1,0 +1,54 @@
+"""Measurement years: the one owner of "which years". The study works in a yearly rhythm (2023, 2024, 2025);
+``MeasurementYear`` rows say which years exist and which are still open for new data.
+
+- ``years_measured``: every registered year (oldest first); this calendar year when none is set up.
+- ``years_open``: the years open for new data (oldest first); this calendar year when none is set up.
+- ``year_open_latest``: the default year for new data.
+- ``years_up_to``: the registered years up to a year, and that year itself (what an analysis compares).
+- ``year_from_text``: the year a URL or query asks for, if it is one of the allowed years.
+
+Years *with data* in a neighbourhood depend on the domain apps above this one; ``analysis.years`` owns them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils import timezone
+
+from krachtvansamen.neighbourhoods.models import MeasurementYear
+
+
+def _this_year() -> int:
+    return timezone.localdate().year
+
+
+def years_measured() -> list[int]:
+    years = list(MeasurementYear.objects.order_by("year").values_list("year", flat=True))
+    return years or [_this_year()]
+
+
+def years_open() -> list[int]:
+    """Years open for new data, oldest first. With measurement years set up but all closed: none."""
+    rows = list(MeasurementYear.objects.order_by("year").values_list("year", "is_open"))
+    if not rows:
+        return [_this_year()]
+    return [year for year, is_open in rows if is_open]
+
+
+def year_open_latest() -> int | None:
+    years = years_open()
+    return years[-1] if years else None
+
+
+def years_up_to(*, up_to: int) -> list[int]:
+    """The measurement years up to and including ``up_to`` (and ``up_to`` itself, registered or not)."""
+    return sorted({*MeasurementYear.objects.filter(year__lte=up_to).values_list("year", flat=True), up_to})
+
+
+def year_from_text(text: object, *, allowed: Sequence[int], default: int | None = None) -> int | None:
+    """The year in ``text`` (a query parameter, a form field) if it is one of ``allowed``, else ``default``."""
+    value = str(text or "").strip()
+    if value.isdigit() and int(value) in allowed:
+        return int(value)
+    return default
