@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "krachtvansamen.framework",
     "krachtvansamen.neighbourhoods",
     "krachtvansamen.people",
+    "krachtvansamen.privacy",
     "krachtvansamen.assets",
     "krachtvansamen.network",
     "krachtvansamen.coding",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "krachtvansamen.documents",
     "krachtvansamen.analysis",
     "krachtvansamen.reports",
+    "krachtvansamen.web",
     "krachtvansamen.demo",
 ]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from krachtvansamen.people.models import Role
 from krachtvansamen.people.access import (
     neighbourhoods_for_user,
     neighbourhoods_reportable_for_user,
 )
+from krachtvansamen.people.models import Role
 from tests.factories import (
     FragmentFactory,
     FundingFactory,

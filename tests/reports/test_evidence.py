@@ -8,8 +8,8 @@ from urllib.parse import quote
 import pytest
 
 from krachtvansamen.coding.models import Fragment
+from krachtvansamen.privacy.selectors import quotable as quotable_fragments
 from krachtvansamen.reports import evidence
-from krachtvansamen.reports.selectors import quotable_fragments
 from tests.reports.conftest import QUOTE_INTERNAL, QUOTE_NAMED, QUOTE_OK, QUOTE_WITHDRAWN
 
 OWN = "BU90000001"

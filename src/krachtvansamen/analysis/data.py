@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
-from django.db.models import BooleanField, CharField, Count, Exists, F, Func, OuterRef, QuerySet, Value
+from django.db.models import BooleanField, CharField, Count, F, Func, QuerySet, Value
 
 from krachtvansamen.analysis.labels import Labelled
+from krachtvansamen.privacy.selectors import demographics_consented
 
 
 class NeighbourhoodRow(NamedTuple):
@@ -580,20 +581,9 @@ def _persons(ids: list[int]) -> dict[int, PersonRow]:
     """Persons of the neighbourhoods. Demographics only when the newest demographics consent is 'given' (no
     withdrawal at the same moment or later): two queries, with and without, so that PostgreSQL can answer the
     consent question as one hashed (anti-)join instead of a look-up per person."""
-    from krachtvansamen.people.models import Consent, Person
+    from krachtvansamen.people.models import Person
 
-    demographics = Consent.Scope.DEMOGRAPHICS
-    withdrawn_since = Consent.objects.filter(
-        person_id=OuterRef("person_id"),
-        scope=demographics,
-        given=False,
-        recorded_at__gte=OuterRef("recorded_at"),
-    )
-    consented = Exists(
-        Consent.objects.filter(person_id=OuterRef("pk"), scope=demographics, given=True).filter(
-            ~Exists(withdrawn_since)
-        )
-    )
+    consented = demographics_consented()
     persons = Person.objects.filter(AnyOf(F("neighbourhood_id"), ids)).order_by()
     blank = Value("", output_field=CharField())
     with_demographics = _rows(

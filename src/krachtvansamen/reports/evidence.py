@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from krachtvansamen.analysis.synthesis import NeighbourhoodAnalysis, ProgrammeAnalysis
 from krachtvansamen.coding.models import Coding, Fragment, Instrument
+from krachtvansamen.privacy.selectors import quotable
 
 PAGE_SIZE = 200
 # Kinds of records, in the order the evidence page lists them.
@@ -614,17 +615,15 @@ def evidence_page(
     ``funder_view``: only fragments that may be quoted are listed (speaker as a role); other records are
     counted, not listed.
     """
-    from krachtvansamen.reports.selectors import quotable_fragments
-
     visible: list[tuple[str, int]] = []
     hidden: dict[str, int] = {}
-    quotable: set[int] = set()
+    quotable_ids: set[int] = set()
     if funder_view:
-        quotable = set(quotable_fragments(Fragment.objects.filter(pk__in=evidence.ids("fragment")))
+        quotable_ids = set(quotable(Fragment.objects.filter(pk__in=evidence.ids("fragment")))
                        .values_list("pk", flat=True))  # fmt: skip
     for s in evidence.sets:
         for record_id in s.ids:
-            if not funder_view or (s.kind == "fragment" and record_id in quotable):
+            if not funder_view or (s.kind == "fragment" and record_id in quotable_ids):
                 visible.append((s.kind, record_id))
             else:
                 hidden[s.kind] = hidden.get(s.kind, 0) + 1

@@ -13,7 +13,6 @@ from typing import Any, Self
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -27,11 +26,11 @@ from krachtvansamen.analysis.synthesis import NeighbourhoodAnalysis, Neighbourho
 from krachtvansamen.coding.models import Coding, Fragment, Instrument, SpeakerRole
 from krachtvansamen.neighbourhoods.models import CbsRecord, Neighbourhood, Programme
 from krachtvansamen.people.access import neighbourhoods_for_user, neighbourhoods_funded_by_user, user_roles
-from krachtvansamen.people.models import Consent, Role
+from krachtvansamen.people.models import Role
+from krachtvansamen.privacy.selectors import quotable
 from krachtvansamen.reports import charts
 from krachtvansamen.reports.evidence import value_fragment_ids
 
-QUOTABLE_LEVELS = (Consent.Level.PSEUDONYMISED, Consent.Level.NAMED)
 VALUE_KEYS = ("value.contact", "value.trust", "value.initiative", "value.cooperation", "value.ownership")
 # Plain words (B1) for the value beyond counts, as a funder reads them.
 VALUE_PLAIN = {
@@ -226,27 +225,6 @@ def _change(value: int | None) -> str:
 # --- Quotes --------------------------------------------------------------------------------------------------
 
 
-def quotable_fragments(fragments: QuerySet[Fragment]) -> QuerySet[Fragment]:
-    """Fragments residents allowed to be quoted: the fragment's consent is pseudonymised or named, and the
-    speaker's newest quoting consent (if any was recorded later) is still given and not 'internal'.
-
-    A quote is always shown without a name: 'named' consent is used as pseudonymised.
-    """
-    newest = Consent.objects.filter(person_id=OuterRef("speaker_id"), scope=Consent.Scope.QUOTES).order_by(
-        "-recorded_at", "-pk"
-    )
-    has_quote_consent = Exists(
-        Consent.objects.filter(person_id=OuterRef("speaker_id"), scope=Consent.Scope.QUOTES)
-    )
-    return fragments.filter(consent_level__in=QUOTABLE_LEVELS).annotate(
-        newest_given=Subquery(newest.values("given")[:1]), newest_level=Subquery(newest.values("level")[:1]),
-        has_quote_consent=has_quote_consent,
-    ).filter(
-        Q(speaker__isnull=True) | Q(has_quote_consent=False)
-        | Q(newest_given=True, newest_level__in=QUOTABLE_LEVELS)
-    )  # fmt: skip
-
-
 @dataclass(frozen=True)
 class Quote:
     fragment_id: int
@@ -276,9 +254,9 @@ RESIDENT_ROLES = ("resident", "connector")
 def quotes_for(*, neighbourhood_ids: Sequence[int], years: Sequence[int], show_speaker: bool) -> list[Quote]:
     """Quotable fragments with the keys of their (human) codes, most representative first: the most effects
     and values, residents and connectors before professionals, the latest year first, shorter before longer."""
-    rows = quotable_fragments(
-        Fragment.objects.filter(neighbourhood_id__in=neighbourhood_ids, year__in=years)
-    ).order_by("pk")
+    rows = quotable(Fragment.objects.filter(neighbourhood_id__in=neighbourhood_ids, year__in=years)).order_by(
+        "pk"
+    )
     by_fragment: dict[int, set[str]] = {}
     for fragment_id, key in Coding.objects.filter(
         fragment__in=rows.values("pk"), origin=Coding.Origin.HUMAN
