@@ -4,16 +4,16 @@ from django.urls import include, path
 
 from krachtvansamen.core import views as core_views
 from krachtvansamen.framework import views as framework_views
-from krachtvansamen.neighbourhoods import views as neighbourhood_views
+from krachtvansamen.web import views as web_views
 
 admin.site.site_header = "Kracht van Samen — beheer"
 admin.site.site_title = "Kracht van Samen"
 
 urlpatterns = [
-    path("", core_views.start, name="start"),
+    path("", web_views.start, name="start"),
     path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
-    path("buurten/<str:cbs_code>/", neighbourhood_views.neighbourhood_detail, name="neighbourhood"),
+    path("buurten/<str:cbs_code>/", web_views.neighbourhood_detail, name="neighbourhood"),
     path("buurten/", include("krachtvansamen.assets.urls")),
     path("buurten/", include("krachtvansamen.network.urls")),
     path("codeboek/", framework_views.codebook_page, name="codebook"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from krachtvansamen.core.start_page import NEIGHBOURHOODS_PER_PAGE
+from krachtvansamen.web.selectors import NEIGHBOURHOODS_PER_PAGE
 from krachtvansamen.people.models import Role
 from tests.factories import MembershipFactory, NeighbourhoodFactory, ProgrammeFactory, UserFactory
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from krachtvansamen.assets.categories import CATEGORIES
@@ -22,27 +21,13 @@ from krachtvansamen.assets.selectors import (
     persons_for_neighbourhood,
 )
 from krachtvansamen.assets.services import Errors, NewPerson, check_new_person
+from krachtvansamen.core.forms import ExplainedChoiceField, style_fields
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.people.models import AgeBand, Origin
 
 NOT_FROM_HERE_PERSON = _("Choose someone from this neighbourhood.")
 NOT_FROM_HERE_ORGANISATION = _("Choose an organisation from this neighbourhood.")
 CONSENT_METHODS = [("mondeling", _("asked in person")), ("schriftelijk", _("asked in writing"))]
-
-
-def style_fields(form: forms.Form) -> None:
-    """The NL Design System (Utrecht) classes on every input, so templates can just print the field."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
-            css = "kvs-f-tick"  # native radio buttons and checkboxes, made large enough to tap (assets.css)
-        elif isinstance(widget, forms.Select):
-            css = "utrecht-select utrecht-select--html-select"
-        elif isinstance(widget, forms.Textarea):
-            css = "utrecht-textarea utrecht-textarea--html-textarea"
-        else:
-            css = "utrecht-textbox utrecht-textbox--html-input"
-        widget.attrs["class"] = css
 
 
 def new_person_fields(prefix: str) -> dict[str, forms.Field]:
@@ -103,15 +88,6 @@ def new_person_from(form: forms.Form, prefix: str, errors: Errors) -> NewPerson 
     return new
 
 
-def add_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's errors next to the fields they are about; anything else on top of the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 class NeighbourhoodForm(forms.Form):
     """A form about one neighbourhood, optionally editing one record of it."""
 
@@ -166,15 +142,6 @@ class NeighbourhoodForm(forms.Form):
             for message in messages:
                 self.add_error(name, message)
         return data
-
-
-class ExplainedChoiceField(forms.ChoiceField):
-    """Radio buttons with one plain-language sentence under each choice."""
-
-    def __init__(self, *args: Any, explanations: dict[str, Any], **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.RadioSelect)
-        super().__init__(*args, **kwargs)
-        self.explanations = explanations
 
 
 class AssetForm(NeighbourhoodForm):

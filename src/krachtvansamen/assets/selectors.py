@@ -10,7 +10,6 @@ from django.utils import timezone
 from krachtvansamen.assets.categories import CATEGORIES, RING, TALENTS, CategoryInfo
 from krachtvansamen.assets.models import Activity, Asset
 from krachtvansamen.neighbourhoods.models import MeasurementYear, Neighbourhood
-from krachtvansamen.network.models import Relation
 from krachtvansamen.people.models import Organisation, Person
 
 
@@ -37,11 +36,13 @@ def organisations_for_neighbourhood(*, neighbourhood: Neighbourhood) -> QuerySet
     Not every organisation of the municipality: several neighbourhoods of one town each have their own
     row for "the welfare organisation", and a connector should only see the ones known here.
     """
-    relations = Relation.objects.filter(neighbourhood=neighbourhood)
+    in_relations = Organisation.objects.filter(
+        Q(relations_as_source__neighbourhood=neighbourhood)
+        | Q(relations_as_target__neighbourhood=neighbourhood)
+    )
     used = (
         Q(neighbourhood=neighbourhood)
-        | Q(pk__in=relations.values("source_organisation"))
-        | Q(pk__in=relations.values("target_organisation"))
+        | Q(pk__in=in_relations.values("pk"))
         | Q(pk__in=Activity.objects.filter(neighbourhood=neighbourhood).values("initiator_organisation"))
         | Q(pk__in=Asset.objects.filter(neighbourhood=neighbourhood).values("organisation"))
         | Q(pk__in=Person.objects.filter(neighbourhood=neighbourhood).values("organisation"))
@@ -134,9 +135,9 @@ class Dependants:
 def asset_dependants(*, asset: Asset) -> Dependants:
     return Dependants(
         activities=asset.activities.count(),
-        relations=Relation.objects.filter(hook_place=asset).count(),
+        relations=asset.hooked_relations.count(),  # type: ignore[attr-defined]
     )
 
 
 def activity_dependants(*, activity: Activity) -> Dependants:
-    return Dependants(relations=Relation.objects.filter(hook_activity=activity).count())
+    return Dependants(relations=activity.hooked_relations.count())  # type: ignore[attr-defined]

@@ -13,23 +13,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from krachtvansamen.assets.selectors import AssetMap, CategoryGroup
+from krachtvansamen.core.svg import svg_start
 
 SIZE = 600
 CENTRE = SIZE / 2
 CENTRE_RADIUS = 100
 RING_RADIUS = 88
 RING_DISTANCE = 200
-
-
-def svg_start(
-    *, css_class: str, width: int, height: int, title: str, description: str, title_id: str, desc_id: str
-) -> str:
-    """An accessible inline SVG's opening: an image named by its title and described by its description."""
-    return (
-        f'<svg class="{css_class}" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{title_id} {desc_id}" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="{title_id}">{escape(title)}</title><desc id="{desc_id}">{escape(description)}</desc>'
-    )
 
 
 def _wrap(text: str, width: int = 13) -> list[str]:

@@ -1,140 +1,16 @@
-"""Pages to add, change and delete the records of one neighbourhood: assets, activities (and, through the
-same three views, relations: see network/views.py).
-
-Every view first asks `neighbourhood_get_for_user` (404 for an unknown neighbourhood, 403 for someone
-else's); records are looked up inside that neighbourhood only, so another neighbourhood's id is a 404.
-Whether a record may be changed is decided by `record_may_change` (who recorded it, or an administrator).
-"""
+"""Pages to add, change and delete the assets and activities of one neighbourhood, through the shared record
+views of ``core.records``; access is decided by ``people.access``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from krachtvansamen.assets import services
-from krachtvansamen.assets.forms import ActivityForm, AssetForm, NeighbourhoodForm, add_errors
+from krachtvansamen.assets.forms import ActivityForm, AssetForm
 from krachtvansamen.assets.models import Activity, Asset
 from krachtvansamen.assets.selectors import activity_dependants, asset_dependants
-from krachtvansamen.neighbourhoods.models import Neighbourhood
+from krachtvansamen.core.records import RecordKind, create_view, delete_view, update_view
 from krachtvansamen.people.access import neighbourhood_get_for_user, record_may_change
-
-
-def neighbourhood_url(neighbourhood: Neighbourhood, *, year: int | None, anchor: str) -> str:
-    query = f"?jaar={year}" if year else ""
-    return f"{reverse('neighbourhood', args=[neighbourhood.cbs_code])}{query}#{anchor}"
-
-
-@dataclass(frozen=True)
-class RecordKind:
-    """One kind of record and how its pages read and write it."""
-
-    model: type[Any]
-    form: type[NeighbourhoodForm]
-    template: str
-    anchor: str  # the section of the neighbourhood page to go back to
-    what: Any  # "asset", for "Delete this asset?"
-    add_title: Any
-    change_title: Any
-    create: Callable[..., Any]  # create(neighbourhood=, user=, **form data)
-    update: Callable[..., Any]  # update(record, user=, **form data)
-    delete: Callable[..., None]  # delete(record, user=)
-    label: Callable[[Any], str] = str
-    dependants: Callable[[Any], Any] | None = None
-
-
-def _record_for_change(
-    request: HttpRequest, kind: RecordKind, *, neighbourhood: Neighbourhood, pk: int
-) -> Any:
-    record = get_object_or_404(kind.model, pk=pk, neighbourhood=neighbourhood)
-    if not record_may_change(user=request.user, record=record):
-        raise PermissionDenied(_("You can only change what you recorded yourself."))
-    return record
-
-
-def _form_page(
-    request: HttpRequest, kind: RecordKind, *, neighbourhood: Neighbourhood, record: Any = None
-) -> HttpResponse:
-    """Show the form; on a valid POST save through the service, or show its errors next to the fields."""
-    form = kind.form(
-        request.POST if request.method == "POST" else None, neighbourhood=neighbourhood, instance=record
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if record is None:
-                saved = kind.create(neighbourhood=neighbourhood, user=request.user, **form.service_kwargs())
-            else:
-                saved = kind.update(record, user=request.user, **form.service_kwargs())
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("Saved: %(name)s.") % {"name": kind.label(saved)})
-            return redirect(neighbourhood_url(neighbourhood, year=saved.year, anchor=kind.anchor))
-    context = {
-        "form": form,
-        "n": neighbourhood,
-        "record": record,
-        "title": kind.add_title if record is None else kind.change_title,
-    }
-    return render(request, kind.template, context, status=400 if form.is_bound and form.errors else 200)
-
-
-def create_view(kind: RecordKind) -> Callable[..., HttpResponse]:
-    @login_required
-    def view(request: HttpRequest, cbs_code: str) -> HttpResponse:
-        neighbourhood = neighbourhood_get_for_user(user=request.user, cbs_code=cbs_code)
-        return _form_page(request, kind, neighbourhood=neighbourhood)
-
-    return view
-
-
-def update_view(kind: RecordKind) -> Callable[..., HttpResponse]:
-    @login_required
-    def view(request: HttpRequest, cbs_code: str, pk: int) -> HttpResponse:
-        neighbourhood = neighbourhood_get_for_user(user=request.user, cbs_code=cbs_code)
-        record = _record_for_change(request, kind, neighbourhood=neighbourhood, pk=pk)
-        return _form_page(request, kind, neighbourhood=neighbourhood, record=record)
-
-    return view
-
-
-def delete_view(kind: RecordKind) -> Callable[..., HttpResponse]:
-    """GET asks (and says what points at the record), POST deletes."""
-
-    @login_required
-    def view(request: HttpRequest, cbs_code: str, pk: int) -> HttpResponse:
-        neighbourhood = neighbourhood_get_for_user(user=request.user, cbs_code=cbs_code)
-        record = _record_for_change(request, kind, neighbourhood=neighbourhood, pk=pk)
-        back = neighbourhood_url(neighbourhood, year=record.year, anchor=kind.anchor)
-        label = kind.label(record)
-        if request.method == "POST":
-            kind.delete(record, user=request.user)
-            messages.success(request, _("Deleted: %(name)s.") % {"name": label})
-            return redirect(back)
-        return render(
-            request,
-            "assets/confirm_delete.html",
-            {
-                "n": neighbourhood,
-                "record": record,
-                "label": label,
-                "what": kind.what,
-                "back": back,
-                "dependants": kind.dependants(record) if kind.dependants else None,
-            },
-        )
-
-    return view
-
 
 ASSET = RecordKind(
     model=Asset,
@@ -144,6 +20,8 @@ ASSET = RecordKind(
     what=gettext_lazy("asset"),
     add_title=gettext_lazy("Add an asset"),
     change_title=gettext_lazy("Change an asset"),
+    find_neighbourhood=neighbourhood_get_for_user,
+    may_change=record_may_change,
     create=services.asset_create,
     update=lambda asset, **kwargs: services.asset_update(asset=asset, **kwargs),
     delete=lambda asset, **kwargs: services.asset_delete(asset=asset, **kwargs),
@@ -157,6 +35,8 @@ ACTIVITY = RecordKind(
     what=gettext_lazy("activity"),
     add_title=gettext_lazy("Add an activity"),
     change_title=gettext_lazy("Change an activity"),
+    find_neighbourhood=neighbourhood_get_for_user,
+    may_change=record_may_change,
     create=services.activity_create,
     update=lambda activity, **kwargs: services.activity_update(activity=activity, **kwargs),
     delete=lambda activity, **kwargs: services.activity_delete(activity=activity, **kwargs),

@@ -1,19 +1,8 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-
-from krachtvansamen.core.start_page import start_page_for_user
-
-
-@login_required
-def start(request: HttpRequest) -> HttpResponse:
-    start_page = start_page_for_user(
-        user=request.user, search=request.GET.get("zoek", ""), page_number=request.GET.get("pagina", 1)
-    )
-    return render(request, "core/start.html", {"start": start_page})
 
 
 def health(request: HttpRequest) -> HttpResponse:

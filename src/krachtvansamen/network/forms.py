@@ -7,12 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from krachtvansamen.assets.forms import (
-    ActivityChoiceField,
-    ExplainedChoiceField,
-    NeighbourhoodForm,
-    style_fields,
-)
+from krachtvansamen.assets.forms import ActivityChoiceField, NeighbourhoodForm
 from krachtvansamen.assets.selectors import (
     activities_for_neighbourhood,
     meeting_places_for_neighbourhood,
@@ -20,6 +15,7 @@ from krachtvansamen.assets.selectors import (
     persons_for_neighbourhood,
 )
 from krachtvansamen.assets.services import NewOrganisation
+from krachtvansamen.core.forms import ExplainedChoiceField, style_fields
 from krachtvansamen.network.models import Relation
 from krachtvansamen.network.selectors import KIND_EXPLANATION, KIND_PLAIN
 from krachtvansamen.people.models import Organisation, Person

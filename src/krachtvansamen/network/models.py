@@ -22,22 +22,26 @@ class Relation(models.Model):
     source_person = models.ForeignKey(
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # Named reverse accessors, so a lower app (assets: "organisations known here") can ask about relations
+    # without importing this app.
     source_organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="relations_as_source"
     )
     target_person = models.ForeignKey(
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     target_organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="relations_as_target"
     )
     capital_type = models.CharField(_("kind of tie"), max_length=10, choices=CapitalType.choices)
     is_new = models.BooleanField(_("new tie"), default=True)
     # The haakje: what brought these two together.
     hook_activity = models.ForeignKey(
-        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="hooked_relations"
     )
-    hook_place = models.ForeignKey(Asset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    hook_place = models.ForeignKey(
+        Asset, on_delete=models.SET_NULL, null=True, blank=True, related_name="hooked_relations"
+    )
     hook_person = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

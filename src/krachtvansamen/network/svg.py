@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from krachtvansamen.assets.svg import svg_start
+from krachtvansamen.core.svg import svg_start
 from krachtvansamen.network.selectors import KIND_PLAIN, Network, NetworkNode
 
 WIDTH, HEIGHT, MARGIN = 640, 560, 34

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from krachtvansamen.assets.views import RecordKind, create_view, delete_view, update_view
+from krachtvansamen.core.records import RecordKind, create_view, delete_view, update_view
 from krachtvansamen.network import services
 from krachtvansamen.network.forms import RelationForm
 from krachtvansamen.network.models import Relation
@@ -28,6 +28,8 @@ RELATION = RecordKind(
     what=gettext_lazy("relation"),
     add_title=gettext_lazy("Add a relation"),
     change_title=gettext_lazy("Change a relation"),
+    find_neighbourhood=neighbourhood_get_for_user,
+    may_change=record_may_change,
     create=services.relation_create,
     update=lambda relation, **kwargs: services.relation_update(relation=relation, **kwargs),
     delete=lambda relation, **kwargs: services.relation_delete(relation=relation, **kwargs),

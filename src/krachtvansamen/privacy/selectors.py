@@ -7,7 +7,7 @@ The privacy issue grows this app (erasure, retention, access log); keep every co
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 
@@ -32,13 +32,13 @@ def quotable(fragments: QuerySet[M]) -> QuerySet[M]:
     has_quote_consent = Exists(
         Consent.objects.filter(person_id=OuterRef("speaker_id"), scope=Consent.Scope.QUOTES)
     )
-    return fragments.filter(consent_level__in=QUOTABLE_LEVELS).annotate(
+    return cast(QuerySet[M], fragments.filter(consent_level__in=QUOTABLE_LEVELS).annotate(
         newest_given=Subquery(newest.values("given")[:1]), newest_level=Subquery(newest.values("level")[:1]),
         has_quote_consent=has_quote_consent,
     ).filter(
         Q(speaker__isnull=True) | Q(has_quote_consent=False)
         | Q(newest_given=True, newest_level__in=QUOTABLE_LEVELS)
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def demographics_consented() -> Exists:

@@ -1,4 +1,9 @@
-"""What a user's start page shows: per role what they can do here, and their neighbourhoods."""
+"""The composed pages: the start page (per role what one can do here, and one's neighbourhoods) and the
+neighbourhood page (figures next to assets, network, instruments, meetings, documents and stories).
+
+These pages read many apps, so they live here at the top; each app answers through its own selectors and
+``people.access`` decides who sees what. The templates only display what these functions return.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db import models
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
+from krachtvansamen.assets.models import Activity
+from krachtvansamen.coding.models import Fragment
+from krachtvansamen.core.types import User
 from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
-from krachtvansamen.neighbourhoods.selectors import neighbourhoods_with_counts
 from krachtvansamen.people.access import (
     neighbourhoods_for_user,
     neighbourhoods_funded_by_user,
@@ -32,6 +41,29 @@ ROLE_ORDER = [
 ]
 
 
+def _count_per_neighbourhood(model: type[Fragment] | type[Activity]) -> Subquery:
+    # A subquery per count, not a join: joining fragments and activities would multiply the rows.
+    return Subquery(
+        model.objects.filter(neighbourhood=OuterRef("pk"))
+        .order_by()
+        .values("neighbourhood")
+        .annotate(total=Count("pk"))
+        .values("total")[:1],
+        output_field=models.IntegerField(),
+    )
+
+
+def neighbourhoods_with_counts(*, queryset: QuerySet[Neighbourhood]) -> QuerySet[Neighbourhood]:
+    return (
+        queryset.select_related("programme")
+        .annotate(
+            fragment_total=Coalesce(_count_per_neighbourhood(Fragment), 0),
+            activity_total=Coalesce(_count_per_neighbourhood(Activity), 0),
+        )
+        .order_by("municipality_name", "name")
+    )
+
+
 @dataclass
 class StartPage:
     roles: list[str]
@@ -46,7 +78,7 @@ class StartPage:
     is_admin: bool = False
 
 
-def start_page_for_user(*, user: Any, search: str = "", page_number: Any = 1) -> StartPage:
+def start_page_for_user(*, user: User, search: str = "", page_number: Any = 1) -> StartPage:
     roles = user_roles(user=user)
     ordered = [role.value for role in ROLE_ORDER if role in roles]
     page = StartPage(roles=ordered, is_admin=Role.ADMIN in roles, is_funder=Role.FUNDER in roles)

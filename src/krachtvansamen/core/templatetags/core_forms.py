@@ -39,7 +39,7 @@ def described(field: BoundField) -> str:
     if field.help_text:
         ids.append(f"{field.auto_id}_helptext")
     ids.extend(f"{field.auto_id}_error{index}" for index in range(1, len(field.errors) + 1))
-    attrs = {"aria-describedby": " ".join(ids)} if ids else {}
+    attrs: dict[str, str | bool] = {"aria-describedby": " ".join(ids)} if ids else {}
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)

@@ -3,6 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from waitress import serve
+
+from krachtvansamen.wsgi import application
 
 
 class Command(BaseCommand):
@@ -14,10 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from waitress import serve
-
-        from krachtvansamen.wsgi import application
-
         self.stdout.write(
             f"Kracht van Samen draait op http://{options['host']}:{options['port']}/ (stoppen: Ctrl+C)"
         )
