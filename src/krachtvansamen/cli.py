@@ -19,7 +19,8 @@ def main(argv: list[str] | None = None) -> None:
     if len(args) > 1:
         args[1] = COMMAND_ALIASES.get(args[1], args[1])
     args[0] = "kvs"
-    from django.core.management import execute_from_command_line
+    # After DJANGO_SETTINGS_MODULE is set: Django reads it on import.
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
 
     execute_from_command_line(args)
 

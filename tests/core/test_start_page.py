@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from krachtvansamen.web.selectors import NEIGHBOURHOODS_PER_PAGE
 from krachtvansamen.people.models import Role
+from krachtvansamen.web.selectors import NEIGHBOURHOODS_PER_PAGE
 from tests.factories import MembershipFactory, NeighbourhoodFactory, ProgrammeFactory, UserFactory
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import timezone
 
@@ -13,6 +13,7 @@ from krachtvansamen.coding.models import Fragment
 from krachtvansamen.effectenplein import services
 from krachtvansamen.effectenplein.models import Meeting, Participant, Recognition, Story, Vote
 from krachtvansamen.people.models import Role
+from krachtvansamen.web.neighbourhood import effectenplein_section
 from tests.factories import MembershipFactory, NeighbourhoodFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -233,8 +234,12 @@ def test_the_neighbourhood_section_lists_meetings_with_counts(rf, facilitator, m
     services.story_post(participant=join(), text="Verhaal", level="social")
     request = rf.get("/")
     request.user = facilitator
-    html = Template("{% load effectenplein_sections %}{% effectenplein_section n year %}").render(
-        Context({"n": neighbourhood, "year": 2025, "request": request, "user": facilitator})
+    # The section is read by the composed neighbourhood page (web) and displayed by the app's partial.
+    section = effectenplein_section(neighbourhood=neighbourhood)
+    html = render_to_string(
+        "effectenplein/_neighbourhood_section.html",
+        {"n": neighbourhood, "year": 2025, "user": facilitator, **section},
+        request=request,
     )
     assert "Effectenplein: start een bijeenkomst" in html
     assert meeting.title in html and f"/plein/bijeenkomst/{meeting.pk}/" in html

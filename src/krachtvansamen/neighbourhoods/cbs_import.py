@@ -165,9 +165,20 @@ def _parse_rows(text: str, file_name: str) -> tuple[list[str], list[list[str]]]:
     return header, body
 
 
-def _build_records(
-    header: list[str], body: list[list[str]], table_id: str, year: int, file_name: str
-) -> tuple[str, list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class _Columns:
+    """Where each known column of one export stands (positions into a row)."""
+
+    header: list[str]
+    index: dict[str, int]
+    coded: bool
+    boundary: int | None
+    municipality: int | None
+    numbers: list[tuple[int, str]]
+    extras: list[tuple[int, str]]
+
+
+def _columns(header: list[str], file_name: str) -> _Columns:
     normalised = [_normalise(label) for label in header]
     index = {label: position for position, label in enumerate(normalised) if label}
     if NAME_COLUMN not in index or "bevolkingaantalinwonersaantal" not in index:
@@ -183,93 +194,124 @@ def _build_records(
         raise CbsImportError(
             _("File %(name)s has region codes but no column 'Soort regio'.") % {"name": file_name}
         )
-    boundary_column = next((i for label, i in index.items() if label.startswith(BOUNDARY_PREFIX)), None)
-    number_columns = [(index[label], name) for label, name in NUMBER_COLUMNS.items() if label in index]
+    boundary = next((i for label, i in index.items() if label.startswith(BOUNDARY_PREFIX)), None)
     known = {NAME_COLUMN, MUNICIPALITY_COLUMN, KIND_COLUMN, CODE_COLUMN, *NUMBER_COLUMNS}
-    extra_columns = [
-        (position, header[position].strip())
-        for position, label in enumerate(normalised)
-        if label and label not in known and position != boundary_column
-    ]
-    width = len(header)
-    municipality_column = index.get(MUNICIPALITY_COLUMN)
-    records: list[dict[str, Any]] = []
-    for row_number, row in enumerate(body, start=1):
-        line = row_number + 1
-        if len(row) != width:
+    return _Columns(
+        header=header,
+        index=index,
+        coded=coded,
+        boundary=boundary,
+        municipality=index.get(MUNICIPALITY_COLUMN),
+        numbers=[(index[label], name) for label, name in NUMBER_COLUMNS.items() if label in index],
+        extras=[
+            (position, header[position].strip())
+            for position, label in enumerate(normalised)
+            if label and label not in known and position != boundary
+        ],
+    )
+
+
+def _region(row: list[str], line: int, columns: _Columns) -> tuple[str, str]:
+    """(kind, CBS code) of a row of a coded export."""
+    kind_label = row[columns.index[KIND_COLUMN]].strip().lower()
+    kind = KIND_BY_LABEL.get(kind_label)
+    code = row[columns.index[CODE_COLUMN]].strip().upper()
+    if kind is None:
+        raise CbsImportError(
+            _("Line %(line)s: unknown kind of region '%(kind)s'.") % {"line": line, "kind": kind_label}
+        )
+    if not CODE_PATTERNS[kind].match(code):
+        raise CbsImportError(
+            _("Line %(line)s: '%(code)s' is not a valid CBS code for a %(kind)s.")
+            % {"line": line, "code": code, "kind": kind}
+        )
+    return kind, code
+
+
+def _numbers(
+    row: list[str], line: int, columns: _Columns, record: dict[str, Any], suppressed: list[str]
+) -> None:
+    """The head counts into ``record``; '.' (kept secret by CBS) becomes None and is listed in ``suppressed``."""
+    for position, name in columns.numbers:
+        value = row[position].strip()
+        try:
+            record[name] = int(value)  # the common case, and the fast one
+            if record[name] < 0:
+                raise ValueError
+            continue
+        except ValueError:
+            pass
+        if value == ".":
+            suppressed.append(name)
+            record[name] = None
+        elif value in ("", "NA"):
+            record[name] = None
+        else:
             raise CbsImportError(
-                _(
-                    "Line %(line)s of %(name)s has %(found)s columns instead of %(expected)s: the file is damaged."
-                )
-                % {"line": line, "name": file_name, "found": len(row), "expected": width}
+                _("Line %(line)s, column '%(column)s': '%(value)s' is not a whole number of people.")
+                % {"line": line, "column": columns.header[position].strip(), "value": value}
             )
-        record: dict[str, Any] = {
-            "year": year,
-            "table_id": table_id,
-            "source_row": row_number,
-            "name": row[index[NAME_COLUMN]].strip(),
-        }
-        # Columns a file does not have are left out, so they never overwrite what another export brought.
-        if municipality_column is not None:
-            record["municipality_name"] = row[municipality_column].strip()
-        if boundary_column is not None:
-            record["boundary_change"] = row[boundary_column].strip().strip(".")
-        if coded:
-            kind_label = row[index[KIND_COLUMN]].strip().lower()
-            kind = KIND_BY_LABEL.get(kind_label)
-            code = row[index[CODE_COLUMN]].strip().upper()
-            if kind is None:
-                raise CbsImportError(
-                    _("Line %(line)s: unknown kind of region '%(kind)s'.")
-                    % {"line": line, "kind": kind_label}
-                )
-            if not CODE_PATTERNS[kind].match(code):
-                raise CbsImportError(
-                    _("Line %(line)s: '%(code)s' is not a valid CBS code for a %(kind)s.")
-                    % {"line": line, "code": code, "kind": kind}
-                )
-            record["kind"], record["region_code"] = kind, code
-        suppressed: list[str] = []
-        for position, name in number_columns:
-            value = row[position].strip()
-            try:
-                record[name] = int(value)  # the common case, and the fast one
-                if record[name] < 0:
-                    raise ValueError
-                continue
-            except ValueError:
-                pass
-            if value == ".":
-                suppressed.append(name)
-                record[name] = None
-            elif value in ("", "NA"):
-                record[name] = None
-            else:
-                raise CbsImportError(
-                    _("Line %(line)s, column '%(column)s': '%(value)s' is not a whole number of people.")
-                    % {"line": line, "column": header[position].strip(), "value": value}
-                )
-        extra: dict[str, Any] = {}
-        for position, label in extra_columns:
-            value = row[position].strip()
-            if value == ".":
-                suppressed.append(label)
-                continue
-            try:
-                extra[label] = _parse_number(value)
-            except ValueError:
-                extra[label] = value
-        record["extra"] = extra
-        record["suppressed"] = suppressed
-        records.append(record)
-    if coded:
+
+
+def _extras(row: list[str], columns: _Columns, suppressed: list[str]) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    for position, label in columns.extras:
+        value = row[position].strip()
+        if value == ".":
+            suppressed.append(label)
+            continue
+        try:
+            extra[label] = _parse_number(value)
+        except ValueError:
+            extra[label] = value
+    return extra
+
+
+def _record(
+    row: list[str], row_number: int, columns: _Columns, table_id: str, year: int, file_name: str
+) -> dict[str, Any]:
+    line = row_number + 1
+    if len(row) != len(columns.header):
+        raise CbsImportError(
+            _("Line %(line)s of %(name)s has %(found)s columns instead of %(expected)s: the file is damaged.")
+            % {"line": line, "name": file_name, "found": len(row), "expected": len(columns.header)}
+        )
+    record: dict[str, Any] = {
+        "year": year,
+        "table_id": table_id,
+        "source_row": row_number,
+        "name": row[columns.index[NAME_COLUMN]].strip(),
+    }
+    # Columns a file does not have are left out, so they never overwrite what another export brought.
+    if columns.municipality is not None:
+        record["municipality_name"] = row[columns.municipality].strip()
+    if columns.boundary is not None:
+        record["boundary_change"] = row[columns.boundary].strip().strip(".")
+    if columns.coded:
+        record["kind"], record["region_code"] = _region(row, line, columns)
+    suppressed: list[str] = []
+    _numbers(row, line, columns, record, suppressed)
+    record["extra"] = _extras(row, columns, suppressed)
+    record["suppressed"] = suppressed
+    return record
+
+
+def _build_records(
+    header: list[str], body: list[list[str]], table_id: str, year: int, file_name: str
+) -> tuple[str, list[dict[str, Any]]]:
+    columns = _columns(header, file_name)
+    records = [
+        _record(row, row_number, columns, table_id, year, file_name)
+        for row_number, row in enumerate(body, start=1)
+    ]
+    if columns.coded:
         duplicates = [code for code, count in Counter(r["region_code"] for r in records).items() if count > 1]
         if duplicates:
             raise CbsImportError(
                 _("Region code %(code)s appears more than once in %(name)s.")
                 % {"code": duplicates[0], "name": file_name}
             )
-    return ("coded" if coded else "uncoded"), records
+    return ("coded" if columns.coded else "uncoded"), records
 
 
 def _match_uncoded(records: list[dict[str, Any]], table_id: str, year: int, file_name: str) -> None:
