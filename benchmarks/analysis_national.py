@@ -154,10 +154,12 @@ def _replay(raw: Any, statements: list[tuple[str, Any, bool]]) -> tuple[float, i
 def _cases(year: int, skip_national: bool) -> tuple[list[Case], dict[str, Any]]:
     from django.db.models import Count
 
-    from krachtvansamen.analysis.services import analyse_neighbourhood, analyse_neighbourhoods, analysis_years
+    from krachtvansamen.analysis.services import analyse_neighbourhood, analyse_neighbourhoods
     from krachtvansamen.coding.models import Fragment
     from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
-    from krachtvansamen.reports.selectors import buurtbeeld_report, synthese_report
+    from krachtvansamen.neighbourhoods.years import years_up_to
+    from krachtvansamen.reports.buurtbeeld import buurtbeeld_report
+    from krachtvansamen.reports.synthese import synthese_report
 
     counts = list(
         Fragment.objects.filter(year=year).order_by().values_list("neighbourhood_id")
@@ -175,7 +177,7 @@ def _cases(year: int, skip_national: bool) -> tuple[list[Case], dict[str, Any]]:
         Neighbourhood.objects.filter(programme__slug__in=DEMO_PROGRAMMES).values_list("pk", flat=True)
     )
     all_ids = list(Neighbourhood.objects.values_list("pk", flat=True))
-    years = analysis_years(up_to=year)
+    years = years_up_to(up_to=year)
     programme = Programme.objects.get(slug=SYNTHESIS_PROGRAMME)
     programme_members = list(Neighbourhood.objects.filter(programme=programme).order_by("name"))
 

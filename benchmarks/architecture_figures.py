@@ -101,7 +101,9 @@ def code_figures(src: Path) -> None:
         for block in cc_visit(text):
             grades[cc_rank(block.complexity)] += 1
     sizes.sort(reverse=True)
-    counted = [(n, rel) for n, rel in sizes if not any(rel.startswith(e) or e in rel for e in EXEMPT_FROM_SIZE)]
+    counted = [
+        (n, rel) for n, rel in sizes if not any(rel.startswith(e) or e in rel for e in EXEMPT_FROM_SIZE)
+    ]
     print(f"python modules (without migrations): {len(files)}, lines: {sum(n for n, _ in sizes)}")
     print(f"biggest module: {sizes[0][1]} ({sizes[0][0]} lines)")
     over = [f"{rel} ({n})" for n, rel in counted if n > 600]

@@ -79,9 +79,9 @@ def run(args: argparse.Namespace) -> int:
     from django.test import Client
     from pypdf import PdfReader
 
+    from krachtvansamen.analysis.years import data_years
     from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
     from krachtvansamen.people.access import neighbourhoods_funded_by_user
-    from krachtvansamen.reports.selectors import data_years
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     users = get_user_model().objects

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 import krachtvansamen.framework
-from krachtvansamen.analysis.data import Codebook, CodeRow
+from krachtvansamen.analysis.data import Codebook
+from krachtvansamen.analysis.rows import CodeRow
 from krachtvansamen.framework.services import codebook_parse
 
 SHIPPED = Path(krachtvansamen.framework.__file__).parent / "codebooks" / "v1.yaml"

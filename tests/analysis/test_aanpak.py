@@ -8,8 +8,8 @@ from krachtvansamen.analysis.aanpak import (
     factor_balance,
     principle_strengths,
 )
-from krachtvansamen.analysis.data import ActivityRow, AssetRow, CodingRow, FactorRow, ScaleAnswerRow
 from krachtvansamen.analysis.parameters import AnalysisParameters
+from krachtvansamen.analysis.rows import ActivityRow, AssetRow, CodingRow, FactorRow, ScaleAnswerRow
 
 from .conftest import cid, shipped_codebook
 

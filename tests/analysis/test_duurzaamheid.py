@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.utils import translation
 
 from krachtvansamen.analysis.aanpak import activity_leadership, factor_balance
-from krachtvansamen.analysis.data import (
+from krachtvansamen.analysis.duurzaamheid import continuity, funding_horizon, risk_signals, structures
+from krachtvansamen.analysis.network import role_concentration
+from krachtvansamen.analysis.rows import (
     ActivityRow,
     FactorRow,
     FragmentGroupRow,
@@ -14,8 +16,6 @@ from krachtvansamen.analysis.data import (
     RelationRow,
     SustainabilityRow,
 )
-from krachtvansamen.analysis.duurzaamheid import continuity, funding_horizon, risk_signals, structures
-from krachtvansamen.analysis.verandering import role_concentration
 
 from .conftest import cid
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from krachtvansamen.analysis.data import (
+from krachtvansamen.analysis.data import AnalysisData
+from krachtvansamen.analysis.rows import (
     ActivityRow,
-    AnalysisData,
     CbsRow,
     CodingRow,
     FactorRow,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from krachtvansamen.analysis.data import (
+from krachtvansamen.analysis.inclusion import cbs_for_year, inclusion
+from krachtvansamen.analysis.network import gini, network_years, role_concentration
+from krachtvansamen.analysis.parameters import AnalysisParameters
+from krachtvansamen.analysis.rows import (
     ActivityParticipantRow,
     ActivityRow,
     CbsRow,
@@ -15,18 +18,7 @@ from krachtvansamen.analysis.data import (
     PersonRow,
     RelationRow,
 )
-from krachtvansamen.analysis.parameters import AnalysisParameters
-from krachtvansamen.analysis.verandering import (
-    cbs_for_year,
-    effects_matrix,
-    gini,
-    inclusion,
-    network_years,
-    palet,
-    participants_by_year,
-    role_concentration,
-    vitality_profile,
-)
+from krachtvansamen.analysis.verandering import effects_matrix, palet, participants_by_year, vitality_profile
 
 from .conftest import cid, shipped_codebook
 

@@ -5,16 +5,23 @@ import pytest
 from krachtvansamen.instruments.selectors import form_version_current
 from krachtvansamen.instruments.services import forms_load_defaults
 from krachtvansamen.people.models import Role
+from tests.conftest import shared_setup
 from tests.factories import MembershipFactory, NeighbourhoodFactory, UserFactory
 
 
-@pytest.fixture
-def forms(codebook):
+@shared_setup("forms", after=["codebook"])
+def load_default_forms():
     forms_load_defaults()
     return {
         key: form_version_current(key=key)
         for key in ("buurtscan", "vragenlijst", "wijkwaardenkaart", "pas_op_de_plaats")
     }
+
+
+@pytest.fixture
+def forms(codebook, shared_data):
+    """The default forms on the shipped codebook (shared set-up: built once for consecutive tests)."""
+    return shared_data.get("forms")
 
 
 @pytest.fixture

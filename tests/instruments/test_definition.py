@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from krachtvansamen.instruments.definition import (
     DefinitionError,
@@ -130,7 +131,5 @@ def test_a_draft_may_be_incomplete_but_never_of_the_wrong_type():
 ])  # fmt: skip
 def test_a_broken_definition_is_refused(change, message, settings):
     settings.LANGUAGE_CODE = "en"
-    from django.utils import translation
-
     with translation.override("en"), pytest.raises(DefinitionError, match=message):
         validate_definition({"title": {"nl": "T"}, **change})

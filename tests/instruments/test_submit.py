@@ -9,9 +9,15 @@ import pytest
 from krachtvansamen.assessments.models import FactorObservation, SustainabilityAssessment
 from krachtvansamen.assets.models import Asset
 from krachtvansamen.coding.models import Fragment
+from krachtvansamen.instruments import services
 from krachtvansamen.instruments.models import CodedAnswer, FormVersion, Submission
 from krachtvansamen.instruments.selectors import coded_scale_answers, praatplaat, praatplaat_stories
-from krachtvansamen.instruments.services import SubmissionInvalid, submission_save_draft, submission_submit
+from krachtvansamen.instruments.services import (
+    SubmissionInvalid,
+    form_version_add,
+    submission_save_draft,
+    submission_submit,
+)
 from krachtvansamen.people.models import Consent, Person
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +98,6 @@ def test_missing_required_answers_save_nothing(forms, builder):
 
 def test_a_failure_halfway_leaves_nothing_behind(forms, builder, monkeypatch):
     user, neighbourhood = builder
-    from krachtvansamen.instruments import services
 
     def broken(self, rows):
         raise RuntimeError("disk full")
@@ -199,8 +204,6 @@ def test_a_draft_keeps_good_answers_and_does_not_count_for_the_analyses(forms, b
 
 
 def test_changing_a_form_never_breaks_earlier_answers(forms, builder):
-    from krachtvansamen.instruments.services import form_version_add
-
     user, neighbourhood = builder
     old = submission_submit(
         form_version=forms["vragenlijst"], neighbourhood=neighbourhood, year=2024, raw=SCALES, user=user

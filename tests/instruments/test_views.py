@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from krachtvansamen.instruments.models import Submission
 from krachtvansamen.people.models import Role
@@ -95,8 +96,6 @@ def test_form_import_page_refuses_a_broken_file_in_dutch(client, forms):
     researcher = UserFactory()
     MembershipFactory(user=researcher, role=Role.RESEARCHER)
     client.force_login(researcher)
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     response = client.post(
         "/instrumenten/formulier-importeren/", {"bestand": SimpleUploadedFile("x.xlsx", b"kapot bestand")}
     )
@@ -105,8 +104,6 @@ def test_form_import_page_refuses_a_broken_file_in_dutch(client, forms):
 
 
 def test_kobo_answers_upload_page_imports_or_explains(client, forms, builder):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     user, neighbourhood = builder
     client.force_login(user)
     url = f"/instrumenten/vragenlijst/{neighbourhood.cbs_code}/importeren/"

@@ -12,6 +12,7 @@ from krachtvansamen.coding.models import Coding
 from krachtvansamen.framework.models import Code
 from krachtvansamen.neighbourhoods.models import CbsRecord, MeasurementYear
 from krachtvansamen.people.models import Consent, Role
+from tests.conftest import shared_setup
 from tests.factories import (
     ActivityFactory,
     AssetFactory,
@@ -41,8 +42,8 @@ def consent(person, level: str, *, given: bool = True) -> Consent:
     return Consent.objects.create(person=person, scope=Consent.Scope.QUOTES, given=given, level=level)
 
 
-@pytest.fixture
-def world(db, codebook):
+@shared_setup("reports_world", after=["codebook"])
+def build_world() -> SimpleNamespace:
     MeasurementYear.objects.create(year=2024, is_open=False)
     MeasurementYear.objects.create(year=2025, is_open=True)
     programme_a = ProgrammeFactory(slug="programma-a", name="Programma A")
@@ -188,6 +189,17 @@ def world(db, codebook):
     admin.is_staff = admin.is_superuser = True
     admin.save()
     return w
+
+
+@pytest.fixture
+def reports_world(codebook, shared_data) -> SimpleNamespace:
+    return shared_data.get("reports_world")
+
+
+@pytest.fixture
+def world(reports_world) -> SimpleNamespace:
+    """The world above on the shipped codebook (shared set-up: built once for consecutive report tests)."""
+    return reports_world
 
 
 @pytest.fixture

@@ -27,7 +27,11 @@ def _grow(world, n: int) -> None:
         ActivityFactory(neighbourhood=world.own, title=f"Activiteit {i}", year=2025, meeting_place=place)
         a = PersonFactory(neighbourhood=world.own, pseudonym=f"Buur {i}")
         Relation.objects.create(
-            neighbourhood=world.own, year=2025, source_person=a, target_person=world.ans, capital_type="bonding"
+            neighbourhood=world.own,
+            year=2025,
+            source_person=a,
+            target_person=world.ans,
+            capital_type="bonding",
         )
 
 

@@ -1,6 +1,6 @@
 """Aanpak (approach): how the ABCD principles show, who leads activities, the asset map, environment factors.
 
-Pure functions over rows of ``analysis.data``; no database access. Each function expects the rows of one
+Pure functions over rows of ``analysis.rows``; no database access. Each function expects the rows of one
 neighbourhood (and, where it says so, one year); ``analyse_aanpak`` does that grouping for one neighbourhood.
 """
 
@@ -12,18 +12,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from krachtvansamen.analysis.data import (
-    ActivityRow,
-    AnalysisData,
-    AssetRow,
-    Codebook,
-    CodingRow,
-    FactorRow,
-    ScaleAnswerRow,
-)
+from krachtvansamen.analysis.data import AnalysisData, Codebook
 from krachtvansamen.analysis.figures import percent, rows_by_year
 from krachtvansamen.analysis.labels import CodeLabelMixin
 from krachtvansamen.analysis.parameters import DEFAULT_PARAMETERS, AnalysisParameters
+from krachtvansamen.analysis.rows import ActivityRow, AssetRow, CodingRow, FactorRow, ScaleAnswerRow
+from krachtvansamen.assets.models import Asset
 
 STRONG, MEDIUM, WEAK, UNKNOWN = "strong", "medium", "weak", "unknown"
 STRENGTH_LABELS = {STRONG: _("strong"), MEDIUM: _("medium"), WEAK: _("weak"), UNKNOWN: _("no data")}
@@ -103,35 +97,9 @@ def principle_strengths(
         answered = values.get(principle.key, [])
         mean = round(sum(answered) / len(answered), 2) if answered else None
         evidence = fragments.get(principle.key, set())
-        q_points = (
-            None
-            if mean is None
-            else (
-                2
-                if mean >= parameters.questionnaire_strong
-                else 1
-                if mean >= parameters.questionnaire_medium
-                else 0
-            )
+        q_points, e_points, strength = _strength(
+            mean=mean, evidence=len(evidence), fragment_total=fragment_total, parameters=parameters
         )
-        e_points = (
-            2
-            if len(evidence) >= parameters.evidence_strong
-            else 1
-            if len(evidence) >= parameters.evidence_medium
-            else 0
-        )
-        if mean is None and fragment_total == 0:
-            strength = UNKNOWN
-        else:
-            points = e_points if q_points is None else (q_points + e_points) / 2
-            strength = (
-                STRONG
-                if points >= parameters.strength_strong
-                else MEDIUM
-                if points >= parameters.strength_medium
-                else WEAK
-            )
         result.append(
             PrincipleStrength(
                 key=principle.key,
@@ -150,6 +118,37 @@ def principle_strengths(
             )
         )
     return tuple(result)
+
+
+def _strength(
+    *, mean: float | None, evidence: int, fragment_total: int, parameters: AnalysisParameters
+) -> tuple[int | None, int, str]:
+    """Questionnaire points, evidence points and the strength they give (see ``principle_strengths``)."""
+    q_points = (
+        None
+        if mean is None
+        else (
+            2
+            if mean >= parameters.questionnaire_strong
+            else 1
+            if mean >= parameters.questionnaire_medium
+            else 0
+        )
+    )
+    e_points = (
+        2 if evidence >= parameters.evidence_strong else 1 if evidence >= parameters.evidence_medium else 0
+    )
+    if mean is None and fragment_total == 0:
+        return q_points, e_points, UNKNOWN
+    points = e_points if q_points is None else (q_points + e_points) / 2
+    strength = (
+        STRONG
+        if points >= parameters.strength_strong
+        else MEDIUM
+        if points >= parameters.strength_medium
+        else WEAK
+    )
+    return q_points, e_points, strength
 
 
 # --- Who leads activities -----------------------------------------------------------------------------------
@@ -208,8 +207,6 @@ class AssetCategoryCount:
 
     @property
     def label(self) -> str:
-        from krachtvansamen.assets.models import Asset
-
         return str(Asset.Category(self.category).label)
 
 
@@ -234,8 +231,6 @@ class AssetComposition:
 
 
 def asset_composition(*, assets: Iterable[AssetRow], year: int) -> AssetComposition:
-    from krachtvansamen.assets.models import Asset
-
     by_category: dict[str, list[int]] = {value: [] for value in Asset.Category.values}
     meeting: list[int] = []
     for row in assets:

@@ -1,13 +1,9 @@
-"""The rows the analyses read, and the loader that fetches them in a fixed, small number of queries.
+"""What the analyses read, and the loader that fetches it in a fixed, small number of queries.
 
-Rows are ``typing.NamedTuple`` classes: immutable and typed like a frozen dataclass, but a tuple underneath,
-so a million of them are built several times faster and unpack at C speed in the analysis loops. The
-loader builds them straight from ``values_list`` tuples (``tuple.__new__``), without a Python call per row.
-Codes travel as ids (an int per row instead of a string); ``Codebook`` turns them into keys.
-
-``load_analysis_data`` is the only function here that touches the database. Everything after it (the
-``aanpak``, ``verandering``, ``duurzaamheid`` and ``synthesis`` modules) is pure and works on an
-``AnalysisData``.
+``AnalysisData`` holds the rows of ``analysis.rows`` for a set of neighbourhoods and years; ``Codebook`` turns
+the code ids of those rows into stable keys. ``load_analysis_data`` is the only function here that touches
+the database. Everything after it (the ``aanpak``, ``verandering``, ``duurzaamheid`` and ``synthesis``
+modules) is pure and works on an ``AnalysisData``.
 """
 
 from __future__ import annotations
@@ -18,166 +14,38 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import BooleanField, CharField, Count, F, Func, QuerySet, Value
 
 from krachtvansamen.analysis.labels import Labelled
+from krachtvansamen.analysis.rows import (
+    ActivityParticipantRow,
+    ActivityRow,
+    AssetRow,
+    CbsRow,
+    CodeRow,
+    CodingRow,
+    FactorRow,
+    FragmentGroupRow,
+    FragmentStanceRow,
+    FundingRow,
+    NeighbourhoodRow,
+    PersonRow,
+    RelationRow,
+    ScaleAnswerRow,
+    SustainabilityRow,
+)
+from krachtvansamen.assessments.models import FactorObservation, SustainabilityAssessment
+from krachtvansamen.assets.models import Activity, Asset
+from krachtvansamen.coding.models import Coding, Fragment
+from krachtvansamen.framework.models import Code
+from krachtvansamen.instruments.models import SubmissionFragment
+from krachtvansamen.instruments.selectors import coded_scale_answers
+from krachtvansamen.neighbourhoods.models import CbsRecord, Neighbourhood
+from krachtvansamen.network.models import Relation
+from krachtvansamen.people.models import Funding, Person
 from krachtvansamen.privacy.selectors import demographics_consented
-
-
-class NeighbourhoodRow(NamedTuple):
-    neighbourhood_id: int
-    cbs_code: str
-    name: str
-    municipality_name: str
-    programme_id: int | None
-    is_focus: bool
-
-
-class CodeRow(NamedTuple):
-    """A code of the current codebook version (the rows and columns of the analyses)."""
-
-    code_id: int
-    key: str
-    parent_key: str | None
-    group: str
-    depth: int
-    position: int
-    label_nl: str
-    label_en: str
-
-
-class CodingRow(NamedTuple):
-    """One code applied to one fragment by a person (suggested, unconfirmed codings are not evidence)."""
-
-    fragment_id: int
-    neighbourhood_id: int
-    year: int
-    code_id: int  # any codebook version: ``Codebook.key_of`` gives the stable key
-    instrument: str
-
-
-class FragmentGroupRow(NamedTuple):
-    """How many fragments one speaker (or no known speaker) gave in one instrument, neighbourhood and year."""
-
-    neighbourhood_id: int
-    year: int
-    instrument: str
-    speaker_id: int | None
-    fragment_count: int
-
-
-class FragmentStanceRow(NamedTuple):
-    """A fragment that answered a question asked as 'what helps' or 'what hinders' (instrument forms)."""
-
-    fragment_id: int
-    neighbourhood_id: int
-    year: int
-    stance: str  # helps / hinders
-
-
-class ActivityRow(NamedTuple):
-    activity_id: int
-    neighbourhood_id: int
-    year: int
-    initiated_by: str  # residents / professionals / together
-    initiator_person_id: int | None
-    participant_count: int
-
-
-class ActivityParticipantRow(NamedTuple):
-    activity_id: int
-    neighbourhood_id: int
-    year: int
-    person_id: int
-
-
-class RelationRow(NamedTuple):
-    relation_id: int
-    neighbourhood_id: int
-    year: int
-    source_person_id: int | None
-    target_person_id: int | None
-    capital_type: str  # bonding / bridging / linking
-    is_new: bool
-    hook_activity_id: int | None
-    hook_place_id: int | None
-    hook_person_id: int | None
-
-
-class AssetRow(NamedTuple):
-    asset_id: int
-    neighbourhood_id: int
-    year: int
-    category: str
-    is_meeting_place: bool
-
-
-class FactorRow(NamedTuple):
-    observation_id: int
-    neighbourhood_id: int
-    year: int
-    code_id: int
-    direction: str  # helps / hinders
-    fragment_id: int | None
-
-
-class SustainabilityRow(NamedTuple):
-    assessment_id: int
-    neighbourhood_id: int
-    year: int
-    code_id: int
-    status: str  # present / partly / absent
-
-
-class PersonRow(NamedTuple):
-    """A participant. Demographics are blank unless the person's newest demographics consent is 'given'."""
-
-    person_id: int
-    neighbourhood_id: int
-    role: str  # resident / connector / community_builder / professional
-    age_band: str
-    origin: str
-    gender: str
-
-
-class CbsRow(NamedTuple):
-    """CBS Kerncijfers of one region and year; None = not published (secret or missing)."""
-
-    record_id: int
-    region_code: str
-    year: int
-    population: int | None
-    men: int | None
-    women: int | None
-    age_0_15: int | None
-    age_15_25: int | None
-    age_25_45: int | None
-    age_45_65: int | None
-    age_65_plus: int | None
-    origin_netherlands: int | None
-    origin_europe: int | None
-    origin_outside_europe: int | None
-
-
-class FundingRow(NamedTuple):
-    funding_id: int
-    neighbourhood_id: int
-    funder_id: int
-    funder_name: str
-    start_year: int
-    end_year: int
-
-
-class ScaleAnswerRow(NamedTuple):
-    """A 1–5 questionnaire answer to a question linked to a codebook code (e.g. ``abcd.residents_lead``)."""
-
-    submission_id: int
-    neighbourhood_id: int
-    year: int
-    code_key: str
-    value: int
 
 
 class Rollup(dict[int | str, str | None]):
@@ -306,6 +174,18 @@ class AnalysisData:
     persons: Mapping[int, PersonRow] = field(default_factory=dict)
     cbs: Mapping[str, tuple[CbsRow, ...]] = field(default_factory=dict)  # region code → rows, oldest first
 
+    def years_through(self, year: int) -> tuple[int, ...]:
+        """The loaded years up to ``year``, and ``year`` itself: what an analysis of ``year`` compares."""
+        return tuple(y for y in sorted({*self.years, year}) if y <= year)
+
+    def only_neighbourhood(self) -> NeighbourhoodRow:
+        """The one neighbourhood of data split by neighbourhood (see ``split_by_neighbourhood``)."""
+        if len(self.neighbourhoods) != 1:
+            raise ValueError(
+                "this analysis needs the data of exactly one neighbourhood (see split_by_neighbourhood)"
+            )
+        return self.neighbourhoods[0]
+
     def split_by_neighbourhood(self) -> dict[int, AnalysisData]:
         """One ``AnalysisData`` per neighbourhood, in one pass over every row list (no queries)."""
         grouped: dict[str, dict[int, list[Any]]] = {}
@@ -400,26 +280,45 @@ def load_analysis_data(*, neighbourhood_ids: Collection[int], years: Collection[
 
 
 def _load(ids: list[int], year_list: list[int]) -> AnalysisData:
-    # Imports here: the analysis package has no models of its own and stays importable before apps load.
-    from krachtvansamen.assessments.models import FactorObservation, SustainabilityAssessment
-    from krachtvansamen.assets.models import Activity, Asset
-    from krachtvansamen.coding.models import Coding, Fragment
-    from krachtvansamen.framework.models import Code
-    from krachtvansamen.instruments.models import SubmissionFragment
-    from krachtvansamen.instruments.selectors import coded_scale_answers
-    from krachtvansamen.neighbourhoods.models import CbsRecord, Neighbourhood
-    from krachtvansamen.network.models import Relation
-    from krachtvansamen.people.models import Funding
-
-    in_neighbourhoods = AnyOf(F("neighbourhood_id"), ids)
-    in_scope = {"year__in": year_list}
-
     neighbourhoods = _rows(
         Neighbourhood.objects.filter(AnyOf(F("pk"), ids))
         .order_by("pk")
         .values_list("pk", "cbs_code", "name", "municipality_name", "programme_id", "is_focus"),
         NeighbourhoodRow,
     )
+    codebook = _codebook()
+    codings, fragment_groups, stances = _fragment_rows(ids, year_list)
+    activities, activity_participants, relations = _activity_rows(ids, year_list)
+    assets, factors, sustainability, fundings = _record_rows(ids, year_list)
+    persons = _persons(ids)
+    cbs = _cbs(neighbourhoods)
+    answers = tuple(
+        ScaleAnswerRow(a.submission_id, a.neighbourhood_id, a.year, a.code_key, a.value)
+        for a in coded_scale_answers(neighbourhood_ids=ids, years=year_list, code_prefix="abcd.")
+    )
+    return AnalysisData(
+        neighbourhoods=neighbourhoods,
+        years=tuple(year_list),
+        codebook=codebook,
+        codings=codings,
+        fragment_groups=fragment_groups,
+        stances=stances,
+        activities=activities,
+        activity_participants=activity_participants,
+        relations=relations,
+        assets=assets,
+        factors=factors,
+        sustainability=sustainability,
+        fundings=fundings,
+        scale_answers=answers,
+        persons=persons,
+        cbs=cbs,
+    )
+
+
+def _codebook() -> Codebook:
+    """Every code of every codebook version, in one query: the current version's as rows, the older ones'
+    keys only (a coding made under an old version still counts by its stable key)."""
     all_codes = Code.objects.order_by("position").values_list(
         "pk",
         "key",
@@ -431,13 +330,20 @@ def _load(ids: list[int], year_list: list[int]) -> AnalysisData:
         "label_en",
         "codebook__is_current",
     )
-    current, older = [], {}
-    for *values, is_current in all_codes:
+    current: list[CodeRow] = []
+    older: dict[int, str] = {}
+    for pk, key, parent_key, group, depth, position, label_nl, label_en, is_current in all_codes:
         if is_current:
-            current.append(CodeRow(*values))
+            current.append(CodeRow(pk, key, parent_key, group, depth, position, label_nl, label_en))
         else:
-            older[values[0]] = values[1]
-    codebook = Codebook.from_codes(current, older=older)
+            older[pk] = key
+    return Codebook.from_codes(current, older=older)
+
+
+def _fragment_rows(
+    ids: list[int], year_list: list[int]
+) -> tuple[tuple[CodingRow, ...], tuple[FragmentGroupRow, ...], tuple[FragmentStanceRow, ...]]:
+    """Codings, fragments per speaker and the helps/hinders stances of fragments."""
     # Only codings a person made or confirmed count as evidence; a duplicate (two coders, same code) is
     # harmless because every count is of distinct fragments.
     codings = _rows(
@@ -454,7 +360,7 @@ def _load(ids: list[int], year_list: list[int]) -> AnalysisData:
     )
     # Grouped in the database: the analyses need who spoke and how many fragments there are, not each row.
     fragment_groups = _rows(
-        Fragment.objects.filter(in_neighbourhoods, **in_scope)
+        Fragment.objects.filter(AnyOf(F("neighbourhood_id"), ids), year__in=year_list)
         .order_by()
         .values_list("neighbourhood_id", "year", "instrument", "speaker_id")
         .annotate(fragment_count=Count("pk")),
@@ -470,8 +376,16 @@ def _load(ids: list[int], year_list: list[int]) -> AnalysisData:
         .values_list("fragment_id", "fragment__neighbourhood_id", "fragment__year", "stance"),
         FragmentStanceRow,
     )
+    return codings, fragment_groups, stances
+
+
+def _activity_rows(
+    ids: list[int], year_list: list[int]
+) -> tuple[tuple[ActivityRow, ...], tuple[ActivityParticipantRow, ...], tuple[RelationRow, ...]]:
+    """Activities, their registered participants and the relations."""
+    in_neighbourhoods = AnyOf(F("neighbourhood_id"), ids)
     activities = _rows(
-        Activity.objects.filter(in_neighbourhoods, **in_scope)
+        Activity.objects.filter(in_neighbourhoods, year__in=year_list)
         .order_by()
         .values_list(
             "pk", "neighbourhood_id", "year", "initiated_by", "initiator_person_id", "participant_count"
@@ -487,7 +401,7 @@ def _load(ids: list[int], year_list: list[int]) -> AnalysisData:
         ActivityParticipantRow,
     )
     relations = _rows(
-        Relation.objects.filter(in_neighbourhoods, **in_scope)
+        Relation.objects.filter(in_neighbourhoods, year__in=year_list)
         .order_by()
         .values_list(
             "pk",
@@ -503,6 +417,17 @@ def _load(ids: list[int], year_list: list[int]) -> AnalysisData:
         ),
         RelationRow,
     )
+    return activities, activity_participants, relations
+
+
+def _record_rows(
+    ids: list[int], year_list: list[int]
+) -> tuple[
+    tuple[AssetRow, ...], tuple[FactorRow, ...], tuple[SustainabilityRow, ...], tuple[FundingRow, ...]
+]:
+    """Assets (the inventory up to the latest year), environment factors, sustainability assessments and
+    every funding (the funding horizon looks ahead)."""
+    in_neighbourhoods = AnyOf(F("neighbourhood_id"), ids)
     assets = _rows(
         Asset.objects.filter(in_neighbourhoods, year__lte=year_list[-1])
         .order_by()
@@ -510,13 +435,13 @@ def _load(ids: list[int], year_list: list[int]) -> AnalysisData:
         AssetRow,
     )
     factors = _rows(
-        FactorObservation.objects.filter(in_neighbourhoods, **in_scope)
+        FactorObservation.objects.filter(in_neighbourhoods, year__in=year_list)
         .order_by()
         .values_list("pk", "neighbourhood_id", "year", "code_id", "direction", "fragment_id"),
         FactorRow,
     )
     sustainability = _rows(
-        SustainabilityAssessment.objects.filter(in_neighbourhoods, **in_scope)
+        SustainabilityAssessment.objects.filter(in_neighbourhoods, year__in=year_list)
         .order_by()
         .values_list("pk", "neighbourhood_id", "year", "code_id", "status"),
         SustainabilityRow,
@@ -527,7 +452,11 @@ def _load(ids: list[int], year_list: list[int]) -> AnalysisData:
         .values_list("pk", "neighbourhood_id", "funder_id", "funder__name", "start_year", "end_year"),
         FundingRow,
     )
-    persons = _persons(ids)
+    return assets, factors, sustainability, fundings
+
+
+def _cbs(neighbourhoods: Iterable[NeighbourhoodRow]) -> dict[str, tuple[CbsRow, ...]]:
+    """The CBS records of the neighbourhoods, by region code, oldest first."""
     cbs: dict[str, list[CbsRow]] = defaultdict(list)
     for row in _rows(
         CbsRecord.objects.filter(
@@ -553,36 +482,13 @@ def _load(ids: list[int], year_list: list[int]) -> AnalysisData:
         CbsRow,
     ):
         cbs[row.region_code].append(row)
-    answers = tuple(
-        ScaleAnswerRow(a.submission_id, a.neighbourhood_id, a.year, a.code_key, a.value)
-        for a in coded_scale_answers(neighbourhood_ids=ids, years=year_list, code_prefix="abcd.")
-    )
-    return AnalysisData(
-        neighbourhoods=neighbourhoods,
-        years=tuple(year_list),
-        codebook=codebook,
-        codings=codings,
-        fragment_groups=fragment_groups,
-        stances=stances,
-        activities=activities,
-        activity_participants=activity_participants,
-        relations=relations,
-        assets=assets,
-        factors=factors,
-        sustainability=sustainability,
-        fundings=fundings,
-        scale_answers=answers,
-        persons=persons,
-        cbs={code: tuple(rows) for code, rows in cbs.items()},
-    )
+    return {code: tuple(rows) for code, rows in cbs.items()}
 
 
 def _persons(ids: list[int]) -> dict[int, PersonRow]:
     """Persons of the neighbourhoods. Demographics only when the newest demographics consent is 'given' (no
     withdrawal at the same moment or later): two queries, with and without, so that PostgreSQL can answer the
     consent question as one hashed (anti-)join instead of a look-up per person."""
-    from krachtvansamen.people.models import Person
-
     consented = demographics_consented()
     persons = Person.objects.filter(AnyOf(F("neighbourhood_id"), ids)).order_by()
     blank = Value("", output_field=CharField())

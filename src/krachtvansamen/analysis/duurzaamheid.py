@@ -1,6 +1,6 @@
 """Duurzaamheid (sustainability): structures present, funding horizon, continuity, risk signals.
 
-Pure functions over rows of ``analysis.data``; no database access. ``risk_signals`` also reads results of
+Pure functions over rows of ``analysis.rows``; no database access. ``risk_signals`` also reads results of
 the Aanpak and Verandering sections (stacking, who leads activities, how concentrated roles are).
 """
 
@@ -10,23 +10,23 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from krachtvansamen.analysis.aanpak import ActivityLeadership, FactorBalance
-from krachtvansamen.analysis.data import (
+from krachtvansamen.analysis.data import AnalysisData, Codebook
+from krachtvansamen.analysis.labels import CodeLabelMixin
+from krachtvansamen.analysis.network import RoleConcentration
+from krachtvansamen.analysis.parameters import DEFAULT_PARAMETERS, AnalysisParameters
+from krachtvansamen.analysis.rows import (
     ActivityRow,
-    AnalysisData,
-    Codebook,
     FragmentGroupRow,
     FundingRow,
     PersonRow,
     RelationRow,
     SustainabilityRow,
 )
-from krachtvansamen.analysis.labels import CodeLabelMixin
-from krachtvansamen.analysis.parameters import DEFAULT_PARAMETERS, AnalysisParameters
-from krachtvansamen.analysis.verandering import RoleConcentration
 
 HORIZONTAL, VERTICAL = "sustainability.horizontal", "sustainability.vertical"
 PRESENT, PARTLY, ABSENT, UNKNOWN = "present", "partly", "absent", "unknown"
@@ -254,7 +254,7 @@ class RiskSignal:
 
     key: str  # no_funding, funding_ends, no_vertical_structure, factors_stack, community_builder_changed,
     # no_community_builder, professional_led, roles_concentrated
-    message: str  # a lazy translated text
+    message: str | Promise  # a lazy translated text
     evidence_kind: str  # funding / sustainability_assessment / factor_observation / person / activity
     evidence_ids: tuple[int, ...]
 
@@ -288,97 +288,127 @@ def risk_signals(
     - ``roles_concentrated``: the top 10% of the residents who took part (at least 10 of them) carry at
       least half of the roles — the study: a small group of active residents carries most roles.
     """
-    signals: list[RiskSignal] = []
+    signals = [
+        *_funding_risks(funding, parameters),
+        *_structure_risks(structures),
+        *_factor_risks(factors),
+        *_continuity_risks(year, continuity),
+        *_leadership_risks(leadership, parameters),
+        *_concentration_risks(concentration, parameters),
+    ]
+    return tuple(signals)
+
+
+def _funding_risks(funding: FundingHorizon, parameters: AnalysisParameters) -> list[RiskSignal]:
     if funding.horizon_years is None:
-        signals.append(
-            RiskSignal("no_funding", _("No funding is recorded for this year or later."), "funding", ())
-        )
-    elif funding.horizon_years <= parameters.funding_ends_within_years:
-        signals.append(
+        return [RiskSignal("no_funding", _("No funding is recorded for this year or later."), "funding", ())]
+    if funding.horizon_years <= parameters.funding_ends_within_years:
+        return [
             RiskSignal(
                 "funding_ends",
                 format_lazy(_("All recorded funding ends in {year} at the latest."), year=funding.last_year),
                 "funding",
                 funding.funding_ids,
             )
-        )
+        ]
+    return []
+
+
+def _structure_risks(structures: Structures) -> list[RiskSignal]:
     # Only when the vertical structures were assessed at all: a blank year says nothing.
     if any(s.status != UNKNOWN for s in structures.vertical) and structures.vertical_present == 0:
-        signals.append(
+        return [
             RiskSignal(
                 "no_vertical_structure",
                 _("No vertical structure (policy, funding, procedures) is fully in place."),
                 "sustainability_assessment",
                 tuple(sorted(s.assessment_id for s in structures.vertical if s.assessment_id)),
             )
+        ]
+    return []
+
+
+def _factor_risks(factors: FactorBalance | None) -> list[RiskSignal]:
+    if factors is None or not factors.stacking:
+        return []
+    return [
+        RiskSignal(
+            "factors_stack",
+            format_lazy(
+                _("Hindering factors stack up: {count} of {total} types hinder."),
+                count=factors.hindering_count,
+                total=len(factors.types),
+            ),
+            "factor_observation",
+            factors.hindering_observation_ids,
         )
-    if factors is not None and factors.stacking:
-        signals.append(
-            RiskSignal(
-                "factors_stack",
-                format_lazy(
-                    _("Hindering factors stack up: {count} of {total} types hinder."),
-                    count=factors.hindering_count,
-                    total=len(factors.types),
-                ),
-                "factor_observation",
-                factors.hindering_observation_ids,
-            )
-        )
+    ]
+
+
+def _continuity_risks(year: int, continuity: Sequence[ContinuityYear]) -> list[RiskSignal]:
     current = next((c for c in continuity if c.year == year), None)
     previous = next((c for c in reversed(continuity) if c.year < year), None)
     if current is not None and current.status == CHANGED:
-        signals.append(
+        return [
             RiskSignal(
                 "community_builder_changed",
                 _("Another community builder is active than the year before."),
                 "person",
                 tuple(sorted({*current.person_ids, *(previous.person_ids if previous else ())})),
             )
-        )
-    elif current is not None and current.status == NONE and previous is not None and previous.person_ids:
-        signals.append(
+        ]
+    if current is not None and current.status == NONE and previous is not None and previous.person_ids:
+        return [
             RiskSignal(
                 "no_community_builder",
                 _("No community builder was active this year, while there was one before."),
                 "person",
                 previous.person_ids,
             )
+        ]
+    return []
+
+
+def _leadership_risks(
+    leadership: ActivityLeadership | None, parameters: AnalysisParameters
+) -> list[RiskSignal]:
+    if leadership is None or (leadership.professional_share or 0) <= parameters.professional_led_share:
+        return []
+    return [
+        RiskSignal(
+            "professional_led",
+            format_lazy(
+                _("Professionals lead {share} percent of the activities."),
+                share=leadership.professional_share,
+            ),
+            "activity",
+            leadership.professional_activity_ids,
         )
-    if leadership is not None and (leadership.professional_share or 0) > parameters.professional_led_share:
-        signals.append(
-            RiskSignal(
-                "professional_led",
-                format_lazy(
-                    _("Professionals lead {share} percent of the activities."),
-                    share=leadership.professional_share,
-                ),
-                "activity",
-                leadership.professional_activity_ids,
-            )
-        )
+    ]
+
+
+def _concentration_risks(
+    concentration: RoleConcentration | None, parameters: AnalysisParameters
+) -> list[RiskSignal]:
     if (
-        concentration is not None
-        and concentration.persons >= parameters.roles_concentrated_min_persons
-        and (concentration.top_share or 0) >= parameters.roles_concentrated_share
+        concentration is None
+        or concentration.persons < parameters.roles_concentrated_min_persons
+        or (concentration.top_share or 0) < parameters.roles_concentrated_share
     ):
-        signals.append(
-            RiskSignal(
-                "roles_concentrated",
-                format_lazy(
-                    _(
-                        "A small group carries most roles: "
-                        "{top} of {persons} residents carry {share} percent."
-                    ),
-                    top=concentration.top_count,
-                    persons=concentration.persons,
-                    share=concentration.top_share,
-                ),
-                "person",
-                concentration.top_person_ids,
-            )
+        return []
+    return [
+        RiskSignal(
+            "roles_concentrated",
+            format_lazy(
+                _("A small group carries most roles: {top} of {persons} residents carry {share} percent."),
+                top=concentration.top_count,
+                persons=concentration.persons,
+                share=concentration.top_share,
+            ),
+            "person",
+            concentration.top_person_ids,
         )
-    return tuple(signals)
+    ]
 
 
 # --- The section for one neighbourhood ----------------------------------------------------------------------

@@ -13,17 +13,11 @@ from krachtvansamen.analysis.synthesis import (
     neighbourhood_analysis,
     programme_analysis,
 )
+from krachtvansamen.neighbourhoods.years import years_up_to
 
 
 class NeighbourhoodNotFound(LookupError):
     pass
-
-
-def analysis_years(*, up_to: int) -> list[int]:
-    """The measurement years up to and including ``up_to`` (and ``up_to`` itself, registered or not)."""
-    from krachtvansamen.neighbourhoods.models import MeasurementYear
-
-    return sorted({*MeasurementYear.objects.filter(year__lte=up_to).values_list("year", flat=True), up_to})
 
 
 def analyse_neighbourhood(
@@ -31,7 +25,7 @@ def analyse_neighbourhood(
 ) -> NeighbourhoodAnalysis:
     """Aanpak, Verandering and Duurzaamheid of one neighbourhood in ``year``, with the measurement years
     before it for changes and trends."""
-    data = load_analysis_data(neighbourhood_ids=[neighbourhood_id], years=analysis_years(up_to=year))
+    data = load_analysis_data(neighbourhood_ids=[neighbourhood_id], years=years_up_to(up_to=year))
     if not data.neighbourhoods:
         raise NeighbourhoodNotFound(neighbourhood_id)
     return neighbourhood_analysis(data, year=year, parameters=parameters)

@@ -1,26 +1,27 @@
-"""Verandering (change): effects matrix, the palet of co-occurring effects, network, inclusion, vitality.
+"""Verandering (change): effects matrix, the palet of co-occurring effects, who took part, vitality; and
+the whole section for one neighbourhood, with the network (``analysis.network``) and inclusion
+(``analysis.inclusion``).
 
-Pure functions over rows of ``analysis.data``; no database access. The effects matrix, the palet and the
+Pure functions over rows of ``analysis.rows``; no database access. The effects matrix, the palet and the
 vitality profile count distinct fragments, so they work for one neighbourhood or for many at once (the
 programme aggregate). Network, inclusion and concentration are per neighbourhood.
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from django.utils.translation import gettext_lazy as _
-
-from krachtvansamen.analysis.data import (
+from krachtvansamen.analysis.data import AnalysisData, Codebook
+from krachtvansamen.analysis.inclusion import Inclusion, cbs_for_year, inclusion
+from krachtvansamen.analysis.labels import CodeLabelMixin
+from krachtvansamen.analysis.network import NetworkYear, network_years
+from krachtvansamen.analysis.parameters import DEFAULT_PARAMETERS, AnalysisParameters
+from krachtvansamen.analysis.rows import (
     ActivityParticipantRow,
     ActivityRow,
-    AnalysisData,
-    CbsRow,
-    Codebook,
     CodingRow,
     FactorRow,
     FragmentGroupRow,
@@ -28,21 +29,10 @@ from krachtvansamen.analysis.data import (
     PersonRow,
     RelationRow,
 )
-from krachtvansamen.analysis.figures import percent, rows_by_year
-from krachtvansamen.analysis.labels import CodeLabelMixin
-from krachtvansamen.analysis.parameters import DEFAULT_PARAMETERS, AnalysisParameters
 
 WIJKWAARDENKAART = "wijkwaardenkaart"
 # Persons in these roles are the professionals around the work, not the residents who take part.
 PROFESSIONAL_ROLES = frozenset({"community_builder", "professional"})
-CAPITAL_TYPES = ("bonding", "bridging", "linking")
-HOOK_KINDS = ("activity", "place", "person", "none")
-HOOK_LABELS = {
-    "activity": _("an activity"),
-    "place": _("a meeting place"),
-    "person": _("a person"),
-    "none": _("not recorded"),
-}
 
 
 # --- Effects matrix -----------------------------------------------------------------------------------------
@@ -255,385 +245,6 @@ def participants_by_year(
             [pid for pid in ids if (p := persons.get(pid)) is not None and p.role in PROFESSIONAL_ROLES]
         )
     return found
-
-
-# --- Network ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RoleConcentration:
-    """How concentrated the active roles are among the residents who took part.
-
-    A role is an activity initiated, an end of a relation, or being the *haakje* of a relation. Everyone who
-    took part that year counts (with zero roles too), so the figures say what the study saw: whether a small
-    group carries most roles. ``gini`` is 0 when everyone carries as many roles, near 1 when one person
-    carries all.
-    """
-
-    persons: int
-    roles: int
-    top_count: int  # the top fraction of persons (default 10%, at least 1)
-    top_share: float | None  # percent of all roles carried by them
-    top_persons_share: float | None  # percent carried by the top N persons (default 5)
-    gini: float | None
-    top_person_ids: tuple[int, ...]
-
-
-def gini(values: Sequence[int]) -> float | None:
-    """Gini coefficient of non-negative counts (0 = equal, towards 1 = one carries all); None if all zero."""
-    total = sum(values)
-    n = len(values)
-    if not n or not total:
-        return None
-    weighted = sum(i * x for i, x in enumerate(sorted(values), start=1))
-    return round(2 * weighted / (n * total) - (n + 1) / n, 3)
-
-
-def role_concentration(
-    *,
-    role_counts: Mapping[int, int],
-    participants: Collection[int],
-    parameters: AnalysisParameters = DEFAULT_PARAMETERS,
-) -> RoleConcentration:
-    population = set(participants) | set(role_counts)
-    counts = sorted(((role_counts.get(pid, 0), pid) for pid in population), key=lambda c: (-c[0], c[1]))
-    roles = sum(c for c, _pid in counts)
-    top_count = max(1, math.ceil(parameters.top_fraction * len(counts))) if counts else 0
-    top = counts[:top_count]
-    return RoleConcentration(
-        persons=len(counts),
-        roles=roles,
-        top_count=top_count,
-        top_share=percent(sum(c for c, _ in top), roles),
-        top_persons_share=percent(sum(c for c, _ in counts[: parameters.top_persons]), roles),
-        gini=gini([c for c, _ in counts]),
-        top_person_ids=tuple(pid for c, pid in top if c),
-    )
-
-
-@dataclass(frozen=True)
-class CapitalShare:
-    capital_type: str  # bonding / bridging / linking
-    count: int
-    share: float | None
-    relation_ids: tuple[int, ...]
-
-    @property
-    def label(self) -> str:
-        from krachtvansamen.network.models import Relation
-
-        return str(Relation.CapitalType(self.capital_type).label)
-
-
-@dataclass(frozen=True)
-class HookCount:
-    kind: str  # activity / place / person / none: what led to the tie (the haakje)
-    count: int
-    relation_ids: tuple[int, ...]
-
-    @property
-    def label(self) -> str:
-        return str(HOOK_LABELS[self.kind])
-
-
-@dataclass(frozen=True)
-class NetworkYear:
-    year: int
-    relations: int
-    relation_ids: tuple[int, ...]
-    new_ties: int
-    new_tie_ids: tuple[int, ...]
-    growth: int | None  # relations minus the previous year's; None in the first year
-    growth_percent: float | None
-    capital: tuple[CapitalShare, ...]  # bonding, bridging, linking
-    hooks: tuple[HookCount, ...]
-    persons_in_ties: int
-    concentration: RoleConcentration
-
-
-def resident_role_counts(
-    *, relations: Iterable[RelationRow], activities: Iterable[ActivityRow], participants: Collection[int]
-) -> dict[int, int]:
-    """Roles per resident in one year (pass that year's rows): activities initiated, relation ends, haakjes.
-
-    Only persons among ``participants`` count: a professional's roles are not residents' roles.
-    """
-    roles: dict[int, int] = defaultdict(int)
-    for activity in activities:
-        if activity.initiator_person_id is not None:
-            roles[activity.initiator_person_id] += 1
-    for r in relations:
-        for person_id in (r.source_person_id, r.target_person_id, r.hook_person_id):
-            if person_id is not None:
-                roles[person_id] += 1
-    return {pid: count for pid, count in roles.items() if pid in participants}
-
-
-def network_years(
-    *,
-    relations: Iterable[RelationRow],
-    activities: Iterable[ActivityRow],
-    participants: Mapping[int, Collection[int]],
-    years: Sequence[int],
-    parameters: AnalysisParameters = DEFAULT_PARAMETERS,
-) -> tuple[NetworkYear, ...]:
-    """Network figures per year for ONE neighbourhood (growth: against the previous year in ``years``)."""
-    relations_by_year = rows_by_year(relations)
-    activities_by_year = rows_by_year(activities)
-    out, previous = [], None
-    for year in years:
-        rows = relations_by_year.get(year, [])
-        capital: dict[str, list[int]] = {kind: [] for kind in CAPITAL_TYPES}
-        hooks: dict[str, list[int]] = {kind: [] for kind in HOOK_KINDS}
-        new: list[int] = []
-        people: set[int] = set()
-        for r in rows:
-            capital.setdefault(r.capital_type, []).append(r.relation_id)
-            hook = (
-                "activity"
-                if r.hook_activity_id is not None
-                else "place"
-                if r.hook_place_id is not None
-                else "person"
-                if r.hook_person_id is not None
-                else "none"
-            )
-            hooks[hook].append(r.relation_id)
-            if r.is_new:
-                new.append(r.relation_id)
-            people.update(p for p in (r.source_person_id, r.target_person_id) if p is not None)
-        year_participants = participants.get(year, set())
-        resident_roles = resident_role_counts(
-            relations=rows, activities=activities_by_year.get(year, ()), participants=year_participants
-        )
-        total = len(rows)
-        out.append(
-            NetworkYear(
-                year=year,
-                relations=total,
-                relation_ids=tuple(sorted(r.relation_id for r in rows)),
-                new_ties=len(new),
-                new_tie_ids=tuple(sorted(new)),
-                growth=None if previous is None else total - previous,
-                growth_percent=None if previous is None else percent(total - previous, previous),
-                capital=tuple(
-                    CapitalShare(
-                        capital_type=kind,
-                        count=len(ids),
-                        share=percent(len(ids), total),
-                        relation_ids=tuple(sorted(ids)),
-                    )
-                    for kind, ids in capital.items()
-                ),
-                hooks=tuple(
-                    HookCount(kind=kind, count=len(ids), relation_ids=tuple(sorted(ids)))
-                    for kind, ids in hooks.items()
-                ),
-                persons_in_ties=len(people),
-                concentration=role_concentration(
-                    role_counts=resident_roles, participants=year_participants, parameters=parameters
-                ),
-            )
-        )
-        previous = total
-    return tuple(out)
-
-
-# --- Inclusion ----------------------------------------------------------------------------------------------
-
-# (dimension, person field, ((group value, CBS field), ...))
-INCLUSION_DIMENSIONS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
-    (
-        "age",
-        "age_band",
-        (
-            ("0-15", "age_0_15"),
-            ("15-25", "age_15_25"),
-            ("25-45", "age_25_45"),
-            ("45-65", "age_45_65"),
-            ("65+", "age_65_plus"),
-        ),
-    ),
-    (
-        "origin",
-        "origin",
-        (
-            ("netherlands", "origin_netherlands"),
-            ("europe", "origin_europe"),
-            ("outside_europe", "origin_outside_europe"),
-        ),
-    ),
-    ("gender", "gender", (("man", "men"), ("woman", "women"))),
-)
-
-
-@dataclass(frozen=True)
-class InclusionGroup:
-    dimension: str  # age / origin / gender
-    key: str  # the Person field's value: "65+", "netherlands", "woman" ...
-    participants: int
-    participant_share: float | None  # percent of participants whose value is known
-    inhabitants: int | None  # CBS; None when CBS keeps it secret or does not publish it
-    inhabitant_share: float | None
-    gap: float | None  # participant share minus inhabitant share, in percentage points
-    under_represented: bool  # gap below minus the threshold: "wie doet nog niet mee"
-    over_represented: bool
-    person_ids: tuple[int, ...]
-
-    @property
-    def label(self) -> str:
-        from krachtvansamen.people.models import AgeBand, Gender, Origin
-
-        choices = {"age": AgeBand, "origin": Origin, "gender": Gender}[self.dimension]
-        return str(choices(self.key).label)
-
-
-@dataclass(frozen=True)
-class InclusionDimension:
-    key: str  # age / origin / gender
-    groups: tuple[InclusionGroup, ...]
-    known: int  # participants with a value CBS also counts
-    unknown: int  # participants without a (consented) value: counted, never dropped
-    unknown_person_ids: tuple[int, ...]
-    other: int  # a value CBS does not count (gender "other"): shown, not compared
-    other_person_ids: tuple[int, ...]
-    neighbourhoods: int = 1  # how many neighbourhoods were compared (programme totals)
-
-    @property
-    def label(self) -> str:
-        from django.utils.translation import gettext
-
-        return {"age": gettext("age group"), "origin": gettext("origin"), "gender": gettext("gender")}[
-            self.key
-        ]
-
-
-@dataclass(frozen=True)
-class Inclusion:
-    """Who takes part compared with who lives there (CBS), per dimension.
-
-    Participant shares are over the participants whose value is known (the unknown are reported next to
-    it), inhabitant shares over the CBS groups of that dimension (or over the population when CBS keeps
-    one group secret). ``not_reached`` lists the groups whose share among participants is more than the
-    threshold (default 5 points) below their share among inhabitants.
-    """
-
-    year: int
-    cbs_year: int | None  # the CBS year used: the latest up to ``year``, else the earliest after it
-    cbs_record_id: int | None
-    participants: int
-    person_ids: tuple[int, ...]
-    dimensions: tuple[InclusionDimension, ...]
-    threshold: float
-    cbs_record_ids: tuple[
-        int, ...
-    ] = ()  # every CBS record compared with (programme totals: one per neighbourhood)
-
-    @property
-    def not_reached(self) -> tuple[InclusionGroup, ...]:
-        return tuple(g for d in self.dimensions for g in d.groups if g.under_represented)
-
-    @property
-    def over_represented(self) -> tuple[InclusionGroup, ...]:
-        return tuple(g for d in self.dimensions for g in d.groups if g.over_represented)
-
-
-def cbs_for_year(rows: Sequence[CbsRow], year: int) -> CbsRow | None:
-    """The CBS record for a year: that year, else the latest before it, else the earliest after it."""
-    before = [r for r in rows if r.year <= year]
-    if before:
-        return max(before, key=lambda r: r.year)
-    return min(rows, key=lambda r: r.year) if rows else None
-
-
-def inclusion_groups(
-    *,
-    dimension: str,
-    counts: Mapping[str, int],
-    inhabitants: Mapping[str, int | None],
-    population: int | None,
-    person_ids: Mapping[str, Sequence[int]],
-    threshold: float,
-) -> tuple[InclusionGroup, ...]:
-    """The comparison for one dimension, from counts (also used to add neighbourhoods up)."""
-    known = sum(counts.values())
-    values = list(inhabitants.values())
-    denominator = sum(values) if all(v is not None for v in values) else population  # type: ignore[arg-type]
-    groups = []
-    for key, count in counts.items():
-        share = percent(count, known)
-        living = inhabitants.get(key)
-        living_share = percent(living, denominator) if living is not None and denominator else None
-        gap = round(share - living_share, 1) if share is not None and living_share is not None else None
-        groups.append(
-            InclusionGroup(
-                dimension=dimension,
-                key=key,
-                participants=count,
-                participant_share=share,
-                inhabitants=living,
-                inhabitant_share=living_share,
-                gap=gap,
-                under_represented=gap is not None and gap < -threshold,
-                over_represented=gap is not None and gap > threshold,
-                person_ids=tuple(sorted(person_ids.get(key, ()))),
-            )
-        )
-    return tuple(groups)
-
-
-def inclusion(
-    *,
-    participant_ids: Collection[int],
-    persons: Mapping[int, PersonRow],
-    cbs: CbsRow | None,
-    year: int,
-    parameters: AnalysisParameters = DEFAULT_PARAMETERS,
-) -> Inclusion:
-    dimensions = []
-    for dimension, person_field, groups in INCLUSION_DIMENSIONS:
-        ids: dict[str, list[int]] = {value: [] for value, _cbs_field in groups}
-        unknown: list[int] = []
-        other: list[int] = []
-        for pid in participant_ids:
-            person = persons.get(pid)
-            value = getattr(person, person_field) if person is not None else ""
-            if not value:
-                unknown.append(pid)
-            elif value in ids:
-                ids[value].append(pid)
-            else:
-                other.append(pid)
-        dimensions.append(
-            InclusionDimension(
-                key=dimension,
-                groups=inclusion_groups(
-                    dimension=dimension,
-                    counts={value: len(found) for value, found in ids.items()},
-                    inhabitants={
-                        value: getattr(cbs, cbs_field) if cbs else None for value, cbs_field in groups
-                    },
-                    population=cbs.population if cbs else None,
-                    person_ids=ids,
-                    threshold=parameters.inclusion_gap_points,
-                ),
-                known=sum(len(found) for found in ids.values()),
-                unknown=len(unknown),
-                unknown_person_ids=tuple(sorted(unknown)),
-                other=len(other),
-                other_person_ids=tuple(sorted(other)),
-            )
-        )
-    return Inclusion(
-        year=year,
-        cbs_year=cbs.year if cbs else None,
-        cbs_record_id=cbs.record_id if cbs else None,
-        participants=len(participant_ids),
-        person_ids=tuple(sorted(participant_ids)),
-        dimensions=tuple(dimensions),
-        threshold=parameters.inclusion_gap_points,
-        cbs_record_ids=(cbs.record_id,) if cbs else (),
-    )
 
 
 # --- Vitality -----------------------------------------------------------------------------------------------

@@ -18,9 +18,12 @@ from django.utils.translation import gettext as _
 
 from krachtvansamen.assets.models import Activity, Asset
 from krachtvansamen.assets.selectors import entry_years, organisations_for_neighbourhood
+from krachtvansamen.core.types import User
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.people.access import record_may_change
 from krachtvansamen.people.models import AgeBand, Consent, Organisation, Origin, Person
+from krachtvansamen.people.services import recorder
+from krachtvansamen.privacy import services as privacy_services
 
 
 @dataclass(frozen=True)
@@ -126,40 +129,21 @@ def person_create_pseudonymous(*, neighbourhood: Neighbourhood, user: Any, new: 
     errors = Errors()
     check_new_person(errors, neighbourhood=neighbourhood, new=new, field="pseudonym")
     errors.raise_if_any()
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                person = Person.objects.create(
-                    neighbourhood=neighbourhood,
-                    pseudonym=new.pseudonym.strip(),
-                    age_band=new.age_band,
-                    origin=new.origin,
-                )
-        except IntegrityError:
-            # Someone else added the same pseudonym a moment ago.
-            raise ValidationError({"pseudonym": _pseudonym_taken(new.pseudonym.strip())}) from None
-        consents = [
-            Consent(
-                person=person,
-                scope=Consent.Scope.PARTICIPATION,
-                given=True,
-                level=Consent.Level.INTERNAL,
+    try:
+        with transaction.atomic():
+            return privacy_services.person_create_pseudonymous(
+                neighbourhood=neighbourhood,
+                pseudonym=new.pseudonym.strip(),
                 method=new.consent_method,
                 recorded_by=user,
+                level=Consent.Level.INTERNAL,
+                demographics=True if new.age_band or new.origin else None,
+                age_band=new.age_band,
+                origin=new.origin,
             )
-        ]
-        if new.age_band or new.origin:
-            consents.append(
-                Consent(
-                    person=person,
-                    scope=Consent.Scope.DEMOGRAPHICS,
-                    given=True,
-                    method=new.consent_method,
-                    recorded_by=user,
-                )
-            )
-        Consent.objects.bulk_create(consents)
-    return person
+    except IntegrityError:
+        # Someone else added the same pseudonym a moment ago.
+        raise ValidationError({"pseudonym": _pseudonym_taken(new.pseudonym.strip())}) from None
 
 
 def organisation_create_for_neighbourhood(
@@ -462,3 +446,37 @@ def activity_delete(*, activity: Activity, user: Any) -> None:
     # Relations this activity led to stay; their haakje becomes empty.
     _check_may_change(user=user, record=activity)
     activity.delete()
+
+
+# --- assets found by an instrument ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FoundAsset:
+    """An asset an instrument (the Buurtscan) found: as asked in the form, not checked like the asset form."""
+
+    category: str
+    name: str
+    description: str = ""
+    is_meeting_place: bool = False
+
+
+def assets_record_found(
+    *, neighbourhood_id: int, year: int, user: User | None, found: Iterable[FoundAsset]
+) -> list[Asset]:
+    """Record the assets in one go. One of an unknown category or without a name is no asset: left out."""
+    rows = [
+        Asset(
+            neighbourhood_id=neighbourhood_id,
+            year=year,
+            category=asset.category,
+            name=asset.name,
+            description=asset.description,
+            is_meeting_place=asset.is_meeting_place,
+            recorded_by=recorder(user),
+        )
+        for asset in found
+        if asset.category in Asset.Category.values and asset.name
+    ]
+    with transaction.atomic():
+        return Asset.objects.bulk_create(rows)

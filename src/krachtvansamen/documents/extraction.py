@@ -142,8 +142,9 @@ def _docx_damaged() -> str:
 
 
 def _from_docx(data: bytes) -> tuple[str, str, None]:
-    import docx  # python-docx: imported here, so a page that never reads a docx does not pay for it
-    from docx.table import Table
+    # python-docx is heavy: imported here, so a page that never reads a docx does not pay for it.
+    import docx  # noqa: PLC0415
+    from docx.table import Table  # noqa: PLC0415
 
     if data.startswith(_OLE_MAGIC):
         raise DocumentInputError(
@@ -214,8 +215,9 @@ def _pdf_damaged() -> str:
 
 
 def _from_pdf(data: bytes) -> tuple[str, str, int]:
-    from pypdf import PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError
+    # pypdf is heavy: imported here, so a page that never reads a pdf does not pay for it.
+    from pypdf import PdfReader  # noqa: PLC0415
+    from pypdf.errors import DependencyError, FileNotDecryptedError  # noqa: PLC0415
 
     if b"%PDF-" not in data[:1024]:
         raise DocumentInputError(_pdf_damaged())

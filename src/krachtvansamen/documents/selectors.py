@@ -9,11 +9,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from krachtvansamen.coding.models import Coding
+from krachtvansamen.coding.models import Fragment
+from krachtvansamen.coding.selectors import codings_in_codebook_order, codings_of
+from krachtvansamen.core.types import User
 from krachtvansamen.documents.models import Document, DocumentFragment
-from krachtvansamen.neighbourhoods.models import MeasurementYear, Neighbourhood
+from krachtvansamen.neighbourhoods.models import Neighbourhood
+from krachtvansamen.neighbourhoods.years import year_from_text, years_open
 from krachtvansamen.people.access import neighbourhoods_for_user, user_roles
 from krachtvansamen.people.models import Membership, Role
+from krachtvansamen.people.services import recorder
 
 
 def documents_for_neighbourhood(*, neighbourhood: Neighbourhood) -> QuerySet[Document]:
@@ -39,17 +43,13 @@ def document_parts(*, document: Document) -> QuerySet[DocumentFragment]:
     return (
         DocumentFragment.objects.filter(document=document)
         .select_related("fragment")
-        .prefetch_related(
-            Prefetch(
-                "fragment__codings", queryset=Coding.objects.select_related("code").order_by("code__position")
-            )
-        )
+        .prefetch_related(Prefetch("fragment__codings", queryset=codings_in_codebook_order()))
         .order_by("position")
     )
 
 
 def document_coding_count(*, document: Document) -> int:
-    return Coding.objects.filter(fragment__document_link__document=document).count()
+    return codings_of(fragments=Fragment.objects.filter(document_link__document=document)).count()
 
 
 def document_find_duplicate(*, neighbourhood: Neighbourhood, sha256: str) -> Document | None:
@@ -57,22 +57,17 @@ def document_find_duplicate(*, neighbourhood: Neighbourhood, sha256: str) -> Doc
 
 
 def document_year_choices() -> list[int]:
-    """The measurement years open for new data, newest first; this year when none are set up."""
-    years = list(
-        MeasurementYear.objects.filter(is_open=True).order_by("-year").values_list("year", flat=True)
-    )
-    return years or [timezone.localdate().year]
+    """The measurement years open for new data, newest first; this year when none are set up (or all closed)."""
+    return list(reversed(years_open())) or [timezone.localdate().year]
 
 
 def document_default_year(*, wanted: Any, choices: list[int]) -> int:
-    try:
-        year = int(wanted)
-    except (TypeError, ValueError):
-        return choices[0]
-    return year if year in choices else choices[0]
+    """The year asked for (``?jaar=``) if it is one of ``choices``, else the first choice (the newest)."""
+    year = year_from_text(wanted, allowed=choices)
+    return choices[0] if year is None else year
 
 
-def user_may_delete_document(*, user: Any, document: Document) -> bool:
+def user_may_delete_document(*, user: User, document: Document) -> bool:
     """The uploader; or, among those who may see the neighbourhood, anyone but a connector.
 
     A connector may remove what they uploaded themselves, not a researcher's coded interview.
@@ -84,7 +79,7 @@ def user_may_delete_document(*, user: Any, document: Document) -> bool:
     if user_roles(user=user) & {Role.RESEARCHER, Role.PROGRAMME_MANAGER, Role.ADMIN}:
         return True
     return Membership.objects.filter(
-        user=user, role=Role.COMMUNITY_BUILDER, neighbourhood_id=document.neighbourhood_id
+        user=recorder(user), role=Role.COMMUNITY_BUILDER, neighbourhood_id=document.neighbourhood_id
     ).exists()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import PurePath
 from typing import Any
@@ -18,12 +19,15 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from krachtvansamen.coding.models import Fragment, SpeakerRole
+from krachtvansamen.coding.services import NewFragment, fragments_delete, fragments_record
+from krachtvansamen.core.types import User
 from krachtvansamen.documents.extraction import DocumentInputError, check_text, extract_text
 from krachtvansamen.documents.models import Document, DocumentFragment
 from krachtvansamen.documents.selectors import document_find_duplicate
-from krachtvansamen.documents.splitting import SplitResult, normalise_text, split_text
+from krachtvansamen.documents.splitting import Speaker, SplitResult, normalise_text, split_text
 from krachtvansamen.documents.upload import max_upload_bytes, max_upload_mb
 from krachtvansamen.neighbourhoods.models import Neighbourhood
+from krachtvansamen.people.services import recorder
 
 SESSION_KEY = "documents_pending"
 MAX_PENDING = 3  # per session: a few tabs at once, and old previews do not pile up
@@ -151,21 +155,8 @@ def pending_drop(*, session: Any, token: str) -> None:
         session[SESSION_KEY] = store
 
 
-def document_create(
-    *,
-    pending: PendingDocument,
-    neighbourhood: Neighbourhood,
-    user: Any,
-    roles: dict[str, str] | None = None,
-) -> Document:
-    """Save the document, its fragments and their links: all of it, or (on any error) nothing.
-
-    ``roles`` maps a speaker key (or NO_SPEAKER) to the SpeakerRole the user chose on the preview.
-    """
-    roles = roles or {}
-    split = pending.split()
-    if not split.pieces:
-        raise DocumentInputError(_("There is no text in this file."))
+def _role_chooser(split: SplitResult, roles: dict[str, str]) -> Callable[[str | None], str]:
+    """A speaker key (None: text without a speaker) → the role chosen on the preview, else the suggested one."""
     valid_roles = set(SpeakerRole.values)
     speakers = {speaker.key: speaker for speaker in split.speakers}
 
@@ -175,64 +166,95 @@ def document_create(
             return chosen
         return speakers[key].role if key in speakers else SpeakerRole.UNKNOWN
 
+    return role_of
+
+
+def _document_write(
+    *,
+    pending: PendingDocument,
+    split: SplitResult,
+    neighbourhood: Neighbourhood,
+    user: User,
+    roles: dict[str, str],
+) -> Document:
+    """The document, its fragments (through coding.services) and the links between them. Inside a transaction."""
+    duplicate = document_find_duplicate(neighbourhood=neighbourhood, sha256=pending.sha256)
+    if duplicate is not None:
+        raise DocumentInputError(duplicate_message(duplicate))
+    document = Document.objects.create(
+        neighbourhood=neighbourhood,
+        year=pending.year,
+        instrument=pending.instrument,
+        title=pending.title,
+        original_name=pending.original_name,
+        kind=pending.kind,
+        sha256=pending.sha256,
+        size=pending.size,
+        page_count=pending.pages,
+        consent_level=pending.consent_level,
+        uploaded_by=recorder(user),
+    )
+    role_of = _role_chooser(split, roles)
+    fragments = fragments_record(
+        neighbourhood_id=neighbourhood.pk,
+        year=pending.year,
+        instrument=pending.instrument,
+        fragments=[
+            NewFragment(
+                text=piece.text, speaker_role=role_of(piece.speaker), consent_level=pending.consent_level
+            )
+            for piece in split.pieces
+        ],
+        user=document.uploaded_by,
+    )
+    speakers: dict[str, Speaker] = {speaker.key: speaker for speaker in split.speakers}
+    links = []
+    for position, (piece, fragment) in enumerate(zip(split.pieces, fragments, strict=True), start=1):
+        speaker = speakers.get(piece.speaker) if piece.speaker else None
+        links.append(
+            DocumentFragment(
+                document=document,
+                fragment=fragment,
+                position=position,
+                speaker_label=speaker.stored_label[:60] if speaker else "",
+                speaker_number=speaker.number if speaker and speaker.is_name else None,
+                timestamp=piece.time[:16],
+            )
+        )
+    DocumentFragment.objects.bulk_create(links)
+    return document
+
+
+def document_create(
+    *,
+    pending: PendingDocument,
+    neighbourhood: Neighbourhood,
+    user: User,
+    roles: dict[str, str] | None = None,
+) -> Document:
+    """Save the document, its fragments and their links: all of it, or (on any error) nothing.
+
+    ``roles`` maps a speaker key (or NO_SPEAKER) to the SpeakerRole the user chose on the preview.
+    """
+    split = pending.split()
+    if not split.pieces:
+        raise DocumentInputError(_("There is no text in this file."))
     try:
         with transaction.atomic():
-            duplicate = document_find_duplicate(neighbourhood=neighbourhood, sha256=pending.sha256)
-            if duplicate is not None:
-                raise DocumentInputError(duplicate_message(duplicate))
-            document = Document.objects.create(
-                neighbourhood=neighbourhood,
-                year=pending.year,
-                instrument=pending.instrument,
-                title=pending.title,
-                original_name=pending.original_name,
-                kind=pending.kind,
-                sha256=pending.sha256,
-                size=pending.size,
-                page_count=pending.pages,
-                consent_level=pending.consent_level,
-                uploaded_by=user if user.is_authenticated else None,
+            return _document_write(
+                pending=pending, split=split, neighbourhood=neighbourhood, user=user, roles=roles or {}
             )
-            fragments = Fragment.objects.bulk_create(
-                [
-                    Fragment(
-                        neighbourhood=neighbourhood,
-                        year=pending.year,
-                        text=piece.text,
-                        instrument=pending.instrument,
-                        speaker_role=role_of(piece.speaker),
-                        consent_level=pending.consent_level,
-                        recorded_by=document.uploaded_by,
-                    )
-                    for piece in split.pieces
-                ]
-            )
-            links = []
-            for position, (piece, fragment) in enumerate(zip(split.pieces, fragments, strict=True), start=1):
-                speaker = speakers.get(piece.speaker) if piece.speaker else None
-                links.append(
-                    DocumentFragment(
-                        document=document,
-                        fragment=fragment,
-                        position=position,
-                        speaker_label=speaker.stored_label[:60] if speaker else "",
-                        speaker_number=speaker.number if speaker and speaker.is_name else None,
-                        timestamp=piece.time[:16],
-                    )
-                )
-            DocumentFragment.objects.bulk_create(links)
     except IntegrityError:
         # Two saves of the same file at the same moment: the unique constraint lets one through.
         duplicate = document_find_duplicate(neighbourhood=neighbourhood, sha256=pending.sha256)
         if duplicate is None:
             raise
         raise DocumentInputError(duplicate_message(duplicate)) from None
-    return document
 
 
 def document_delete(*, document: Document) -> int:
     """Delete a document and every fragment that came from it (with their codings). Returns the count."""
     with transaction.atomic():
-        _count, per_model = Fragment.objects.filter(document_link__document=document).delete()
+        count = fragments_delete(fragments=Fragment.objects.filter(document_link__document=document))
         document.delete()
-    return per_model.get(Fragment._meta.label, 0)
+    return count

@@ -6,6 +6,8 @@ reads anything from the request body.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -21,6 +23,8 @@ from krachtvansamen.coding.models import Instrument, SpeakerRole
 from krachtvansamen.documents import selectors, services
 from krachtvansamen.documents.extraction import DocumentInputError
 from krachtvansamen.documents.forms import CONSENT_CHOICES, DocumentUploadForm, SpeakerRolesForm
+from krachtvansamen.documents.services import PendingDocument
+from krachtvansamen.documents.splitting import SplitResult
 from krachtvansamen.documents.upload import SizeLimitedUploadHandler, max_upload_bytes, max_upload_mb
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.people.access import neighbourhood_get_for_user
@@ -116,7 +120,7 @@ def _upload(request: HttpRequest, neighbourhood: Neighbourhood) -> HttpResponse:
     return redirect("documents:preview", cbs_code=neighbourhood.cbs_code, token=token)
 
 
-def _speaker_rows(split) -> list[tuple[str, str, str, str]]:
+def _speaker_rows(split: SplitResult) -> list[tuple[str, str, str, str]]:
     """(key, label in the transcript, how it is stored, suggested role) for the preview."""
     rows = [
         (s.key, s.label, s.stored_label or _("Speaker %(number)s") % {"number": s.number}, s.role)
@@ -125,6 +129,38 @@ def _speaker_rows(split) -> list[tuple[str, str, str, str]]:
     if any(piece.speaker is None for piece in split.pieces):
         rows.append((services.NO_SPEAKER, _("Text without a speaker"), "—", SpeakerRole.UNKNOWN))
     return rows
+
+
+def _preview_back(
+    request: HttpRequest, pending: PendingDocument, *, cbs_code: str, token: str
+) -> HttpResponse:
+    """Back to the upload form, filled in as it was; the preview is dropped."""
+    request.session[LAST_FORM_KEY] = {
+        "cbs_code": cbs_code,
+        "instrument": pending.instrument,
+        "year": pending.year,
+        "title": pending.title,
+        "consent_level": pending.consent_level,
+    }
+    services.pending_drop(session=request.session, token=token)
+    return redirect(f"{reverse('documents:upload', args=[cbs_code])}?jaar={pending.year}")
+
+
+def _preview_pieces(split: SplitResult, rows: list[tuple[str, str, str, str]]) -> list[dict[str, Any]]:
+    """The fragments as the preview lists them: text, time, speaker as stored, suggested role."""
+    stored_as = {key: shown for key, _label, shown, _role in rows}
+    role_names = dict(SpeakerRole.choices)
+    suggested = {key: role for key, _label, _shown, role in rows}
+    return [
+        {
+            "position": position,
+            "text": piece.text,
+            "time": piece.time,
+            "speaker": stored_as.get(piece.speaker) if piece.speaker else "",
+            "role": role_names[suggested.get(piece.speaker or services.NO_SPEAKER, SpeakerRole.UNKNOWN)],
+        }
+        for position, piece in enumerate(split.pieces, start=1)
+    ]
 
 
 @login_required
@@ -137,15 +173,7 @@ def document_preview(request: HttpRequest, cbs_code: str, token: str) -> HttpRes
         return redirect("documents:upload", cbs_code=cbs_code)
     action = request.POST.get("action", "")
     if action == "back":
-        request.session[LAST_FORM_KEY] = {
-            "cbs_code": cbs_code,
-            "instrument": pending.instrument,
-            "year": pending.year,
-            "title": pending.title,
-            "consent_level": pending.consent_level,
-        }
-        services.pending_drop(session=request.session, token=token)
-        return redirect(f"{reverse('documents:upload', args=[cbs_code])}?jaar={pending.year}")
+        return _preview_back(request, pending, cbs_code=cbs_code, token=token)
     if action in ("paragraphs", "speakers"):
         pending.detect_speakers = action == "speakers"
         services.pending_update(session=request.session, token=token, pending=pending)
@@ -175,19 +203,6 @@ def document_preview(request: HttpRequest, cbs_code: str, token: str) -> HttpRes
             )
             return redirect("documents:detail", cbs_code=cbs_code, pk=document.pk)
 
-    stored_as = {key: shown for key, _label, shown, _role in rows}
-    role_names = dict(SpeakerRole.choices)
-    suggested = {key: role for key, _label, _shown, role in rows}
-    pieces = [
-        {
-            "position": position,
-            "text": piece.text,
-            "time": piece.time,
-            "speaker": stored_as.get(piece.speaker) if piece.speaker else "",
-            "role": role_names[suggested.get(piece.speaker or services.NO_SPEAKER, SpeakerRole.UNKNOWN)],
-        }
-        for position, piece in enumerate(split.pieces, start=1)
-    ]
     speaker_fields = [
         {"field": roles_form[f"role_{index}"], "label": label, "stored": shown}
         for index, (_key, label, shown, _role) in enumerate(rows)
@@ -199,7 +214,7 @@ def document_preview(request: HttpRequest, cbs_code: str, token: str) -> HttpRes
             "n": neighbourhood,
             "pending": pending,
             "token": token,
-            "pieces": pieces,
+            "pieces": _preview_pieces(split, rows),
             "split": split,
             "speaker_fields": speaker_fields,
             "roles_form": roles_form,

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from krachtvansamen.effectenplein.models import Level, Meeting, Participant, Recognition, Story, Vote
-from krachtvansamen.framework.models import Code
-from krachtvansamen.neighbourhoods.models import MeasurementYear, Neighbourhood
+from krachtvansamen.framework.selectors import codes_current
+from krachtvansamen.neighbourhoods.models import Neighbourhood
+from krachtvansamen.neighbourhoods.years import years_open
 
 _NOT_CODE = re.compile(r"[^A-Z0-9]")
 
@@ -25,9 +26,9 @@ def normalise_code(code: str) -> str:
 
 
 def meeting_year_choices() -> list[int]:
-    """Years a new meeting may belong to: the measurement years open for new data, else this year."""
-    years = list(MeasurementYear.objects.filter(is_open=True).order_by("year").values_list("year", flat=True))
-    return years or [timezone.localdate().year]
+    """Years a new meeting may belong to: the measurement years open for new data (oldest first), else this
+    year (also when every measurement year is closed)."""
+    return years_open() or [timezone.localdate().year]
 
 
 def meeting_is_live(*, meeting: Meeting) -> bool:
@@ -84,10 +85,11 @@ class LevelInfo:
 
 def levels(*, with_codebook_labels: bool = True) -> list[LevelInfo]:
     """The three levels in plain words; the codebook's own names only where they are shown (the wall)."""
-    formal = {
-        code.key: code.label for code in Code.objects.filter(codebook__is_current=True, key__in=[
-            level.code_key for level in Level])
-    } if with_codebook_labels else {}  # fmt: skip
+    formal = (
+        {code.key: code.label for code in codes_current().filter(key__in=[level.code_key for level in Level])}
+        if with_codebook_labels
+        else {}
+    )
     return [
         LevelInfo(value=level.value, label=str(level.label), explanation=str(LEVEL_EXPLANATIONS[level]()),
                   formal_label=formal.get(level.code_key, ""))

@@ -16,14 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from krachtvansamen.coding.models import Coding, Fragment, Instrument, SpeakerRole
+from krachtvansamen.coding.models import Instrument, SpeakerRole
+from krachtvansamen.coding.services import NewFragment, fragments_record
+from krachtvansamen.core.types import User
 from krachtvansamen.effectenplein.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -40,8 +42,10 @@ from krachtvansamen.effectenplein.models import (
 )
 from krachtvansamen.effectenplein.selectors import meeting_year_choices, normalise_code, token_hash
 from krachtvansamen.framework.models import Code
+from krachtvansamen.framework.selectors import codes_current_by_key
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.people.models import Consent
+from krachtvansamen.people.services import recorder
 
 MEETING_LIFETIME = timedelta(hours=12)
 TITLE_MAX_LENGTH = 200
@@ -114,7 +118,7 @@ def _meeting_unavailable_message(meeting: Meeting, statuses: tuple[str, ...]) ->
 
 @retry_when_locked
 def meeting_open(
-    *, neighbourhood: Neighbourhood, user: Any, title: str = "", year: int | None = None
+    *, neighbourhood: Neighbourhood, user: User, title: str = "", year: int | None = None
 ) -> Meeting:
     """Open a meeting with a fresh join code. The caller has checked the user's access to the neighbourhood."""
     title = " ".join((title or "").split())
@@ -135,8 +139,8 @@ def meeting_open(
         try:
             with transaction.atomic():
                 return Meeting.objects.create(
-                    neighbourhood=neighbourhood, year=year, title=title, code=_new_code(), opened_by=user,
-                    expires_at=now + MEETING_LIFETIME,
+                    neighbourhood=neighbourhood, year=year, title=title, code=_new_code(),
+                    opened_by=recorder(user), expires_at=now + MEETING_LIFETIME,
                 )  # fmt: skip
         except IntegrityError:
             continue
@@ -180,8 +184,19 @@ def most_significant_story_ids(*, meeting: Meeting) -> set[int]:
     return {row["pk"] for row in counted if row["vote_total"] == best[row["level"]]}
 
 
+def _level_codes() -> dict[str, Code]:
+    """Per effect level, its code in the current codebook (503 when the codebook is not loaded)."""
+    current = codes_current_by_key(prefix="effect.")
+    if any(level.code_key not in current for level in Level):
+        raise PleinError(
+            _("The codebook is not loaded, so the stories cannot be coded. Ask the administrator "
+              "to run 'kvs codebook load'."), status=503,
+        )  # fmt: skip
+    return {level.value: current[level.code_key] for level in Level}
+
+
 @retry_when_locked
-def meeting_close(*, meeting: Meeting, user: Any) -> CloseResult:
+def meeting_close(*, meeting: Meeting, user: User) -> CloseResult:
     """Close the meeting: every story becomes a coded fragment of the neighbourhood, in one transaction.
 
     Closing a closed meeting does nothing. Consent: a story becomes quotable (pseudonymised, there is no name
@@ -196,27 +211,21 @@ def meeting_close(*, meeting: Meeting, user: Any) -> CloseResult:
                 fragments_created=0,
                 most_significant=locked.stories.filter(is_most_significant=True).count(),
             )
-        codes: dict[str, Code] = {}
-        for level in Level:
-            code = Code.objects.filter(codebook__is_current=True, key=level.code_key).first()
-            if code is None:
-                raise PleinError(
-                    _("The codebook is not loaded, so the stories cannot be coded. Ask the administrator "
-                      "to run 'kvs codebook load'."), status=503,
-                )  # fmt: skip
-            codes[level.value] = code
+        codes = _level_codes()
         winners = most_significant_story_ids(meeting=locked)
         stories = list(locked.stories.order_by("created_at", "pk"))
-        for story in stories:
-            fragment = Fragment.objects.create(
-                neighbourhood_id=locked.neighbourhood_id, year=locked.year, text=story.text,
-                instrument=Instrument.EFFECTENPLEIN, speaker_role=SpeakerRole.RESIDENT,
-                consent_level=Consent.Level.PSEUDONYMISED if story.consent_to_quote else Consent.Level.INTERNAL,
-                recorded_by=user,
-            )  # fmt: skip
-            Coding.objects.create(
-                fragment=fragment, code=codes[story.level], coder=user, origin=Coding.Origin.HUMAN
-            )
+        fragments = fragments_record(
+            neighbourhood_id=locked.neighbourhood_id, year=locked.year, instrument=Instrument.EFFECTENPLEIN,
+            fragments=[
+                NewFragment(
+                    text=story.text, speaker_role=SpeakerRole.RESIDENT, codes=[codes[story.level]],
+                    consent_level=Consent.Level.PSEUDONYMISED if story.consent_to_quote else Consent.Level.INTERNAL,
+                )
+                for story in stories
+            ],
+            user=user,
+        )  # fmt: skip
+        for story, fragment in zip(stories, fragments, strict=True):
             story.fragment = fragment
             story.is_most_significant = story.pk in winners
         Story.objects.bulk_update(stories, ["fragment", "is_most_significant"])

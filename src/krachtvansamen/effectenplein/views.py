@@ -141,7 +141,7 @@ def story_new(request: HttpRequest, code: str) -> HttpResponse:
     meeting, participant = _participant_or_redirect(request, code)
     if participant is None:
         return redirect(_meeting_url(meeting))
-    form = {
+    form: dict[str, Any] = {
         "text": request.POST.get("text", ""),
         "level": request.POST.get("level", ""),
         "consent": request.POST.get("consent") == "ja",

@@ -97,10 +97,103 @@ def _tokens(text: str) -> list[tuple[str, str]]:
                 _("Cannot read the condition “%(text)s” near “%(rest)s”.")
                 % {"text": text, "rest": text[position : position + 15]}
             )
-        kind = match.lastgroup
+        kind = match.lastgroup or ""  # every alternative of _TOKEN_RE is a named group
         tokens.append((kind, match.group(kind)))
         position = match.end()
     return tokens
+
+
+class _ConditionParser:
+    """Recursive descent over the tokens of one condition: or > and > not/selected/brackets/comparison."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = _tokens(text)
+        self.position = 0
+
+    def error(self) -> DefinitionError:
+        return DefinitionError(_("Cannot read the condition “%(text)s”.") % {"text": self.text})
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def take(self, kind: str | None = None, value: str | None = None) -> tuple[str, str]:
+        token = self.peek()
+        if token is None or (kind and token[0] != kind) or (value and token[1] != value):
+            raise self.error()
+        self.position += 1
+        return token
+
+    def reference(self) -> str:
+        return self.take("ref")[1][2:-1]
+
+    def operand(self) -> list:
+        token = self.peek()
+        if token is None:
+            raise self.error()
+        if token == ("word", "count-selected"):
+            self.take()
+            self.take("punct", "(")
+            name = self.reference()
+            self.take("punct", ")")
+            return ["count", name]
+        if token[0] not in ("ref", "str", "num"):
+            raise self.error()
+        self.take()
+        if token[0] == "ref":
+            return ["ref", token[1][2:-1]]
+        return ["lit", token[1][1:-1] if token[0] == "str" else token[1]]
+
+    def bracketed(self) -> list:
+        self.take("punct", "(")
+        inner = self.expression()
+        self.take("punct", ")")
+        return inner
+
+    def selected(self) -> list:
+        self.take("punct", "(")
+        name = self.reference()
+        self.take("punct", ",")
+        value = self.operand()
+        self.take("punct", ")")
+        return ["selected", name, value[1]]
+
+    def atom(self) -> list:
+        token = self.peek()
+        if token == ("word", "not"):
+            self.take()
+            return ["not", self.bracketed()]
+        if token == ("word", "selected"):
+            self.take()
+            return self.selected()
+        if token == ("punct", "("):
+            return self.bracketed()
+        left = self.operand()
+        token = self.peek()
+        if token and token[0] == "op":
+            self.take()
+            return ["cmp", token[1], left, self.operand()]
+        return ["truthy", left]
+
+    def conjunction(self) -> list:
+        node = self.atom()
+        while self.peek() == ("word", "and"):
+            self.take()
+            node = ["and", node, self.atom()]
+        return node
+
+    def expression(self) -> list:
+        node = self.conjunction()
+        while self.peek() == ("word", "or"):
+            self.take()
+            node = ["or", node, self.conjunction()]
+        return node
+
+    def parse(self) -> list:
+        tree = self.expression()
+        if self.position != len(self.tokens):
+            raise self.error()
+        return tree
 
 
 def parse_relevant(text: str) -> list:
@@ -109,87 +202,7 @@ def parse_relevant(text: str) -> list:
     Supported: ``${q} = 'a'``, ``!=``, ``>``, ``>=``, ``<``, ``<=`` (numbers compare as numbers),
     ``selected(${q}, 'a')``, ``count-selected(${q}) > 1``, ``not(...)``, ``and``, ``or``, brackets.
     """
-    tokens = _tokens(text)
-    position = 0
-
-    def peek() -> tuple[str, str] | None:
-        return tokens[position] if position < len(tokens) else None
-
-    def take(kind: str | None = None, value: str | None = None) -> tuple[str, str]:
-        nonlocal position
-        token = peek()
-        if token is None or (kind and token[0] != kind) or (value and token[1] != value):
-            raise DefinitionError(_("Cannot read the condition “%(text)s”.") % {"text": text})
-        position += 1
-        return token
-
-    def operand() -> list:
-        token = peek()
-        if token is None:
-            raise DefinitionError(_("Cannot read the condition “%(text)s”.") % {"text": text})
-        if token[0] == "ref":
-            take()
-            return ["ref", token[1][2:-1]]
-        if token[0] == "str":
-            take()
-            return ["lit", token[1][1:-1]]
-        if token[0] == "num":
-            take()
-            return ["lit", token[1]]
-        if token == ("word", "count-selected"):
-            take()
-            take("punct", "(")
-            name = take("ref")[1][2:-1]
-            take("punct", ")")
-            return ["count", name]
-        raise DefinitionError(_("Cannot read the condition “%(text)s”.") % {"text": text})
-
-    def atom() -> list:
-        token = peek()
-        if token == ("word", "not"):
-            take()
-            take("punct", "(")
-            inner = expression()
-            take("punct", ")")
-            return ["not", inner]
-        if token == ("word", "selected"):
-            take()
-            take("punct", "(")
-            name = take("ref")[1][2:-1]
-            take("punct", ",")
-            value = operand()
-            take("punct", ")")
-            return ["selected", name, value[1]]
-        if token == ("punct", "("):
-            take()
-            inner = expression()
-            take("punct", ")")
-            return inner
-        left = operand()
-        token = peek()
-        if token and token[0] == "op":
-            take()
-            return ["cmp", token[1], left, operand()]
-        return ["truthy", left]
-
-    def conjunction() -> list:
-        node = atom()
-        while peek() == ("word", "and"):
-            take()
-            node = ["and", node, atom()]
-        return node
-
-    def expression() -> list:
-        node = conjunction()
-        while peek() == ("word", "or"):
-            take()
-            node = ["or", node, conjunction()]
-        return node
-
-    tree = expression()
-    if position != len(tokens):
-        raise DefinitionError(_("Cannot read the condition “%(text)s”.") % {"text": text})
-    return tree
+    return _ConditionParser(text).parse()
 
 
 def _refs(tree: list) -> set[str]:
@@ -233,7 +246,9 @@ def evaluate(tree: list, answers: dict[str, Any]) -> bool | Any:
         value = answers.get(tree[1])
         return tree[2] in value if isinstance(value, list) else value == tree[2]
     if kind == "cmp":
-        operator, left, right = tree[1], evaluate(tree[2], answers), evaluate(tree[3], answers)
+        operator = tree[1]
+        left: Any = evaluate(tree[2], answers)
+        right: Any = evaluate(tree[3], answers)
         if isinstance(left, list):
             left = " ".join(left)
         left_number, right_number = _as_number(left), _as_number(right)
@@ -288,58 +303,75 @@ def _validate_questions(
     questions: list, seen: set[str], code_keys: set[str] | None, *, top_level: bool
 ) -> None:
     for question in questions:
-        if not isinstance(question, dict):
-            raise DefinitionError(_("A question is not written correctly."))
-        name = question.get("name", "")
-        if not NAME_RE.match(str(name)):
-            raise DefinitionError(
-                _(
-                    "“%(name)s” cannot be a question name: use letters, digits and _ only, starting with a letter."
-                )
-                % {"name": name}
-            )
-        if name in seen:
-            raise DefinitionError(_("The question name “%(name)s” is used twice.") % {"name": name})
-        seen.add(name)
-        kind = question.get("type")
-        if kind not in TYPES:
-            raise DefinitionError(
-                _("Question “%(name)s” has an unknown type “%(type)s”.") % {"name": name, "type": kind}
-            )
-        if kind != "note" and not localised(question.get("label")):
-            raise DefinitionError(_("Question “%(name)s” has no text.") % {"name": name})
-        if kind in ("select_one", "select_multiple"):
-            choices = question.get("choices") or []
-            names = [c.get("name") for c in choices if isinstance(c, dict)]
-            if not names or len(names) != len(set(names)) or not all(names):
+        _validate_question(question, seen, code_keys, top_level=top_level)
+
+
+def _validate_name(question: Any, seen: set[str]) -> str:
+    if not isinstance(question, dict):
+        raise DefinitionError(_("A question is not written correctly."))
+    name = question.get("name", "")
+    if not NAME_RE.match(str(name)):
+        raise DefinitionError(
+            _("“%(name)s” cannot be a question name: use letters, digits and _ only, starting with a letter.")
+            % {"name": name}
+        )
+    if name in seen:
+        raise DefinitionError(_("The question name “%(name)s” is used twice.") % {"name": name})
+    seen.add(name)
+    return name
+
+
+def _validate_links(question: dict, name: str, code_keys: set[str] | None) -> None:
+    """The codebook links (``code``, ``code_group``) and the stance."""
+    if question["type"] == "codes" and not question.get("code_group"):
+        raise DefinitionError(
+            _("Question “%(name)s” does not say which codebook group to choose from.") % {"name": name}
+        )
+    if code_keys is not None:
+        for field in ("code", "code_group"):
+            if question.get(field) and question[field] not in code_keys:
                 raise DefinitionError(
-                    _("Question “%(name)s” needs a list of choices, each with its own name.") % {"name": name}
+                    _("Question “%(name)s” refers to the code “%(code)s”, which is not in the codebook.")
+                    % {"name": name, "code": question[field]}
                 )
-        if kind == "codes" and not question.get("code_group"):
+    if question.get("stance") and question["stance"] not in STANCES:
+        raise DefinitionError(_("Question “%(name)s” has an unknown stance.") % {"name": name})
+
+
+def _validate_repeat(
+    question: dict, name: str, seen: set[str], code_keys: set[str] | None, *, top_level: bool
+) -> None:
+    if not top_level:
+        raise DefinitionError(
+            _("A repeated group inside a repeated group is not supported (“%(name)s”).") % {"name": name}
+        )
+    if question.get("target") and question["target"] not in TARGETS:
+        raise DefinitionError(_("Question “%(name)s” has an unknown target.") % {"name": name})
+    children = question.get("questions") or []
+    if not children:
+        raise DefinitionError(_("The repeated group “%(name)s” has no questions.") % {"name": name})
+    _validate_questions(children, seen, code_keys, top_level=False)
+
+
+def _validate_question(question: Any, seen: set[str], code_keys: set[str] | None, *, top_level: bool) -> None:
+    name = _validate_name(question, seen)
+    kind = question.get("type")
+    if kind not in TYPES:
+        raise DefinitionError(
+            _("Question “%(name)s” has an unknown type “%(type)s”.") % {"name": name, "type": kind}
+        )
+    if kind != "note" and not localised(question.get("label")):
+        raise DefinitionError(_("Question “%(name)s” has no text.") % {"name": name})
+    if kind in ("select_one", "select_multiple"):
+        choices = question.get("choices") or []
+        names = [c.get("name") for c in choices if isinstance(c, dict)]
+        if not names or len(names) != len(set(names)) or not all(names):
             raise DefinitionError(
-                _("Question “%(name)s” does not say which codebook group to choose from.") % {"name": name}
+                _("Question “%(name)s” needs a list of choices, each with its own name.") % {"name": name}
             )
-        if code_keys is not None:
-            for field in ("code", "code_group"):
-                if question.get(field) and question[field] not in code_keys:
-                    raise DefinitionError(
-                        _("Question “%(name)s” refers to the code “%(code)s”, which is not in the codebook.")
-                        % {"name": name, "code": question[field]}
-                    )
-        if question.get("stance") and question["stance"] not in STANCES:
-            raise DefinitionError(_("Question “%(name)s” has an unknown stance.") % {"name": name})
-        if kind == "repeat":
-            if not top_level:
-                raise DefinitionError(
-                    _("A repeated group inside a repeated group is not supported (“%(name)s”).")
-                    % {"name": name}
-                )
-            if question.get("target") and question["target"] not in TARGETS:
-                raise DefinitionError(_("Question “%(name)s” has an unknown target.") % {"name": name})
-            children = question.get("questions") or []
-            if not children:
-                raise DefinitionError(_("The repeated group “%(name)s” has no questions.") % {"name": name})
-            _validate_questions(children, seen, code_keys, top_level=False)
+    _validate_links(question, name, code_keys)
+    if kind == "repeat":
+        _validate_repeat(question, name, seen, code_keys, top_level=top_level)
 
 
 # --- checking answers -----------------------------------------------------------------------------------
@@ -356,68 +388,131 @@ def visible(question: dict, answers: dict[str, Any]) -> bool:
     return not condition or bool(evaluate(parse_relevant(condition), answers))
 
 
+CodeChoices = Callable[[str], list[str]]
+
+
 def check_answers(
-    definition: dict, raw: dict[str, Any], *, code_choices: Callable[[str], list[str]], complete: bool
+    definition: dict, raw: dict[str, Any], *, code_choices: CodeChoices, complete: bool
 ) -> CheckedAnswers:
     """Turn raw answers (strings and lists, as posted) into typed answers and Dutch error messages.
 
     Hidden questions (their condition is false) are dropped, so no answer to a question the person never saw
     is kept. ``complete``: check required questions (a draft may be incomplete, never of the wrong type).
     """
-    answers: dict[str, Any] = {}
-    errors: dict[str, str] = {}
+    checked = CheckedAnswers(answers={}, errors={})
     for question in definition["questions"]:
         name = question["name"]
-        if question["type"] == "note":
-            continue
-        if not visible(question, answers):
+        if question["type"] == "note" or not visible(question, checked.answers):
             continue
         if question["type"] == "repeat":
-            rows = raw.get(name) or []
-            if not isinstance(rows, list):
-                errors[name] = _("These answers are not in the right form.")
-                continue
-            if len(rows) > MAX_REPEAT_ROWS:
-                errors[name] = _("At most %(n)s rows.") % {"n": MAX_REPEAT_ROWS}
-                continue
-            kept_rows = []
-            for index, row in enumerate(rows):
-                row = row if isinstance(row, dict) else {}
-                if all(_blank(value) for value in row.values()):
-                    continue  # an empty row the person added and left: not an answer
-                kept: dict[str, Any] = {}
-                scope = {**answers, **kept}
-                for child in question["questions"]:
-                    if child["type"] == "note" or not visible(child, {**scope, **kept}):
-                        continue
-                    field = f"{name}__{index}__{child['name']}"
-                    value, error = _check_one(child, row.get(child["name"]), code_choices, complete)
-                    if error:
-                        errors[field] = error
-                    elif value is not None:
-                        kept[child["name"]] = value
-                kept_rows.append(kept)
-            if kept_rows:
-                answers[name] = kept_rows
-            elif complete and question.get("required"):
-                errors[name] = _("Add at least one.")
+            _check_repeat(question, raw.get(name) or [], checked, code_choices, complete)
             continue
         value, error = _check_one(question, raw.get(name), code_choices, complete)
         if error:
-            errors[name] = error
+            checked.errors[name] = error
         elif value is not None:
-            answers[name] = value
-    return CheckedAnswers(answers=answers, errors=errors)
+            checked.answers[name] = value
+    return checked
+
+
+def _check_repeat(
+    question: dict, rows: Any, checked: CheckedAnswers, code_choices: CodeChoices, complete: bool
+) -> None:
+    """The rows of a repeated group: each row's answers checked, empty rows left out."""
+    name = question["name"]
+    if not isinstance(rows, list):
+        checked.errors[name] = _("These answers are not in the right form.")
+        return
+    if len(rows) > MAX_REPEAT_ROWS:
+        checked.errors[name] = _("At most %(n)s rows.") % {"n": MAX_REPEAT_ROWS}
+        return
+    kept_rows = []
+    for index, row in enumerate(rows):
+        row = row if isinstance(row, dict) else {}
+        if all(_blank(value) for value in row.values()):
+            continue  # an empty row the person added and left: not an answer
+        kept: dict[str, Any] = {}
+        scope = {**checked.answers, **kept}
+        for child in question["questions"]:
+            if child["type"] == "note" or not visible(child, {**scope, **kept}):
+                continue
+            value, error = _check_one(child, row.get(child["name"]), code_choices, complete)
+            if error:
+                checked.errors[f"{name}__{index}__{child['name']}"] = error
+            elif value is not None:
+                kept[child["name"]] = value
+        kept_rows.append(kept)
+    if kept_rows:
+        checked.answers[name] = kept_rows
+    elif complete and question.get("required"):
+        checked.errors[name] = _("Add at least one.")
 
 
 def _blank(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-def _check_one(question: dict, value: Any, code_choices: Callable[[str], list[str]], complete: bool):
+Checked = tuple[Any, str | None]  # (typed value or None, Dutch error or None)
+
+
+def _check_text(question: dict, value: str) -> Checked:
+    limit = question.get("max_length") or (LONG_TEXT_MAX if question["type"] == "long_text" else TEXT_MAX)
+    if len(value) > limit:
+        return None, _("This answer is too long: at most %(n)s characters.") % {"n": limit}
+    return value, None
+
+
+def _check_choice(question: dict, chosen: list[str], code_choices: CodeChoices, *, multiple: bool) -> Checked:
+    kind = question["type"]
+    allowed = (
+        [c["name"] for c in question["choices"]] if kind != "codes" else code_choices(question["code_group"])
+    )
+    if any(v not in allowed for v in chosen):
+        return None, _("Choose one of the options given.")
+    return (list(dict.fromkeys(chosen)) if multiple else chosen[0]), None
+
+
+def _check_scale(question: dict, value: str) -> Checked:
+    if value not in {"1", "2", "3", "4", "5"}:
+        return None, _("Choose a number from 1 to 5.")
+    return int(value), None
+
+
+def _check_number(question: dict, value: str) -> Checked:
+    kind = question["type"]
+    text = value.replace(",", ".") if kind == "decimal" else value
+    try:
+        number: int | float = int(text) if kind == "integer" else float(text)
+    except ValueError:
+        return None, (_("Fill in a whole number.") if kind == "integer" else _("Fill in a number."))
+    low, high = question.get("min"), question.get("max")
+    if (low is not None and number < low) or (high is not None and number > high):
+        return None, _("Fill in a number from %(low)s to %(high)s.") % {
+            "low": low if low is not None else "…",
+            "high": high if high is not None else "…",
+        }
+    return number, None
+
+
+def _check_date(question: dict, value: str) -> Checked:
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, pattern).date().isoformat(), None
+        except ValueError:
+            continue
+    return None, _("Fill in a date as day-month-year, for example 14-03-2025.")
+
+
+_CHECKS: dict[str, Callable[[dict, str], Checked]] = {
+    "text": _check_text, "long_text": _check_text, "scale": _check_scale, "integer": _check_number,
+    "decimal": _check_number, "date": _check_date,
+}  # fmt: skip
+
+
+def _check_one(question: dict, value: Any, code_choices: CodeChoices, complete: bool) -> Checked:
     """(typed value or None, Dutch error or None) for one question."""
     kind = question["type"]
-    multiple = kind == "select_multiple" or (kind == "codes" and question.get("multiple"))
+    multiple = kind == "select_multiple" or (kind == "codes" and bool(question.get("multiple")))
     if multiple:
         values = value if isinstance(value, list) else ([] if _blank(value) else str(value).split())
         values = [str(v).strip() for v in values if str(v).strip()]
@@ -425,47 +520,12 @@ def _check_one(question: dict, value: Any, code_choices: Callable[[str], list[st
         if isinstance(value, list):
             value = value[-1] if value else ""
         value = "" if value is None else str(value).strip()
-    if (multiple and not values) or (not multiple and value == ""):
+        values = [value] if value else []
+    if not values:
         if complete and question.get("required"):
             return None, (_("Choose at least one.") if multiple else _("Please fill this in."))
         return None, None
-    if kind in ("text", "long_text"):
-        limit = question.get("max_length") or (LONG_TEXT_MAX if kind == "long_text" else TEXT_MAX)
-        if len(value) > limit:
-            return None, _("This answer is too long: at most %(n)s characters.") % {"n": limit}
-        return value, None
     if kind in ("select_one", "select_multiple", "codes"):
-        allowed = (
-            [c["name"] for c in question["choices"]]
-            if kind != "codes"
-            else code_choices(question["code_group"])
-        )
-        chosen = values if multiple else [value]
-        if any(v not in allowed for v in chosen):
-            return None, _("Choose one of the options given.")
-        return (list(dict.fromkeys(chosen)) if multiple else value), None
-    if kind == "scale":
-        if value not in {"1", "2", "3", "4", "5"}:
-            return None, _("Choose a number from 1 to 5.")
-        return int(value), None
-    if kind in ("integer", "decimal"):
-        text = value.replace(",", ".") if kind == "decimal" else value
-        try:
-            number: int | float = int(text) if kind == "integer" else float(text)
-        except ValueError:
-            return None, (_("Fill in a whole number.") if kind == "integer" else _("Fill in a number."))
-        low, high = question.get("min"), question.get("max")
-        if (low is not None and number < low) or (high is not None and number > high):
-            return None, _("Fill in a number from %(low)s to %(high)s.") % {
-                "low": low if low is not None else "…",
-                "high": high if high is not None else "…",
-            }
-        return number, None
-    if kind == "date":
-        for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
-            try:
-                return dt.datetime.strptime(value, pattern).date().isoformat(), None
-            except ValueError:
-                continue
-        return None, _("Fill in a date as day-month-year, for example 14-03-2025.")
-    return None, None
+        return _check_choice(question, values, code_choices, multiple=multiple)
+    check = _CHECKS.get(kind)
+    return check(question, value) if check else (None, None)

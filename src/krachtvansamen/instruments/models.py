@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from krachtvansamen.coding.models import Fragment, Instrument
 from krachtvansamen.framework.models import Code
+from krachtvansamen.instruments.definition import localised
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.people.models import Person
 
@@ -62,14 +63,10 @@ class FormVersion(models.Model):
 
     @property
     def title(self) -> str:
-        from krachtvansamen.instruments.definition import localised
-
         return localised(self.definition.get("title")) or self.form.key
 
     @property
     def description(self) -> str:
-        from krachtvansamen.instruments.definition import localised
-
         return localised(self.definition.get("description"))
 
 

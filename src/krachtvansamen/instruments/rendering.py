@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
 
 from krachtvansamen.framework.models import Code
+from krachtvansamen.framework.selectors import codes_current_by_key
 from krachtvansamen.instruments.definition import MAX_REPEAT_ROWS, localised, parse_relevant
 
 MULTI = {"select_multiple"}
@@ -67,7 +69,10 @@ class Field:
     multiple: bool = False
 
 
-def _options(question: dict, value: Any, codes: dict[str, Code], code_choices) -> list[Option]:
+CodeChoices = Callable[[str], list[str]]
+
+
+def _options(question: dict, value: Any, codes: dict[str, Code], code_choices: CodeChoices) -> list[Option]:
     chosen = value if isinstance(value, list) else ([] if value in (None, "") else [str(value)])
     if question["type"] == "scale":
         items = [(str(n), str(n), "") for n in range(1, 6)]
@@ -86,10 +91,10 @@ def build_fields(
     values: dict[str, Any],
     errors: dict[str, str],
     *,
-    code_choices,
+    code_choices: CodeChoices,
     extra_rows: dict[str, int],
 ) -> list[Field]:
-    codes = {c.key: c for c in Code.objects.filter(codebook__is_current=True)}
+    codes = codes_current_by_key()
 
     def one(question: dict, html_name: str, value: Any) -> Field:
         condition = json.dumps(parse_relevant(question["relevant"])) if question.get("relevant") else ""

@@ -8,11 +8,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from krachtvansamen.coding.models import Coding, Fragment, Instrument
-from krachtvansamen.framework.models import Code
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from krachtvansamen.coding.models import Fragment, Instrument
+from krachtvansamen.coding.selectors import codings_of, fragments_for
+from krachtvansamen.core.types import User
+from krachtvansamen.framework.selectors import codes_current, codes_current_by_key
+from krachtvansamen.instruments.defaults import DEFAULT_FORM_KEYS
 from krachtvansamen.instruments.definition import localised
-from krachtvansamen.instruments.models import CodedAnswer, Form, FormVersion, Submission
+from krachtvansamen.instruments.models import CodedAnswer, FormVersion, Submission
 from krachtvansamen.neighbourhoods.models import Neighbourhood
+from krachtvansamen.people.services import recorder
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,23 @@ def coded_scale_answers(
         code__key__startswith=code_prefix,
         submission__status=Submission.Status.SUBMITTED,
     ).values_list("submission_id", "neighbourhood_id", "year", "code__key", "value")
-    return [CodedScaleAnswer(*row) for row in rows]
+    return [
+        CodedScaleAnswer(submission_id, neighbourhood_id, year, code_key, value)
+        for submission_id, neighbourhood_id, year, code_key, value in rows
+        if value is not None
+    ]
+
+
+def code_keys_current() -> set[str]:
+    """Every key of the current codebook (to check the codes a form refers to)."""
+    return set(codes_current().values_list("key", flat=True))
+
+
+def code_choices(group_key: str) -> list[str]:
+    """The codes one can pick under ``group_key``: its leaves in the current codebook, users' own codes too."""
+    codes = codes_current().filter(key__startswith=f"{group_key}.")
+    parents = set(codes.exclude(parent=None).values_list("parent__key", flat=True))
+    return [key for key in codes.order_by("position").values_list("key", flat=True) if key not in parents]
 
 
 def form_version_current(*, key: str) -> FormVersion | None:
@@ -43,30 +65,31 @@ def form_version_current(*, key: str) -> FormVersion | None:
 
 
 def forms_current() -> list[FormVersion]:
-    """The newest version of every form, in the order the study uses them (the default forms first)."""
-    from krachtvansamen.instruments.services import DEFAULT_FORM_KEYS
-
-    versions = []
-    for form in Form.objects.prefetch_related("versions"):
-        version = max(form.versions.all(), key=lambda v: v.version, default=None)
-        if version:
-            versions.append(version)
+    """The newest version of every form, in the order the study uses them (the default forms first). One query."""
+    newest = FormVersion.objects.filter(form=OuterRef("form")).order_by("-version").values("pk")[:1]
+    versions = FormVersion.objects.filter(pk=Subquery(newest)).select_related("form")
     order = {key: index for index, key in enumerate(DEFAULT_FORM_KEYS)}
     return sorted(versions, key=lambda v: (order.get(v.form.key, len(order)), v.form.key))
 
 
-def drafts_for_user(*, user: Any) -> list[Submission]:
+def drafts_for_user(*, user: User) -> list[Submission]:
+    account = recorder(user)
+    if account is None:
+        return []
     return list(
-        Submission.objects.filter(submitted_by=user, status=Submission.Status.DRAFT)
+        Submission.objects.filter(submitted_by=account, status=Submission.Status.DRAFT)
         .select_related("form_version__form", "neighbourhood")
         .order_by("-updated_at")[:20]
     )
 
 
-def draft_get(*, client_id: uuid.UUID, user: Any) -> Submission | None:
+def draft_get(*, client_id: uuid.UUID, user: User) -> Submission | None:
     """The user's own submission with this device id; someone else's is never handed out."""
+    account = recorder(user)
+    if account is None:
+        return None
     return (
-        Submission.objects.filter(client_id=client_id, submitted_by=user)
+        Submission.objects.filter(client_id=client_id, submitted_by=account)
         .select_related("form_version")
         .first()
     )
@@ -90,7 +113,7 @@ def _answer_text(question: dict, value: Any, code_labels: dict[str, str]) -> str
 
 
 def answers_for_display(*, submission: Submission) -> list[AnswerShown]:
-    code_labels = {c.key: c.label for c in Code.objects.filter(codebook__is_current=True)}
+    code_labels = {key: code.label for key, code in codes_current_by_key().items()}
     shown = []
     for question in submission.form_version.definition["questions"]:
         value = submission.answers.get(question["name"])
@@ -147,38 +170,37 @@ class Plate:
         return next((t for t in self.themes if t.key == key), None)
 
 
-def _conversation_fragments(*, neighbourhood: Neighbourhood, year: int | None):
-    fragments = Fragment.objects.filter(neighbourhood=neighbourhood, instrument=Instrument.WIJKWAARDENKAART)
-    return fragments.filter(year=year) if year else fragments
+def _conversation_fragments(*, neighbourhood: Neighbourhood, year: int | None) -> QuerySet[Fragment]:
+    return fragments_for(neighbourhood=neighbourhood, instrument=Instrument.WIJKWAARDENKAART, year=year)
 
 
 def praatplaat(*, neighbourhood: Neighbourhood, year: int | None = None) -> Plate:
     """Vitality themes by how often residents raised them, split by what helps and what hinders."""
     fragments = _conversation_fragments(neighbourhood=neighbourhood, year=year)
-    rows = Coding.objects.filter(fragment__in=fragments, code__key__startswith="vitality.").values_list(
+    rows = codings_of(fragments=fragments, code_prefix="vitality.").values_list(
         "code__key",
         "fragment_id",
         "fragment__submission_link__stance",
         "fragment__submission_link__submission_id",
         "fragment__speaker_id",
     )
-    per_theme: dict[str, dict[str, set]] = {}
+    per_theme: dict[str, dict[str, set[Any]]] = {}
     for key, fragment_id, stance, submission_id, speaker_id in rows:
         theme = per_theme.setdefault(key, {"all": set(), "helps": set(), "hinders": set(), "talks": set()})
         theme["all"].add(fragment_id)
         if stance in ("helps", "hinders"):
             theme[stance].add(fragment_id)
         theme["talks"].add(("s", submission_id) if submission_id else ("p", speaker_id or fragment_id))
-    codes = {c.key: c for c in Code.objects.filter(codebook__is_current=True, key__startswith="vitality.")}
+    codes = codes_current_by_key(prefix="vitality.")
     biggest = max((len(t["all"]) for t in per_theme.values()), default=1)
     themes = []
     for key, code in codes.items():
-        theme = per_theme.get(key)
-        total = len(theme["all"]) if theme else 0
+        seen = per_theme.get(key)
+        total = len(seen["all"]) if seen else 0
         themes.append(PlateTheme(
             key=key, label=code.label, definition=code.definition, total=total,
-            helps=len(theme["helps"]) if theme else 0, hinders=len(theme["hinders"]) if theme else 0,
-            conversations=len(theme["talks"]) if theme else 0,
+            helps=len(seen["helps"]) if seen else 0, hinders=len(seen["hinders"]) if seen else 0,
+            conversations=len(seen["talks"]) if seen else 0,
             size=round(5 + 7 * math.sqrt(total / biggest)) if total else 0,
         ))  # fmt: skip
     themes.sort(key=lambda t: -t.total)

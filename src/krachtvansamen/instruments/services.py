@@ -10,24 +10,30 @@ Submitting turns answers into the records the rest of the app works with, in one
 - a ``select_one`` with ``target: sustainability`` → the neighbourhood's ``SustainabilityAssessment`` for the year;
 - the reserved questions ``consent``, ``pseudonym``, ``demographics``, ``age_band``, ``origin`` → a pseudonymous
   ``Person`` with ``Consent`` records (the Wijkwaardenkaart). Consent ``none`` keeps none of the resident's words.
+
+What a submission becomes is written by the apps that own it: persons and consents by ``privacy.services``,
+assets by ``assets.services``, factor observations and sustainability by ``assessments.services``, fragments
+and their codings by ``coding.services``. This module only decides what goes where.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from krachtvansamen.assessments.models import FactorObservation, SustainabilityAssessment
-from krachtvansamen.assets.models import Asset
-from krachtvansamen.coding.models import Coding, Fragment, SpeakerRole
+from krachtvansamen.assessments.services import FactorSeen, factor_observations_record, sustainability_record
+from krachtvansamen.assets.services import FoundAsset, assets_record_found
+from krachtvansamen.coding.models import SpeakerRole
+from krachtvansamen.coding.services import NewFragment, fragments_record
+from krachtvansamen.core.types import User
 from krachtvansamen.framework.models import Code
+from krachtvansamen.framework.selectors import codes_current_by_key
+from krachtvansamen.instruments.defaults import default_form_definitions
 from krachtvansamen.instruments.definition import (
     CheckedAnswers,
     DefinitionError,
@@ -36,12 +42,12 @@ from krachtvansamen.instruments.definition import (
     validate_definition,
 )
 from krachtvansamen.instruments.models import CodedAnswer, Form, FormVersion, Submission, SubmissionFragment
+from krachtvansamen.instruments.selectors import code_choices, code_keys_current, forms_current
 from krachtvansamen.neighbourhoods.models import Neighbourhood
-from krachtvansamen.people.models import Consent, Membership, Person, Role
-
-DEFAULT_FORMS_DIR = Path(__file__).resolve().parent / "forms"
-# The order in which the study uses the instruments; also the order of the default forms on screen.
-DEFAULT_FORM_KEYS = ["buurtscan", "vragenlijst", "wijkwaardenkaart", "pas_op_de_plaats"]
+from krachtvansamen.people.access import user_roles
+from krachtvansamen.people.models import Consent, Person, Role
+from krachtvansamen.people.services import pseudonym_free, recorder
+from krachtvansamen.privacy.services import person_create_pseudonymous
 
 
 class SubmissionInvalid(ValueError):
@@ -50,22 +56,16 @@ class SubmissionInvalid(ValueError):
         self.errors = errors
 
 
-def current_code_keys() -> set[str]:
-    return set(Code.objects.filter(codebook__is_current=True).values_list("key", flat=True))
-
-
-def code_choices(group_key: str) -> list[str]:
-    """The codes one can pick under ``group_key``: its leaves in the current codebook, users' own codes too."""
-    codes = Code.objects.filter(codebook__is_current=True, key__startswith=f"{group_key}.")
-    parents = set(codes.exclude(parent=None).values_list("parent__key", flat=True))
-    return [key for key in codes.order_by("position").values_list("key", flat=True) if key not in parents]
-
-
 def form_version_add(
-    *, key: str, instrument: str, definition: dict, source: str = FormVersion.Source.DEFAULT, user: Any = None
+    *,
+    key: str,
+    instrument: str,
+    definition: dict,
+    source: str = FormVersion.Source.DEFAULT,
+    user: User | None = None,
 ) -> tuple[FormVersion, bool]:
     """Add a version of a form if its content differs from the newest one. (version, created)."""
-    validate_definition(definition, code_keys=current_code_keys() or None)
+    validate_definition(definition, code_keys=code_keys_current() or None)
     content_hash = canonical_hash(definition)
     with transaction.atomic():
         form, _created = Form.objects.get_or_create(key=key, defaults={"instrument": instrument})
@@ -78,18 +78,9 @@ def form_version_add(
             return latest, False
         version = FormVersion.objects.create(
             form=form, version=(latest.version + 1) if latest else 1, definition=definition,
-            content_hash=content_hash, source=source, created_by=user,
+            content_hash=content_hash, source=source, created_by=recorder(user),
         )  # fmt: skip
         return version, True
-
-
-def default_form_definitions() -> dict[str, tuple[str, dict]]:
-    forms = {}
-    for key in DEFAULT_FORM_KEYS:
-        data = yaml.safe_load((DEFAULT_FORMS_DIR / f"{key}.yaml").read_text(encoding="utf-8"))
-        instrument = data.pop("instrument")
-        forms[key] = (instrument, data)
-    return forms
 
 
 def forms_load_defaults() -> list[FormVersion]:
@@ -99,6 +90,13 @@ def forms_load_defaults() -> list[FormVersion]:
         version, _created = form_version_add(key=key, instrument=instrument, definition=definition)
         versions.append(version)
     return versions
+
+
+def forms_load_defaults_if_none() -> list[FormVersion]:
+    """On a fresh install (no form at all yet): the default forms. Runs after ``migrate`` (instruments.apps)."""
+    if forms_current():
+        return []
+    return forms_load_defaults()
 
 
 # --- answering ------------------------------------------------------------------------------------------
@@ -112,16 +110,26 @@ def _existing(client_id: uuid.UUID | None) -> Submission | None:
     return Submission.objects.filter(client_id=client_id).first() if client_id else None
 
 
+def _refuse_someone_elses(submission: Submission, *, neighbourhood: Neighbourhood, user: User | None) -> None:
+    if submission.neighbourhood_id != neighbourhood.pk or submission.submitted_by_id != getattr(
+        user, "pk", None
+    ):
+        raise SubmissionInvalid({"__all__": _("This draft belongs to someone else.")})
+
+
 def submission_save_draft(
     *,
     form_version: FormVersion,
     neighbourhood: Neighbourhood,
     year: int,
     raw: dict[str, Any],
-    user: Any,
+    user: User | None,
     client_id: uuid.UUID | None = None,
 ) -> tuple[Submission, dict[str, str]]:
-    """Keep what is filled in so far (only well-formed answers). Returns the draft and the errors found."""
+    """Keep what is filled in so far (only well-formed answers). Returns the draft and the errors found.
+
+    Also what an autosave does. Raises SubmissionInvalid when ``client_id`` is someone else's draft.
+    """
     checked = _check(form_version, raw, complete=False)
     with transaction.atomic():
         submission = _existing(client_id)
@@ -129,13 +137,11 @@ def submission_save_draft(
             return submission, {}
         if submission is None:
             submission = Submission(
-                form_version=form_version, neighbourhood=neighbourhood, year=year, submitted_by=user,
+                form_version=form_version, neighbourhood=neighbourhood, year=year, submitted_by=recorder(user),
                 client_id=client_id or uuid.uuid4(),
             )  # fmt: skip
-        elif submission.neighbourhood_id != neighbourhood.pk or submission.submitted_by_id != getattr(
-            user, "pk", None
-        ):
-            raise SubmissionInvalid({"__all__": _("This draft belongs to someone else.")})
+        else:
+            _refuse_someone_elses(submission, neighbourhood=neighbourhood, user=user)
         submission.form_version = form_version
         submission.year = year
         submission.answers = checked.answers
@@ -149,7 +155,7 @@ def submission_submit(
     neighbourhood: Neighbourhood,
     year: int,
     raw: dict[str, Any],
-    user: Any,
+    user: User | None,
     client_id: uuid.UUID | None = None,
     source: str = Submission.Source.WEB,
 ) -> Submission:
@@ -166,11 +172,9 @@ def submission_submit(
         if submission and submission.status == Submission.Status.SUBMITTED:
             return submission
         if submission is None:
-            submission = Submission(client_id=client_id or uuid.uuid4(), submitted_by=user)
-        elif submission.neighbourhood_id != neighbourhood.pk or submission.submitted_by_id != getattr(
-            user, "pk", None
-        ):
-            raise SubmissionInvalid({"__all__": _("This draft belongs to someone else.")})
+            submission = Submission(client_id=client_id or uuid.uuid4(), submitted_by=recorder(user))
+        else:
+            _refuse_someone_elses(submission, neighbourhood=neighbourhood, user=user)
         submission.form_version = form_version
         submission.neighbourhood = neighbourhood
         submission.year = year
@@ -181,18 +185,52 @@ def submission_submit(
         return submission
 
 
+def submission_submit_or_keep_draft(
+    *,
+    form_version: FormVersion,
+    neighbourhood: Neighbourhood,
+    year: int,
+    raw: dict[str, Any],
+    user: User | None,
+    client_id: uuid.UUID | None = None,
+) -> tuple[Submission, dict[str, str]]:
+    """Send the answers; if some are missing or wrong, keep them as a draft instead.
+
+    Returns (the submission, {}) when sent, (the draft, the errors) when not.
+    """
+    try:
+        submission = submission_submit(
+            form_version=form_version, neighbourhood=neighbourhood, year=year, raw=raw, user=user,
+            client_id=client_id,
+        )  # fmt: skip
+    except SubmissionInvalid as invalid:
+        draft, _draft_errors = submission_save_draft(
+            form_version=form_version, neighbourhood=neighbourhood, year=year, raw=raw, user=user,
+            client_id=client_id,
+        )  # fmt: skip
+        return draft, invalid.errors
+    return submission, {}
+
+
+# --- what a submission becomes --------------------------------------------------------------------------
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
 @dataclass
 class _Outcome:
-    """What one submitted form becomes. Runs inside the submit transaction."""
+    """What one submitted form becomes. Runs inside the submit transaction; the owners' services write."""
 
     submission: Submission
     definition: dict
     answers: dict[str, Any]
-    user: Any
+    user: User | None
 
     def apply(self) -> None:
         questions = {q["name"]: q for q in self.definition["questions"]}
-        codes = {c.key: c for c in Code.objects.filter(codebook__is_current=True)}
+        codes = codes_current_by_key()
         consent = self.answers.get("consent")
         keep_words = consent != "none"
         if not keep_words:
@@ -211,24 +249,30 @@ class _Outcome:
         tags: list[str] = []
         for name, question in questions.items():
             value = self.answers.get(name)
-            if value is None:
-                continue
-            if question["type"] == "scale" and question.get("code") in codes:
-                coded.append(self._coded(name, codes[question["code"]], value))
-            elif question["type"] == "codes":
-                for key in value if isinstance(value, list) else [value]:
-                    coded.append(self._coded(name, codes[key], None))
-                if question.get("tag_fragments"):
-                    tags.extend(value if isinstance(value, list) else [value])
-            elif question["type"] == "select_one" and question.get("target") == "sustainability":
-                self._sustainability(codes.get(question.get("code", "")), value)
-            elif question["type"] == "repeat" and question.get("target") == "asset":
-                self._assets(value)
-            elif question["type"] == "repeat" and question.get("target") == "factor":
-                self._factors(value, codes)
+            if value is not None:
+                coded += self._question(name, question, value, codes, tags)
         CodedAnswer.objects.bulk_create(coded)
         if keep_words:
             self._fragments(questions, codes, tags, consent, person)
+
+    def _question(
+        self, name: str, question: dict, value: Any, codes: dict[str, Code], tags: list[str]
+    ) -> list[CodedAnswer]:
+        """What one answered question becomes; returns its coded answers (``tags`` collects fragment codes)."""
+        kind, target = question["type"], question.get("target")
+        if kind == "scale" and question.get("code") in codes:
+            return [self._coded(name, codes[question["code"]], value)]
+        if kind == "codes":
+            if question.get("tag_fragments"):
+                tags.extend(_as_list(value))
+            return [self._coded(name, codes[key], None) for key in _as_list(value)]
+        if kind == "select_one" and target == "sustainability":
+            self._sustainability(codes.get(question.get("code", "")), value)
+        elif kind == "repeat" and target == "asset":
+            self._assets(value)
+        elif kind == "repeat" and target == "factor":
+            self._factors(value, codes)
+        return []
 
     def _coded(self, name: str, code: Code, value: int | None) -> CodedAnswer:
         s = self.submission
@@ -244,68 +288,64 @@ class _Outcome:
     def _speaker_role(self) -> str:
         if self.submission.form_version.form.instrument == "wijkwaardenkaart":
             return SpeakerRole.RESIDENT
-        roles = (
-            set(Membership.objects.filter(user=self.user).values_list("role", flat=True))
-            if self.user
-            else set()
-        )
+        roles = user_roles(user=self.user) if self.user is not None else set()
         if Role.CONNECTOR in roles and Role.COMMUNITY_BUILDER not in roles:
             return SpeakerRole.CONNECTOR
         return SpeakerRole.COMMUNITY_BUILDER
 
     def _person(self, consent: str) -> Person:
         neighbourhood = self.submission.neighbourhood
-        pseudonym = (self.answers.get("pseudonym") or "").strip()
-        if not pseudonym or Person.objects.filter(neighbourhood=neighbourhood, pseudonym=pseudonym).exists():
-            base = pseudonym or _("Resident")
-            number = Person.objects.filter(neighbourhood=neighbourhood).count() + 1
-            while Person.objects.filter(neighbourhood=neighbourhood, pseudonym=f"{base} {number}").exists():
-                number += 1
-            pseudonym = f"{base} {number}"
         with_demographics = self.answers.get("demographics") == "yes"
-        person = Person.objects.create(
-            pseudonym=pseudonym, neighbourhood=neighbourhood, role=Person.PersonRole.RESIDENT,
+        return person_create_pseudonymous(
+            neighbourhood=neighbourhood,
+            pseudonym=pseudonym_free(
+                neighbourhood=neighbourhood,
+                wanted=self.answers.get("pseudonym") or "",
+                fallback=_("Resident"),
+            ),
+            method=_("Wijkwaardenkaart conversation"),
+            recorded_by=self.user,
+            level=consent,
+            quotes=consent == Consent.Level.PSEUDONYMISED,
+            demographics=with_demographics,
             age_band=self.answers.get("age_band", "") if with_demographics else "",
             origin=self.answers.get("origin", "") if with_demographics else "",
-        )  # fmt: skip
-        method = _("Wijkwaardenkaart conversation")
-        Consent.objects.bulk_create([
-            Consent(person=person, scope=Consent.Scope.PARTICIPATION, given=True, level=consent, method=method,
-                    recorded_by=self.user),
-            Consent(person=person, scope=Consent.Scope.QUOTES, given=consent == Consent.Level.PSEUDONYMISED,
-                    level=consent, method=method, recorded_by=self.user),
-            Consent(person=person, scope=Consent.Scope.DEMOGRAPHICS, given=with_demographics, method=method,
-                    recorded_by=self.user),
-        ])  # fmt: skip
-        return person
+        )
 
     def _sustainability(self, code: Code | None, status: str) -> None:
-        if code is None or status not in SustainabilityAssessment.Status.values:
+        if code is None:
             return
         s = self.submission
-        SustainabilityAssessment.objects.update_or_create(
-            neighbourhood_id=s.neighbourhood_id, year=s.year, code=code,
-            defaults={"status": status, "note": _("From the yearly questionnaire"), "recorded_by": self.user},
+        sustainability_record(
+            neighbourhood_id=s.neighbourhood_id, year=s.year, code=code, status=status,
+            note=_("From the yearly questionnaire"), user=self.user,
         )  # fmt: skip
 
     def _assets(self, rows: list[dict]) -> None:
         s = self.submission
-        Asset.objects.bulk_create([
-            Asset(neighbourhood_id=s.neighbourhood_id, year=s.year, category=row["asset_category"],
-                  name=row["asset_name"], description=row.get("asset_description", ""),
-                  is_meeting_place=row.get("asset_meeting_place") == "yes", recorded_by=self.user)
-            for row in rows if row.get("asset_category") in Asset.Category.values and row.get("asset_name")
-        ])  # fmt: skip
+        found = [
+            FoundAsset(
+                category=row.get("asset_category", ""), name=row.get("asset_name", ""),
+                description=row.get("asset_description", ""),
+                is_meeting_place=row.get("asset_meeting_place") == "yes",
+            )
+            for row in rows
+        ]  # fmt: skip
+        assets_record_found(neighbourhood_id=s.neighbourhood_id, year=s.year, user=self.user, found=found)
 
     def _factors(self, rows: list[dict], codes: dict[str, Code]) -> None:
         s = self.submission
-        FactorObservation.objects.bulk_create([
-            FactorObservation(neighbourhood_id=s.neighbourhood_id, year=s.year, code=codes[row["factor_type"]],
-                              direction=row["factor_direction"], description=row.get("factor_description", ""),
-                              recorded_by=self.user)
+        seen = [
+            FactorSeen(
+                code=codes[row["factor_type"]], direction=row.get("factor_direction", ""),
+                description=row.get("factor_description", ""),
+            )
             for row in rows
-            if row.get("factor_type") in codes and row.get("factor_direction") in ("helps", "hinders")
-        ])  # fmt: skip
+            if row.get("factor_type") in codes
+        ]  # fmt: skip
+        factor_observations_record(
+            neighbourhood_id=s.neighbourhood_id, year=s.year, observations=seen, user=self.user
+        )
 
     def _fragments(
         self,
@@ -315,26 +355,30 @@ class _Outcome:
         consent: str | None,
         person: Person | None,
     ) -> None:
+        """Every long answer marked ``fragment`` becomes a coded fragment, linked to this submission."""
         s = self.submission
-        instrument = s.form_version.form.instrument
         level = consent if consent in Consent.Level.values else Consent.Level.INTERNAL
         speaker_role = self._speaker_role()
+        asked: list[tuple[str, dict]] = []
+        new: list[NewFragment] = []
         for name, question in questions.items():
             text = self.answers.get(name)
             if question["type"] != "long_text" or not question.get("fragment") or not text:
                 continue
-            fragment = Fragment.objects.create(
-                neighbourhood_id=s.neighbourhood_id, year=s.year, text=text, instrument=instrument,
-                speaker_role=speaker_role, speaker=person, consent_level=level, recorded_by=self.user,
-            )  # fmt: skip
-            SubmissionFragment.objects.create(
-                submission=s, fragment=fragment, question=name, stance=question.get("stance", "neutral")
-            )
-            keys = [question.get("code")] if question.get("code") else []
-            chosen = self.answers.get(question.get("codes_from", ""), [])
-            keys += chosen if isinstance(chosen, list) else [chosen]
+            keys = [question["code"]] if question.get("code") else []
+            keys += _as_list(self.answers.get(question.get("codes_from", ""), []))
             keys += tags
-            Coding.objects.bulk_create([
-                Coding(fragment=fragment, code=codes[key], coder=self.user, origin=Coding.Origin.HUMAN)
-                for key in dict.fromkeys(keys) if key in codes
-            ])  # fmt: skip
+            asked.append((name, question))
+            new.append(NewFragment(
+                text=text, speaker_role=speaker_role, consent_level=level, speaker=person,
+                codes=[codes[key] for key in keys if key in codes],
+            ))  # fmt: skip
+        fragments = fragments_record(
+            neighbourhood_id=s.neighbourhood_id, year=s.year, instrument=s.form_version.form.instrument,
+            fragments=new, user=self.user,
+        )  # fmt: skip
+        SubmissionFragment.objects.bulk_create([
+            SubmissionFragment(submission=s, fragment=fragment, question=name,
+                               stance=question.get("stance", "neutral"))
+            for (name, question), fragment in zip(asked, fragments, strict=True)
+        ])  # fmt: skip

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-import datetime as dt
 import uuid
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,19 +19,18 @@ from krachtvansamen.instruments.answers_import import (
     answers_import,
 )
 from krachtvansamen.instruments.definition import DefinitionError, localised
-from krachtvansamen.instruments.models import Submission
+from krachtvansamen.instruments.models import FormVersion, Submission
 from krachtvansamen.instruments.rendering import build_fields, raw_from_post
+from krachtvansamen.instruments.selectors import code_choices
 from krachtvansamen.instruments.services import (
-    SubmissionInvalid,
-    code_choices,
     form_version_add,
-    forms_load_defaults,
     submission_save_draft,
-    submission_submit,
+    submission_submit_or_keep_draft,
 )
 from krachtvansamen.instruments.xlsform import definition_to_xlsform, xlsform_to_definition
-from krachtvansamen.neighbourhoods.models import MeasurementYear
+from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.neighbourhoods.selectors import cbs_figures_latest
+from krachtvansamen.neighbourhoods.years import year_from_text, years_measured, years_open
 from krachtvansamen.people.access import (
     neighbourhood_get_for_user,
     neighbourhoods_for_user,
@@ -39,26 +38,16 @@ from krachtvansamen.people.access import (
 )
 
 
-def _years() -> list[int]:
-    years = list(MeasurementYear.objects.order_by("year").values_list("year", flat=True))
-    return years or [dt.date.today().year]
-
-
 def _year_from(request: HttpRequest) -> int:
-    years = _years()
-    text = request.POST.get("jaar") or request.GET.get("jaar") or ""
-    if text.isdigit() and int(text) in years:
-        return int(text)
-    open_years = list(
-        MeasurementYear.objects.filter(is_open=True).order_by("year").values_list("year", flat=True)
-    )
-    return (open_years or years)[-1]
+    """The year asked for if it is a measurement year; else the newest open one (or the newest one)."""
+    years = years_measured()
+    year = year_from_text(request.POST.get("jaar") or request.GET.get("jaar"), allowed=years)
+    return year if year is not None else (years_open() or years)[-1]
 
 
 @login_required
 def instruments_home(request: HttpRequest) -> HttpResponse:
-    if not selectors.forms_current():
-        forms_load_defaults()
+    # The default forms are loaded after `migrate` (instruments.apps), never by showing a page.
     neighbourhoods = list(neighbourhoods_for_user(user=request.user).order_by("name")[:200])
     if not neighbourhoods:
         raise PermissionDenied(_("You do not have access to any neighbourhood."))
@@ -70,9 +59,20 @@ def instruments_home(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
+@dataclass
+class _Filled:
+    """What the fill page shows after a POST that did not send the form away."""
+
+    draft: Submission | None
+    values: dict = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    extra_rows: dict[str, int] = field(default_factory=dict)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def form_fill(request: HttpRequest, key: str, cbs_code: str) -> HttpResponse:
+    """Fill in a form. A POST is one of: autosave (JSON), send, save as a draft, or add a row to a group."""
     neighbourhood = neighbourhood_get_for_user(user=request.user, cbs_code=cbs_code)
     form_version = selectors.form_version_current(key=key)
     if form_version is None:
@@ -84,65 +84,76 @@ def form_fill(request: HttpRequest, key: str, cbs_code: str) -> HttpResponse:
     if draft is not None and draft.neighbourhood_id != neighbourhood.pk:
         raise Http404(_("This draft does not exist."))
     year = draft.year if draft and request.method == "GET" else _year_from(request)
+    if request.method != "POST":
+        filled = _Filled(draft=draft, values=draft.answers if draft else {})
+        return _fill_page(request, form_version, neighbourhood, year, filled, client_id)
+    outcome = _fill_post(request, form_version, neighbourhood, year, client_id or uuid.uuid4())
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    return _fill_page(request, form_version, neighbourhood, year, outcome, client_id)
+
+
+def _fill_post(
+    request: HttpRequest,
+    form_version: FormVersion,
+    neighbourhood: Neighbourhood,
+    year: int,
+    client_id: uuid.UUID,
+) -> HttpResponse | _Filled:
+    """Dispatch a POST to its service: the response (autosaved, sent) or what the page shows next."""
+    raw = raw_from_post(form_version.definition, request.POST)
+    action = request.POST.get("actie", "opslaan")
+    autosave = request.headers.get("X-Autosave") == "1"
+    if action == "versturen" and not autosave:
+        submission, errors = submission_submit_or_keep_draft(
+            form_version=form_version, neighbourhood=neighbourhood, year=year, raw=raw, user=request.user,
+            client_id=client_id,
+        )  # fmt: skip
+        if not errors:
+            messages.success(request, _("Thank you. Your answers have been saved."))
+            return redirect("instruments:submission", pk=submission.pk)
+    else:  # an autosave, "save as a draft", or "add a row"
+        submission, errors = submission_save_draft(
+            form_version=form_version, neighbourhood=neighbourhood, year=year, raw=raw, user=request.user,
+            client_id=client_id,
+        )  # fmt: skip
+    if autosave:
+        return JsonResponse({"saved": True, "concept": str(submission.client_id), "errors": len(errors)})
+    filled = _Filled(draft=submission, values=_values_for_display(raw, submission.answers), errors=errors)
+    if action.startswith("regel-erbij:"):
+        filled.extra_rows[action.split(":", 1)[1]] = 1
+        filled.errors = {}
+    elif action == "opslaan" and not errors:
+        messages.info(request, _("Saved as a draft. You can go on later from the instruments page."))
+    return filled
+
+
+def _fill_page(
+    request: HttpRequest,
+    form_version: FormVersion,
+    neighbourhood: Neighbourhood,
+    year: int,
+    filled: _Filled,
+    client_id: uuid.UUID | None,
+) -> HttpResponse:
     definition = form_version.definition
-    values = draft.answers if draft else {}
-    errors: dict[str, str] = {}
-    extra_rows: dict[str, int] = {}
-
-    if request.method == "POST":
-        raw = raw_from_post(definition, request.POST)
-        action = request.POST.get("actie", "opslaan")
-        client_id = client_id or uuid.uuid4()
-        autosave = request.headers.get("X-Autosave") == "1"
-        try:
-            if action == "versturen" and not autosave:
-                submission = submission_submit(
-                    form_version=form_version,
-                    neighbourhood=neighbourhood,
-                    year=year,
-                    raw=raw,
-                    user=request.user,
-                    client_id=client_id,
-                )
-                messages.success(request, _("Thank you. Your answers have been saved."))
-                return redirect("instruments:submission", pk=submission.pk)
-            draft, errors = submission_save_draft(
-                form_version=form_version,
-                neighbourhood=neighbourhood,
-                year=year,
-                raw=raw,
-                user=request.user,
-                client_id=client_id,
-            )
-        except SubmissionInvalid as invalid:
-            errors = invalid.errors
-            draft, _draft_errors = submission_save_draft(
-                form_version=form_version, neighbourhood=neighbourhood, year=year, raw=raw, user=request.user,
-                client_id=client_id,
-            )  # fmt: skip
-        if autosave:
-            return JsonResponse({"saved": True, "concept": str(draft.client_id), "errors": len(errors)})
-        if action.startswith("regel-erbij:"):
-            extra_rows[action.split(":", 1)[1]] = 1
-            errors = {}
-        elif action == "opslaan" and not errors:
-            messages.info(request, _("Saved as a draft. You can go on later from the instruments page."))
-        values = _values_for_display(raw, draft.answers)
-
-    fields = build_fields(definition, values, errors, code_choices=code_choices, extra_rows=extra_rows)
+    fields = build_fields(
+        definition, filled.values, filled.errors, code_choices=code_choices, extra_rows=filled.extra_rows
+    )
     figures = (
         cbs_figures_latest(region_code=neighbourhood.cbs_code)
         if form_version.form.key == "buurtscan"
         else None
     )
+    draft = filled.draft
     return render(request, "instruments/fill.html", {
         "n": neighbourhood, "form_version": form_version, "title": form_version.title,
         "description": localised(definition.get("description")),
         "guidance": [localised(item) for item in definition.get("guidance", [])],
-        "fields": fields, "errors": errors, "year": year, "years": _years(),
+        "fields": fields, "errors": filled.errors, "year": year, "years": years_measured(),
         "client_id": str(draft.client_id) if draft else str(client_id or uuid.uuid4()),
         "figures": figures,
-    }, status=400 if errors and request.method == "POST" else 200)  # fmt: skip
+    }, status=400 if filled.errors and request.method == "POST" else 200)  # fmt: skip
 
 
 def _values_for_display(raw: dict, checked: dict) -> dict:
@@ -218,11 +229,11 @@ def form_import(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("bestand")
         if upload is None:
             error = _("Choose an XLSForm file (.xlsx).")
-        elif upload.size > 5 * 1024 * 1024:
+        elif (upload.size or 0) > 5 * 1024 * 1024:
             error = _("This file is too big for a form (at most 5 MB).")
         else:
             try:
-                imported = xlsform_to_definition(upload.read(), file_name=upload.name)
+                imported = xlsform_to_definition(upload.read(), file_name=upload.name or "")
                 existing = selectors.form_version_current(key=imported.key)
                 instrument = existing.form.instrument if existing else (imported.instrument or "")
                 if not instrument:
@@ -267,14 +278,14 @@ def answers_import_page(request: HttpRequest, key: str, cbs_code: str) -> HttpRe
         upload = request.FILES.get("bestand")
         if upload is None:
             error = _("Choose the export file (.xlsx or .csv).")
-        elif upload.size > MAX_ANSWER_FILE_BYTES:
+        elif (upload.size or 0) > MAX_ANSWER_FILE_BYTES:
             error = _("This file is too big (at most 20 MB).")
         else:
             try:
                 result = answers_import(
                     form_version=form_version,
                     content=upload.read(),
-                    file_name=upload.name,
+                    file_name=upload.name or "",
                     neighbourhood=neighbourhood,
                     year=year,
                     user=request.user,
@@ -293,5 +304,5 @@ def answers_import_page(request: HttpRequest, key: str, cbs_code: str) -> HttpRe
                 )
                 return redirect("neighbourhood", cbs_code=neighbourhood.cbs_code)
     return render(request, "instruments/import_answers.html", {
-        "n": neighbourhood, "form_version": form_version, "error": error, "year": year, "years": _years(),
+        "n": neighbourhood, "form_version": form_version, "error": error, "year": year, "years": years_measured(),
     }, status=400 if error else 200)  # fmt: skip

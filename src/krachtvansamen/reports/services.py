@@ -17,57 +17,48 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.staticfiles import finders
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
-from krachtvansamen.reports import selectors
+from krachtvansamen.reports.buurtbeeld import Buurtbeeld
+from krachtvansamen.reports.financier import Financier
+from krachtvansamen.reports.synthese import Synthese
 
-KINDS = ("buurtbeeld", "financier", "synthese")
+Report = Buurtbeeld | Financier | Synthese
 TEMPLATES = {
     "buurtbeeld": "reports/buurtbeeld.html",
     "financier": "reports/financier.html",
     "synthese": "reports/synthese.html",
 }
+FILE_PREFIXES = {
+    "buurtbeeld": "buurtbeeld",
+    "financier": "financiersrapport",
+    "synthese": "programmasynthese",
+}
 PRINT_STYLESHEETS = ("reports/print.css",)
 
 
-def build_report(
-    kind: str,
-    *,
-    year: int,
-    neighbourhood: Neighbourhood | None = None,
-    programme: Programme | None = None,
-    neighbourhoods: list[Neighbourhood] | None = None,
-    other_programmes: list[tuple[Programme, list[Neighbourhood]]] | None = None,
-    site: str = "",
-) -> Any:
-    """The report's data (raises ``selectors.NoDataForYear`` for a year without data)."""
-    if kind == "buurtbeeld":
-        assert neighbourhood is not None
-        return selectors.buurtbeeld_report(neighbourhood=neighbourhood, year=year, site=site)
-    if kind == "financier":
-        assert neighbourhood is not None
-        return selectors.financier_report(neighbourhood=neighbourhood, year=year, site=site)
-    if kind == "synthese":
-        assert programme is not None and neighbourhoods
-        return selectors.synthese_report(
-            programme=programme,
-            neighbourhoods=neighbourhoods,
-            year=year,
-            other_programmes=other_programmes or [],
-            site=site,
-        )
-    raise ValueError(kind)
+def report_kind(report: Report) -> str:
+    """The report's name in URLs and templates: buurtbeeld, financier or synthese."""
+    if isinstance(report, Synthese):
+        return "synthese"
+    if isinstance(report, Financier):
+        return "financier"
+    return "buurtbeeld"
 
 
-def report_urls(kind: str, report: Any) -> dict[str, Any]:
+def _report_key(report: Report) -> str:
+    """What the report's URLs and file name identify it by: the programme's slug or the CBS code."""
+    if isinstance(report, Synthese):
+        return report.programme.slug
+    return report.neighbourhood.cbs_code
+
+
+def report_urls(report: Report) -> dict[str, Any]:
     """The report's own page and PDF, and its other years."""
-    if kind == "synthese":
-        key, name = report.programme.slug, "synthese"
-    else:
-        key, name = report.neighbourhood.cbs_code, kind
+    key, name = _report_key(report), report_kind(report)
     return {
         "page_url": reverse(f"reports:{name}", args=[key, report.year]),
         "pdf_url": reverse(f"reports:{name}_pdf", args=[key, report.year]),
@@ -86,25 +77,24 @@ def print_css() -> str:
     return "\n".join(parts)
 
 
-def report_title(kind: str, report: Any) -> str:
-    if kind == "synthese":
+def report_title(report: Report) -> str:
+    if isinstance(report, Synthese):
         return _("Programme synthesis %(name)s %(year)s") % {
             "name": report.programme.name,
             "year": report.year,
         }
-    words = {
-        "buurtbeeld": _("Buurtbeeld %(name)s %(year)s"),
-        "financier": _("Funder report %(name)s %(year)s"),
-    }
-    return words[kind] % {"name": report.neighbourhood.name, "year": report.year}
+    if isinstance(report, Financier):
+        return _("Funder report %(name)s %(year)s") % {"name": report.neighbourhood.name, "year": report.year}
+    return _("Buurtbeeld %(name)s %(year)s") % {"name": report.neighbourhood.name, "year": report.year}
 
 
 def report_html(
-    kind: str, report: Any, *, pdf: bool, request: Any = None, extra: dict[str, Any] | None = None
+    report: Report, *, pdf: bool, request: HttpRequest | None = None, extra: dict[str, Any] | None = None
 ) -> str:
-    context = {"report_footer": report_title(kind, report).replace('"', "'"),
+    kind = report_kind(report)
+    context = {"report_footer": report_title(report).replace('"', "'"),
         "r": report, "kind": kind, "pdf": pdf, "layout": "reports/print_base.html" if pdf else "base.html",
-        "print_css": print_css() if pdf else "", **report_urls(kind, report), **(extra or {}),
+        "print_css": print_css() if pdf else "", **report_urls(report), **(extra or {}),
     }  # fmt: skip
     return render_to_string(TEMPLATES[kind], context, request=request)
 
@@ -114,7 +104,10 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 
 def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+    # Imported here, not at the top: importing WeasyPrint (its Pango and font bindings) takes one to two
+    # seconds, which every process that loads the reports (each page, each command) would pay, though most
+    # never draw a PDF.
+    from weasyprint import HTML  # noqa: PLC0415
 
     # WeasyPrint warns about every CSS property it does not know; the print stylesheet is ours and tested.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -122,16 +115,12 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=None, url_fetcher=_refuse_fetch).write_pdf()
 
 
-def report_pdf(kind: str, report: Any, *, extra: dict[str, Any] | None = None) -> bytes:
-    return html_to_pdf(report_html(kind, report, pdf=True, extra=extra))
+def report_pdf(report: Report, *, extra: dict[str, Any] | None = None) -> bytes:
+    return html_to_pdf(report_html(report, pdf=True, extra=extra))
 
 
-def pdf_file_name(kind: str, report: Any) -> str:
-    key = report.programme.slug if kind == "synthese" else report.neighbourhood.cbs_code
-    prefix = {"buurtbeeld": "buurtbeeld", "financier": "financiersrapport", "synthese": "programmasynthese"}[
-        kind
-    ]
-    return f"{prefix}-{key}-{report.year}.pdf"
+def pdf_file_name(report: Report) -> str:
+    return f"{FILE_PREFIXES[report_kind(report)]}-{_report_key(report)}-{report.year}.pdf"
 
 
 @dataclass(frozen=True)

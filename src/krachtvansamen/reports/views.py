@@ -12,9 +12,24 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from krachtvansamen.analysis.services import analyse_neighbourhood, analyse_neighbourhoods, analysis_years
-from krachtvansamen.reports import evidence as ev
-from krachtvansamen.reports import selectors, services
+from krachtvansamen.analysis.services import analyse_neighbourhood, analyse_neighbourhoods
+from krachtvansamen.analysis.years import NoDataForYear, check_year, data_years
+from krachtvansamen.neighbourhoods.models import Neighbourhood
+from krachtvansamen.neighbourhoods.years import years_up_to
+from krachtvansamen.reports import services
+from krachtvansamen.reports.access import (
+    FINANCIER,
+    other_programmes_for_user,
+    report_neighbourhood_for_user,
+    report_programme_for_user,
+)
+from krachtvansamen.reports.buurtbeeld import buurtbeeld_report
+from krachtvansamen.reports.evidence import FUNDER_KEYS, UnknownEvidence, evidence_page
+from krachtvansamen.reports.evidence_neighbourhood import neighbourhood_evidence
+from krachtvansamen.reports.evidence_programme import programme_evidence as programme_evidence_of
+from krachtvansamen.reports.financier import financier_report
+from krachtvansamen.reports.services import Report
+from krachtvansamen.reports.synthese import synthese_report
 
 
 def _site(request: HttpRequest) -> str:
@@ -22,48 +37,53 @@ def _site(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")[:-1]
 
 
-def _respond(
-    request: HttpRequest, kind: str, report: Any, *, pdf: bool, extra: dict[str, Any]
-) -> HttpResponse:
+def _respond(request: HttpRequest, report: Report, *, pdf: bool, extra: dict[str, Any]) -> HttpResponse:
     if not pdf:
-        html = services.report_html(kind, report, pdf=False, request=request, extra=extra)
+        html = services.report_html(report, pdf=False, request=request, extra=extra)
         return HttpResponse(html)
     started = time.perf_counter()
-    content = services.report_pdf(kind, report, extra=extra)
+    content = services.report_pdf(report, extra=extra)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{services.pdf_file_name(kind, report)}"'
+    response["Content-Disposition"] = f'inline; filename="{services.pdf_file_name(report)}"'
     response["X-Render-Seconds"] = f"{time.perf_counter() - started:.3f}"
     return response
 
 
-def _no_data(error: selectors.NoDataForYear) -> Http404:
+def _no_data(error: NoDataForYear) -> Http404:
     return Http404(str(error))
 
 
 # --- Neighbourhood reports -----------------------------------------------------------------------------------
 
 
+def _neighbourhood(request: HttpRequest, kind: str, cbs_code: str) -> tuple[Neighbourhood, bool]:
+    """The neighbourhood, if the user may open this kind of report of it, and whether the user sees its data."""
+    return report_neighbourhood_for_user(
+        user=request.user, cbs_code=cbs_code, report=FINANCIER if kind == FINANCIER else "data"
+    )
+
+
 def _neighbourhood_report(
     request: HttpRequest, kind: str, cbs_code: str, year: int, *, pdf: bool
 ) -> HttpResponse:
-    neighbourhood, sees_data = selectors.report_neighbourhood_for_user(
-        user=request.user, cbs_code=cbs_code, report="financier" if kind == "financier" else "data"
-    )
+    neighbourhood, sees_data = _neighbourhood(request, kind, cbs_code)
     site = _site(request) if pdf else ""
     try:
-        report = services.build_report(kind, neighbourhood=neighbourhood, year=year, site=site)
-    except selectors.NoDataForYear as error:
+        report: Report
+        if kind == FINANCIER:
+            report = financier_report(neighbourhood=neighbourhood, year=year, site=site)
+        else:
+            report = buurtbeeld_report(neighbourhood=neighbourhood, year=year, site=site)
+    except NoDataForYear as error:
         raise _no_data(error) from None
     extra = {"sees_data": sees_data, "buurtbeeld_url": reverse("reports:buurtbeeld", args=[cbs_code, year]),
              "financier_url": reverse("reports:financier", args=[cbs_code, year])}  # fmt: skip
-    return _respond(request, kind, report, pdf=pdf, extra=extra)
+    return _respond(request, report, pdf=pdf, extra=extra)
 
 
 def _latest(request: HttpRequest, kind: str, cbs_code: str) -> HttpResponse:
-    neighbourhood, _sees = selectors.report_neighbourhood_for_user(
-        user=request.user, cbs_code=cbs_code, report="financier" if kind == "financier" else "data"
-    )
-    years = selectors.data_years(neighbourhood_ids=[neighbourhood.pk])
+    neighbourhood, _sees = _neighbourhood(request, kind, cbs_code)
+    years = data_years(neighbourhood_ids=[neighbourhood.pk])
     if not years:
         raise Http404(_("Nothing has been recorded here yet, in any year."))
     return redirect("reports:" + kind, cbs_code, years[-1])
@@ -103,20 +123,19 @@ def financier_latest(request: HttpRequest, cbs_code: str) -> HttpResponse:
 
 
 def _synthese(request: HttpRequest, slug: str, year: int, *, pdf: bool) -> HttpResponse:
-    programme, neighbourhoods = selectors.report_programme_for_user(user=request.user, slug=slug)
-    others = selectors.other_programmes_for_user(user=request.user, programme=programme)
+    programme, neighbourhoods = report_programme_for_user(user=request.user, slug=slug)
+    others = other_programmes_for_user(user=request.user, programme=programme)
     try:
-        report = services.build_report(
-            "synthese",
+        report = synthese_report(
             programme=programme,
             neighbourhoods=neighbourhoods,
             year=year,
             other_programmes=others,
             site=_site(request) if pdf else "",
         )
-    except selectors.NoDataForYear as error:
+    except NoDataForYear as error:
         raise _no_data(error) from None
-    return _respond(request, "synthese", report, pdf=pdf, extra={"sees_data": True})
+    return _respond(request, report, pdf=pdf, extra={"sees_data": True})
 
 
 @login_required
@@ -131,8 +150,8 @@ def synthese_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 @login_required
 def synthese_latest(request: HttpRequest, slug: str) -> HttpResponse:
-    _programme, neighbourhoods = selectors.report_programme_for_user(user=request.user, slug=slug)
-    years = selectors.data_years(neighbourhood_ids=[n.pk for n in neighbourhoods])
+    _programme, neighbourhoods = report_programme_for_user(user=request.user, slug=slug)
+    years = data_years(neighbourhood_ids=[n.pk for n in neighbourhoods])
     if not years:
         raise Http404(_("Nothing has been recorded here yet, in any year."))
     return redirect("reports:synthese", slug, years[-1])
@@ -148,11 +167,11 @@ def _page_number(request: HttpRequest) -> int:
 
 @login_required
 def evidence(request: HttpRequest, cbs_code: str, year: int) -> HttpResponse:
-    neighbourhood, sees_data = selectors.report_neighbourhood_for_user(
-        user=request.user, cbs_code=cbs_code, report="financier"
+    neighbourhood, sees_data = report_neighbourhood_for_user(
+        user=request.user, cbs_code=cbs_code, report=FINANCIER
     )
     key = request.GET.get("n", "")
-    if not sees_data and key.split(":")[0] not in ev.FUNDER_KEYS:
+    if not sees_data and key.split(":")[0] not in FUNDER_KEYS:
         raise PermissionDenied(
             _(
                 "As a funder you only see what the figures of the funder report rest on, "
@@ -160,15 +179,15 @@ def evidence(request: HttpRequest, cbs_code: str, year: int) -> HttpResponse:
             )
         )
     try:
-        selectors.check_year(year=year, years=selectors.data_years(neighbourhood_ids=[neighbourhood.pk]))
-    except selectors.NoDataForYear as error:
+        check_year(year=year, years=data_years(neighbourhood_ids=[neighbourhood.pk]))
+    except NoDataForYear as error:
         raise _no_data(error) from None
     analysis = analyse_neighbourhood(neighbourhood_id=neighbourhood.pk, year=year)
     try:
-        found = ev.neighbourhood_evidence(analysis=analysis, key=key)
-    except ev.UnknownEvidence:
+        found = neighbourhood_evidence(analysis=analysis, key=key)
+    except UnknownEvidence:
         raise Http404(_("This report has no such figure.")) from None
-    page = ev.evidence_page(evidence=found, page=_page_number(request), funder_view=not sees_data, year=year)
+    page = evidence_page(evidence=found, page=_page_number(request), funder_view=not sees_data, year=year)
     back = reverse("reports:buurtbeeld" if sees_data else "reports:financier", args=[cbs_code, year])
     return render(request, "reports/evidence.html", {
         "page": page, "place": neighbourhood.name, "year": year, "back_url": back, "key": key,
@@ -178,19 +197,19 @@ def evidence(request: HttpRequest, cbs_code: str, year: int) -> HttpResponse:
 
 @login_required
 def programme_evidence(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    programme, neighbourhoods = selectors.report_programme_for_user(user=request.user, slug=slug)
+    programme, neighbourhoods = report_programme_for_user(user=request.user, slug=slug)
     ids = [n.pk for n in neighbourhoods]
     try:
-        selectors.check_year(year=year, years=selectors.data_years(neighbourhood_ids=ids))
-    except selectors.NoDataForYear as error:
+        check_year(year=year, years=data_years(neighbourhood_ids=ids))
+    except NoDataForYear as error:
         raise _no_data(error) from None
-    analysis = analyse_neighbourhoods(neighbourhood_ids=ids, years=analysis_years(up_to=year))
+    analysis = analyse_neighbourhoods(neighbourhood_ids=ids, years=years_up_to(up_to=year))
     key = request.GET.get("n", "")
     try:
-        found = ev.programme_evidence(analysis=analysis, key=key)
-    except ev.UnknownEvidence:
+        found = programme_evidence_of(analysis=analysis, key=key)
+    except UnknownEvidence:
         raise Http404(_("This report has no such figure.")) from None
-    page = ev.evidence_page(evidence=found, page=_page_number(request), funder_view=False, year=year)
+    page = evidence_page(evidence=found, page=_page_number(request), funder_view=False, year=year)
     return render(request, "reports/evidence.html", {
         "page": page, "place": programme.name, "year": year, "key": key,
         "back_url": reverse("reports:synthese", args=[slug, year]), "back_label": _("Back to the programme synthesis"),

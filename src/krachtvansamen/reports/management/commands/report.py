@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from krachtvansamen.analysis.years import NoDataForYear, data_years
 from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
-from krachtvansamen.reports import selectors, services
+from krachtvansamen.reports import services
+from krachtvansamen.reports.buurtbeeld import buurtbeeld_report
+from krachtvansamen.reports.financier import financier_report
+from krachtvansamen.reports.services import Report
+from krachtvansamen.reports.synthese import Synthese, synthese_report
 
 
 class Command(BaseCommand):
@@ -59,13 +65,14 @@ class Command(BaseCommand):
         site = options["site_url"].rstrip("/")
         started = time.perf_counter()
         try:
-            if kind == "synthese":
-                report = self._synthese(options, site)
-            else:
-                report = self._neighbourhood(kind, options, site)
-        except selectors.NoDataForYear as error:
+            report = (
+                self._synthese(options, site)
+                if kind == "synthese"
+                else self._neighbourhood(kind, options, site)
+            )
+        except NoDataForYear as error:
             raise CommandError(str(error)) from None
-        content = services.report_pdf(kind, report, extra={"sees_data": True})
+        content = services.report_pdf(report, extra={"sees_data": True})
         written = services.write_atomically(out, content)
         self.stdout.write(
             _("%(path)s written (%(kb)s kB, %(seconds)s s).")
@@ -76,7 +83,7 @@ class Command(BaseCommand):
             }
         )
 
-    def _neighbourhood(self, kind, options, site):
+    def _neighbourhood(self, kind: str, options: dict[str, Any], site: str) -> Report:
         code = options["neighbourhood"].strip().upper()
         neighbourhood = Neighbourhood.objects.select_related("programme").filter(cbs_code=code).first()
         if neighbourhood is None:
@@ -84,9 +91,11 @@ class Command(BaseCommand):
                 _("Unknown CBS code: %(code)s. A neighbourhood code looks like BU02021990.")
                 % {"code": options["neighbourhood"]}
             )
-        return services.build_report(kind, neighbourhood=neighbourhood, year=options["year"], site=site)
+        if kind == "financier":
+            return financier_report(neighbourhood=neighbourhood, year=options["year"], site=site)
+        return buurtbeeld_report(neighbourhood=neighbourhood, year=options["year"], site=site)
 
-    def _synthese(self, options, site):
+    def _synthese(self, options: dict[str, Any], site: str) -> Synthese:
         programme = Programme.objects.filter(slug=options["programme"]).first()
         if programme is None:
             known = ", ".join(Programme.objects.order_by("slug").values_list("slug", flat=True)) or "—"
@@ -101,14 +110,13 @@ class Command(BaseCommand):
             )
         year = options["year"]
         if year is None:
-            years = selectors.data_years(neighbourhood_ids=[n.pk for n in neighbourhoods])
+            years = data_years(neighbourhood_ids=[n.pk for n in neighbourhoods])
             if not years:
                 raise CommandError(_("Nothing has been recorded here yet, in any year."))
             year = years[-1]
         others = [(other, list(Neighbourhood.objects.filter(programme=other).order_by("pk")))
                   for other in Programme.objects.exclude(pk=programme.pk).order_by("name")]  # fmt: skip
-        return services.build_report(
-            "synthese",
+        return synthese_report(
             programme=programme,
             neighbourhoods=neighbourhoods,
             year=year,

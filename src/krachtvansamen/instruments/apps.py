@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.apps import apps as installed_apps
+from django.apps.registry import Apps
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models.signals import post_migrate
+
+
+def default_forms_after_migrate(
+    sender: AppConfig, *, using: str = DEFAULT_DB_ALIAS, apps: Apps = installed_apps, **kwargs: Any
+) -> None:
+    """A fresh install shows the default forms: load them after ``migrate`` when there is no form at all.
+
+    Not on a page view (a GET never writes). Skipped when the instruments tables are not there (migrated back
+    to zero) and for other databases than the default one.
+    """
+    try:
+        apps.get_model("instruments", "FormVersion")
+    except LookupError:
+        return
+    if using != DEFAULT_DB_ALIAS:
+        return
+    # apps.py is imported while Django loads the apps, before any model may be; the services import models.
+    from krachtvansamen.instruments.services import forms_load_defaults_if_none  # noqa: PLC0415
+
+    forms_load_defaults_if_none()
+
+
+class InstrumentsConfig(AppConfig):
+    name = "krachtvansamen.instruments"
+
+    def ready(self) -> None:
+        post_migrate.connect(default_forms_after_migrate, sender=self)

@@ -1,0 +1,147 @@
+"""What evidence keys have in common, for a neighbourhood (``evidence_neighbourhood``) and a programme
+(``evidence_programme``): resolving a key, checking its parts, and the figures both kinds of report show.
+
+A key is the figure's name and its parts, split on ``:`` (``effect:effect.social.contact:2025``); the first
+part picks a resolver, the others are its arguments. A resolver returns the title of the evidence page and
+the record ids per kind, recomputed from the same analysis that produced the number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+from django.utils.translation import gettext as _
+
+from krachtvansamen.analysis.aanpak import PrincipleStrength
+from krachtvansamen.analysis.aggregate import PrincipleSummary
+from krachtvansamen.analysis.inclusion import Inclusion
+from krachtvansamen.analysis.value import ValueBeyondCounts, is_value_key
+from krachtvansamen.analysis.verandering import EffectsMatrix, Palet
+from krachtvansamen.assets.models import Activity
+from krachtvansamen.coding.models import Fragment
+from krachtvansamen.framework.selectors import codes_current
+from krachtvansamen.network.models import Relation
+from krachtvansamen.reports.evidence import KINDS, Evidence, EvidenceSet, UnknownEvidence
+
+MAX_KEY_LENGTH = 200
+
+Found = tuple[str, tuple[EvidenceSet, ...]]  # the title, and the record ids per kind
+Resolver = Callable[..., Found]
+T = TypeVar("T")
+
+
+def resolve(resolvers: Mapping[str, Resolver], key: str) -> Evidence:
+    name, *args = key.split(":")
+    resolver = resolvers.get(name)
+    if resolver is None or len(key) > MAX_KEY_LENGTH:
+        raise UnknownEvidence(key)
+    try:
+        title, found = resolver(*args)
+    except TypeError as error:  # wrong number of parts in the key
+        raise UnknownEvidence(key) from error
+    return Evidence(key=key, title=title, sets=found)
+
+
+def sets(*pairs: tuple[str, Sequence[int | None]]) -> tuple[EvidenceSet, ...]:
+    merged: dict[str, set[int]] = {}
+    for kind, ids in pairs:
+        merged.setdefault(kind, set()).update(i for i in ids if i is not None)
+    return tuple(EvidenceSet(kind, tuple(sorted(merged[kind]))) for kind in KINDS if kind in merged)
+
+
+def find(items: Sequence[T], key: object, attr: str = "key") -> T:
+    """The item whose ``attr`` is ``key``; else the key names no figure."""
+    for item in items:
+        if getattr(item, attr) == key:
+            return item
+    raise UnknownEvidence(key)
+
+
+def year_in(text: str, years: Sequence[int]) -> int:
+    """The year a key names, if it is one of the report's years."""
+    if not text.isdigit() or int(text) not in years:
+        raise UnknownEvidence(text)
+    return int(text)
+
+
+def code_label(key: str) -> str:
+    code = codes_current().filter(key=key).first()
+    return code.label if code else key
+
+
+# --- Records read straight from the database -----------------------------------------------------------------
+
+
+def fragment_ids(
+    *, neighbourhood_ids: Sequence[int], year: int, instrument: str | None = None
+) -> tuple[int, ...]:
+    rows = Fragment.objects.filter(neighbourhood_id__in=neighbourhood_ids, year=year)
+    if instrument:
+        rows = rows.filter(instrument=instrument)
+    return tuple(rows.order_by("pk").values_list("pk", flat=True))
+
+
+def activity_ids(neighbourhood_ids: Sequence[int], year: int) -> tuple[int, ...]:
+    return tuple(
+        Activity.objects.filter(neighbourhood_id__in=neighbourhood_ids, year=year).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def new_tie_ids(neighbourhood_ids: Sequence[int], year: int) -> tuple[int, ...]:
+    return tuple(Relation.objects.filter(neighbourhood_id__in=neighbourhood_ids, year=year, is_new=True)
+                 .values_list("pk", flat=True))  # fmt: skip
+
+
+# --- Figures shared by the neighbourhood and the programme ---------------------------------------------------
+
+
+def group(inclusion: Inclusion, dimension: str, key: str, year: int, cbs_ids: Sequence[int | None]) -> Found:
+    found = find(find(inclusion.dimensions, dimension).groups, key)
+    return (
+        _("Residents who took part in %(year)s: %(group)s") % {"year": year, "group": found.label},
+        sets(("person", found.person_ids), ("cbs", cbs_ids)),
+    )
+
+
+def principle(principles: Sequence[PrincipleStrength | PrincipleSummary], key: str, year: int) -> Found:
+    found = find(principles, key)
+    return (
+        _("ABCD principle '%(principle)s' in %(year)s: coded fragments and questionnaire answers")
+        % {"principle": found.label, "year": year},
+        sets(("fragment", found.fragment_ids), ("submission", found.submission_ids)),
+    )
+
+
+def effect(effects: EffectsMatrix, key: str, in_year: str, years: Sequence[int]) -> Found:
+    y = year_in(in_year, years)
+    row = find((*effects.levels, *effects.rows), key)
+    cell = find(row.cells, y, "year")
+    return (
+        _("Fragments about '%(effect)s' in %(year)s") % {"effect": row.label, "year": y},
+        sets(("fragment", cell.fragment_ids)),
+    )
+
+
+def pair(palet: Palet, key_a: str, key_b: str, year: int) -> Found:
+    found = next((p for p in palet.pairs if {p.key_a, p.key_b} == {key_a, key_b}), None)
+    if found is None:
+        raise UnknownEvidence(f"{key_a}+{key_b}")
+    return (
+        _("Fragments with both '%(a)s' and '%(b)s' in %(year)s")
+        % {"a": code_label(found.key_a), "b": code_label(found.key_b), "year": year},
+        sets(("fragment", found.fragment_ids)),
+    )
+
+
+def value(found: ValueBeyondCounts, key: str, in_year: str, years: Sequence[int]) -> Found:
+    """Fragments coded with a value code (or a user's own code under it); ``value``: any value code."""
+    y = year_in(in_year, years)
+    if not is_value_key(key):
+        raise UnknownEvidence(key)
+    return (
+        _("Fragments about '%(value)s' in %(year)s") % {"value": code_label(key), "year": y},
+        sets(("fragment", found.fragment_ids(key=key, year=y))),
+    )

@@ -1,0 +1,236 @@
+"""The evidence behind the numbers of one neighbourhood's reports (the Buurtbeeld and the
+Financiersrapport): each key of ``/rapporten/bewijs/<cbs_code>/<year>/?n=<key>`` resolved against the
+neighbourhood's analysis (see ``reports.evidence``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from krachtvansamen.analysis.network import NetworkYear
+from krachtvansamen.analysis.synthesis import NeighbourhoodAnalysis
+from krachtvansamen.coding.models import Instrument
+from krachtvansamen.reports import evidence_keys as keys
+from krachtvansamen.reports.evidence import Evidence, UnknownEvidence
+from krachtvansamen.reports.evidence_keys import Found, Resolver, find, sets, year_in
+
+# The kind of record a risk signal rests on (``RiskSignal.evidence_kind``), as the evidence page names it.
+RISK_KINDS = {"funding": "funding", "sustainability_assessment": "assessment", "factor_observation": "observation",
+              "person": "person", "activity": "activity"}  # fmt: skip
+DIRECTIONS = ("", "helps", "hinders")
+
+
+def neighbourhood_evidence(*, analysis: NeighbourhoodAnalysis, key: str) -> Evidence:
+    return keys.resolve(NeighbourhoodFigures(analysis).resolvers(), key)
+
+
+class NeighbourhoodFigures:
+    """One resolver per figure of the neighbourhood's reports; its arguments are the key's other parts."""
+
+    def __init__(self, a: NeighbourhoodAnalysis) -> None:
+        self.a = a
+        self.nid, self.year, self.years = a.neighbourhood.neighbourhood_id, a.year, a.years
+
+    def resolvers(self) -> dict[str, Resolver]:
+        return {
+            "fragments": self.fragments, "conversations": self.conversations, "participants": self.participants,
+            "group": self.group, "unknown": self.unknown, "cbs": self.cbs, "activities": self.activities,
+            "assets": self.assets, "meeting_places": self.meeting_places, "principle": self.principle,
+            "factors": self.factors, "factor": self.factor, "stacking": self.stacking, "effect": self.effect,
+            "palet": self.palet, "pair": self.pair, "relations": self.relations, "new_ties": self.new_ties,
+            "capital": self.capital, "hook": self.hook, "roles_top": self.roles_top, "vitality": self.vitality,
+            "structures": self.structures, "structure": self.structure, "funding": self.funding, "risk": self.risk,
+            "value": self.value,
+        }  # fmt: skip
+
+    # --- Who took part, and what was recorded
+
+    def fragments(self) -> Found:
+        return _("All fragments of %(year)s") % {"year": self.year}, sets(
+            ("fragment", keys.fragment_ids(neighbourhood_ids=[self.nid], year=self.year))
+        )
+
+    def conversations(self) -> Found:
+        ids = keys.fragment_ids(
+            neighbourhood_ids=[self.nid], year=self.year, instrument=Instrument.WIJKWAARDENKAART
+        )
+        return _("Wijkwaardenkaart conversations in %(year)s") % {"year": self.year}, sets(("fragment", ids))
+
+    def participants(self) -> Found:
+        return _("Residents who took part in %(year)s") % {"year": self.year}, sets(
+            ("person", self.a.verandering.inclusion.person_ids)
+        )
+
+    def group(self, dimension: str, key: str) -> Found:
+        inclusion = self.a.verandering.inclusion
+        return keys.group(inclusion, dimension, key, self.year, [inclusion.cbs_record_id])
+
+    def unknown(self, dimension: str) -> Found:
+        found = find(self.a.verandering.inclusion.dimensions, dimension)
+        return (
+            _("Residents who took part without a known %(dimension)s") % {"dimension": found.label},
+            sets(("person", found.unknown_person_ids)),
+        )
+
+    def cbs(self) -> Found:
+        record_id = self.a.verandering.inclusion.cbs_record_id
+        if record_id is None:
+            raise UnknownEvidence("cbs")
+        return _("CBS Kerncijfers wijken en buurten"), sets(("cbs", [record_id]))
+
+    # --- Aanpak
+
+    def activities(self, who: str = "") -> Found:
+        leadership = self.a.aanpak.leadership
+        by = {"residents": leadership.resident_activity_ids, "professionals": leadership.professional_activity_ids,
+              "together": leadership.together_activity_ids}  # fmt: skip
+        if who and who not in by:
+            raise UnknownEvidence(who)
+        ids = by[who] if who else tuple(i for group_ids in by.values() for i in group_ids)
+        titles = {
+            "": _("Activities in %(year)s"),
+            "residents": _("Activities started by residents in %(year)s"),
+            "professionals": _("Activities started by professionals in %(year)s"),
+            "together": _("Activities started by residents and professionals together in %(year)s"),
+        }
+        return titles[who] % {"year": self.year}, sets(("activity", ids))
+
+    def assets(self, category: str = "") -> Found:
+        assets = self.a.aanpak.assets
+        if not category:
+            return _("Assets recorded up to %(year)s") % {"year": self.year}, sets(
+                ("asset", assets.asset_ids)
+            )
+        found = find(assets.categories, category, "category")
+        return (
+            _("Assets up to %(year)s: %(category)s") % {"year": self.year, "category": found.label},
+            sets(("asset", found.asset_ids)),
+        )
+
+    def meeting_places(self) -> Found:
+        return (
+            _("Meeting places up to %(year)s") % {"year": self.year},
+            sets(("asset", self.a.aanpak.assets.meeting_place_ids)),
+        )
+
+    def principle(self, key: str) -> Found:
+        return keys.principle(self.a.aanpak.principles, key, self.year)
+
+    def factors(self) -> Found:
+        return (
+            _("Environment factors observed in %(year)s") % {"year": self.year},
+            sets(("observation", self.a.aanpak.factors.observation_ids)),
+        )
+
+    def factor(self, key: str, direction: str = "") -> Found:
+        found = find(self.a.aanpak.factors.types, key)
+        if direction not in DIRECTIONS:
+            raise UnknownEvidence(direction)
+        ids = {"helps": found.helps_observation_ids, "hinders": found.hinders_observation_ids}.get(
+            direction, found.helps_observation_ids + found.hinders_observation_ids
+        )
+        words = {"helps": _("helping"), "hinders": _("hindering"), "": _("all")}[direction]
+        return (
+            _("Environment factor '%(factor)s' (%(direction)s) in %(year)s")
+            % {"factor": found.label, "direction": words, "year": self.year},
+            sets(("observation", ids)),
+        )
+
+    def stacking(self) -> Found:
+        return (
+            _("Hindering environment factors in %(year)s") % {"year": self.year},
+            sets(("observation", self.a.aanpak.factors.hindering_observation_ids)),
+        )
+
+    # --- Verandering
+
+    def effect(self, key: str, in_year: str) -> Found:
+        return keys.effect(self.a.verandering.effects, key, in_year, self.years)
+
+    def palet(self, which: str = "") -> Found:
+        palet = self.a.verandering.palet
+        if which == "multi":  # a fragment in a pair has two or more effects
+            ids = {i for pair in palet.pairs for i in pair.fragment_ids}
+            return _("Fragments with two or more effects in %(year)s") % {"year": self.year}, sets(
+                ("fragment", tuple(ids))
+            )
+        if which:
+            raise UnknownEvidence(which)
+        return (
+            _("Fragments with at least one effect in %(year)s") % {"year": self.year},
+            sets(("fragment", palet.fragment_ids)),
+        )
+
+    def pair(self, key_a: str, key_b: str) -> Found:
+        return keys.pair(self.a.verandering.palet, key_a, key_b, self.year)
+
+    def _network_year(self, in_year: str) -> NetworkYear:
+        return find(self.a.verandering.network, year_in(in_year, self.years), "year")
+
+    def relations(self, in_year: str) -> Found:
+        found = self._network_year(in_year)
+        return _("Relations recorded in %(year)s") % {"year": found.year}, sets(
+            ("relation", found.relation_ids)
+        )
+
+    def new_ties(self, in_year: str) -> Found:
+        found = self._network_year(in_year)
+        return _("New ties in %(year)s") % {"year": found.year}, sets(("relation", found.new_tie_ids))
+
+    def capital(self, kind: str, in_year: str | None = None) -> Found:
+        in_year = str(self.year) if in_year is None else in_year
+        found = find(self._network_year(in_year).capital, kind, "capital_type")
+        return (
+            _("Relations in %(year)s: %(kind)s") % {"year": in_year, "kind": found.label},
+            sets(("relation", found.relation_ids)),
+        )
+
+    def hook(self, kind: str) -> Found:
+        found = find(self.a.verandering.network_current.hooks, kind, "kind")
+        return _("Relations in %(year)s and what brought them about") % {"year": self.year}, sets(
+            ("relation", found.relation_ids)
+        )
+
+    def roles_top(self) -> Found:
+        c = self.a.verandering.network_current.concentration
+        return (
+            _("The residents who carry the most roles in %(year)s") % {"year": self.year},
+            sets(("person", c.top_person_ids)),
+        )
+
+    def vitality(self, key: str, scope: str = "year", direction: str = "") -> Found:
+        verandering = self.a.verandering
+        profile = {"year": verandering.vitality, "all": verandering.vitality_all_years}.get(scope)
+        if profile is None or direction not in DIRECTIONS:
+            raise UnknownEvidence(scope)
+        theme = find(profile.themes, key)
+        ids = {"helps": theme.helps_ids, "hinders": theme.hinders_ids}.get(direction, theme.fragment_ids)
+        return _("What residents said about '%(theme)s'") % {"theme": theme.label}, sets(("fragment", ids))
+
+    def value(self, key: str, in_year: str) -> Found:
+        return keys.value(self.a.value, key, in_year, self.years)
+
+    # --- Duurzaamheid
+
+    def structures(self) -> Found:
+        return (
+            _("Sustainability: structures assessed in %(year)s") % {"year": self.year},
+            sets(("assessment", self.a.duurzaamheid.structures.assessment_ids)),
+        )
+
+    def structure(self, key: str) -> Found:
+        structures = self.a.duurzaamheid.structures
+        found = find((*structures.horizontal, *structures.vertical), key)
+        return (
+            _("Sustainability: '%(structure)s' in %(year)s") % {"structure": found.label, "year": self.year},
+            sets(("assessment", [found.assessment_id] if found.assessment_id else [])),
+        )
+
+    def funding(self) -> Found:
+        return (
+            _("Funding that runs in %(year)s or later") % {"year": self.year},
+            sets(("funding", self.a.duurzaamheid.funding.funding_ids)),
+        )
+
+    def risk(self, key: str) -> Found:
+        found = find(self.a.duurzaamheid.risks, key)
+        return found.title, sets((RISK_KINDS[found.evidence_kind], found.evidence_ids))

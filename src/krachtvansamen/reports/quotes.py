@@ -1,0 +1,103 @@
+"""Quotes for a report: the fragments residents allowed to be quoted (``privacy.selectors.quotable``), the
+most representative first, and a pick that does not repeat a text or, where it can, a speaker."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from krachtvansamen.coding.models import Coding, Fragment, Instrument, SpeakerRole
+from krachtvansamen.privacy.selectors import quotable
+
+
+@dataclass(frozen=True)
+class Quote:
+    fragment_id: int
+    text: str
+    year: int
+    instrument: str
+    role: str  # the speaker's role, as shown to everyone
+    speaker: str  # the pseudonym: shown only to those who see the raw data, never to funders
+    speaker_id: int | None
+    code_keys: frozenset[str]
+    is_resident: bool
+
+    @property
+    def weight(self) -> int:
+        """How representative: the effects and values it speaks of."""
+        return sum(1 for k in self.code_keys if k.startswith(("effect.", "value.")))
+
+    @property
+    def attribution(self) -> str:
+        who = f"{self.speaker}, {self.role}" if self.speaker else self.role.capitalize()
+        return f"{who} · {self.instrument} · {self.year}"
+
+
+RESIDENT_ROLES = ("resident", "connector")
+
+
+def quotes_for(*, neighbourhood_ids: Sequence[int], years: Sequence[int], show_speaker: bool) -> list[Quote]:
+    """Quotable fragments with the keys of their (human) codes, most representative first: the most effects
+    and values, residents and connectors before professionals, the latest year first, shorter before longer."""
+    rows = quotable(Fragment.objects.filter(neighbourhood_id__in=neighbourhood_ids, year__in=years)).order_by(
+        "pk"
+    )
+    by_fragment: dict[int, set[str]] = {}
+    for fragment_id, key in Coding.objects.filter(
+        fragment__in=rows.values("pk"), origin=Coding.Origin.HUMAN
+    ).values_list("fragment_id", "code__key"):
+        by_fragment.setdefault(fragment_id, set()).add(key)
+    # Labels once: get_FOO_display() rebuilds and translates the choices on every call (80 ms per 600 rows).
+    instruments = {value: str(label) for value, label in Instrument.choices}
+    roles = {value: str(label) for value, label in SpeakerRole.choices}
+    quotes = [
+        Quote(fragment_id=pk, text=text, year=year, instrument=instruments.get(instrument, instrument),
+              role=roles.get(role, role), speaker=(pseudonym or "") if show_speaker else "",
+              speaker_id=speaker_id, code_keys=frozenset(by_fragment.get(pk, ())), is_resident=role in RESIDENT_ROLES)
+        for pk, text, year, instrument, role, speaker_id, pseudonym in rows.values_list(
+            "pk", "text", "year", "instrument", "speaker_role", "speaker_id", "speaker__pseudonym")
+    ]  # fmt: skip
+    quotes.sort(key=lambda q: (-q.weight, not q.is_resident, -q.year, len(q.text), q.fragment_id))
+    return quotes
+
+
+def pick_quotes(
+    quotes: Sequence[Quote],
+    *,
+    count: int,
+    used: set[int],
+    prefixes: Sequence[str] = (),
+    among: Iterable[int] | None = None,
+    max_length: int | None = None,
+    residents_first: bool = False,
+) -> list[Quote]:
+    """Up to ``count`` quotes not used before in the report, each with another text and, where possible,
+    another speaker. ``prefixes``: only quotes coded with such a code; ``among``: only these fragments."""
+    allowed = set(among) if among is not None else None
+    candidates = [
+        q for q in quotes
+        if q.fragment_id not in used and (allowed is None or q.fragment_id in allowed)
+        and (not prefixes or any(k.startswith(tuple(prefixes)) for k in q.code_keys))
+        and (max_length is None or len(q.text) <= max_length)
+    ]  # fmt: skip
+    if residents_first:
+        candidates.sort(key=lambda q: not q.is_resident)  # stable: keeps the representative order within
+    chosen: list[Quote] = []
+    texts: set[str] = set()
+    speakers: set[int] = set()
+    for strict in (True, False):  # first different speakers, then anyone
+        for q in candidates:
+            if len(chosen) == count:
+                break
+            if (
+                q in chosen
+                or q.text in texts
+                or (strict and q.speaker_id is not None and q.speaker_id in speakers)
+            ):
+                continue
+            chosen.append(q)
+            texts.add(q.text)
+            if q.speaker_id is not None:
+                speakers.add(q.speaker_id)
+    used.update(q.fragment_id for q in chosen)
+    return chosen
