@@ -251,16 +251,19 @@ def _weighted(rng: random.Random, weights: dict[Any, int]) -> Any:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def _build_neighbourhood(
-    rng: random.Random,
-    *,
-    neighbourhood: Neighbourhood,
-    codes: dict[str, Code],
-    content: dict[str, Any],
-    fragments_by_instrument: dict[str, list[dict[str, Any]]],
-    coder: Any,
-    result: DemoResult,
-) -> None:
+@dataclass
+class _Cast:
+    """The people and organisations of one demo neighbourhood."""
+
+    welfare: Organisation
+    municipality: Organisation
+    resident_org: Organisation
+    persons: list[Person]
+    by_role: dict[str, list[Person]]
+    quote_level: dict[int, str]
+
+
+def _organisations(neighbourhood: Neighbourhood) -> tuple[Organisation, Organisation, Organisation]:
     welfare = Organisation.objects.create(
         name=f"Welzijn {neighbourhood.municipality_name}",
         kind=Organisation.Kind.WELFARE,
@@ -276,7 +279,12 @@ def _build_neighbourhood(
         kind=Organisation.Kind.RESIDENTS,
         neighbourhood=neighbourhood,
     )
-    scale = 1.6 if neighbourhood.is_focus else 1.0
+    return welfare, municipality, resident_org
+
+
+def _cast(rng: random.Random, *, neighbourhood: Neighbourhood, scale: float, result: DemoResult) -> _Cast:
+    """Pseudonymous participants with consent records (demographics for three in four)."""
+    welfare, municipality, resident_org = _organisations(neighbourhood)
     people_spec = [
         (Person.PersonRole.COMMUNITY_BUILDER, 1),
         (Person.PersonRole.CONNECTOR, rng.randint(3, 5)),
@@ -319,19 +327,35 @@ def _build_neighbourhood(
     Person.objects.bulk_update(persons, ["age_band", "origin", "gender"])
     Consent.objects.bulk_create(consents)
     result.persons += len(persons)
-    quote_level = {c.person_id: c.level for c in consents if c.scope == Consent.Scope.QUOTES}
     by_role: dict[str, list[Person]] = defaultdict(list)
     for person in persons:
         by_role[person.role].append(person)
+    return _Cast(
+        welfare=welfare,
+        municipality=municipality,
+        resident_org=resident_org,
+        persons=persons,
+        by_role=by_role,
+        quote_level={c.person_id: c.level for c in consents if c.scope == Consent.Scope.QUOTES},
+    )
 
-    # Assets: an inventory that grows over the years.
+
+def _assets(
+    rng: random.Random,
+    *,
+    neighbourhood: Neighbourhood,
+    content: dict[str, Any],
+    cast: _Cast,
+    result: DemoResult,
+) -> list[Asset]:
+    """An inventory that grows over the years; returns the meeting places (there is always one)."""
     assets: list[Asset] = []
     for category, entries in content["assets"].items():
         for entry in rng.sample(
             entries, k=min(len(entries), rng.randint(1, 3) + (1 if neighbourhood.is_focus else 0))
         ):
             owner = (
-                rng.choice(by_role["resident"] + by_role["connector"])
+                rng.choice(cast.by_role["resident"] + cast.by_role["connector"])
                 if category.startswith("talent_")
                 else None
             )
@@ -360,55 +384,112 @@ def _build_neighbourhood(
         )
     Asset.objects.bulk_create(assets)
     result.assets += len(assets)
-    meeting_places = [a for a in assets if a.is_meeting_place]
-    place_name = meeting_places[0].name
+    return [a for a in assets if a.is_meeting_place]
 
+
+def _activities(
+    rng: random.Random,
+    *,
+    neighbourhood: Neighbourhood,
+    year: int,
+    k: int,
+    content: dict[str, Any],
+    cast: _Cast,
+    meeting_places: list[Asset],
+) -> list[Activity]:
+    by_role = cast.by_role
+    activities = []
+    for spec in rng.sample(content["activities"], k=k):
+        activity = Activity.objects.create(
+            neighbourhood=neighbourhood,
+            title=spec["title"],
+            description=spec.get("description", ""),
+            initiated_by=spec["initiated_by"],
+            year=year,
+            initiator_person=rng.choice(by_role["connector"] + by_role["resident"][:5])
+            if spec["initiated_by"] != "professionals"
+            else by_role["community_builder"][0],
+            initiator_organisation=cast.welfare if spec["initiated_by"] == "professionals" else None,
+            meeting_place=rng.choice(meeting_places) if rng.random() < 0.8 else None,
+            participant_count=max(3, int(spec.get("typical_participants", 12) * rng.uniform(0.6, 1.4))),
+        )
+        activity.participants.set(rng.sample(cast.persons, k=min(len(cast.persons), rng.randint(3, 9))))
+        activities.append(activity)
+    return activities
+
+
+def _relations(
+    rng: random.Random,
+    *,
+    neighbourhood: Neighbourhood,
+    year: int,
+    count: int,
+    cast: _Cast,
+    activities: list[Activity],
+    meeting_places: list[Asset],
+) -> list[Relation]:
+    relations = []
+    for _ in range(count):
+        source, target = rng.sample(cast.persons, k=2)
+        capital = rng.choices(["bonding", "bridging", "linking"], weights=[55, 32, 13])[0]
+        to_organisation = capital == "linking"
+        hook = rng.random()
+        relations.append(
+            Relation(
+                neighbourhood=neighbourhood,
+                year=year,
+                source_person=source,
+                target_person=None if to_organisation else target,
+                target_organisation=rng.choice([cast.welfare, cast.municipality, cast.resident_org])
+                if to_organisation
+                else None,
+                capital_type=capital,
+                is_new=rng.random() < 0.7,
+                hook_activity=rng.choice(activities) if hook < 0.5 else None,
+                hook_place=rng.choice(meeting_places) if 0.5 <= hook < 0.75 else None,
+                hook_person=rng.choice(cast.by_role["connector"]) if hook >= 0.75 else None,
+            )
+        )
+    Relation.objects.bulk_create(relations)
+    return relations
+
+
+def _build_neighbourhood(
+    rng: random.Random,
+    *,
+    neighbourhood: Neighbourhood,
+    codes: dict[str, Code],
+    content: dict[str, Any],
+    fragments_by_instrument: dict[str, list[dict[str, Any]]],
+    coder: Any,
+    result: DemoResult,
+) -> None:
+    # The order of the random draws is part of the demo: the same seed gives the same data set.
+    scale = 1.6 if neighbourhood.is_focus else 1.0
+    cast = _cast(rng, neighbourhood=neighbourhood, scale=scale, result=result)
+    meeting_places = _assets(rng, neighbourhood=neighbourhood, content=content, cast=cast, result=result)
     for year in YEARS:
         growth = 1 + YEARS.index(year) * 0.35  # activity and ties grow over the years, as in the study
-        activities = []
-        for spec in rng.sample(content["activities"], k=int(rng.randint(3, 6) * growth * scale)):
-            activity = Activity.objects.create(
-                neighbourhood=neighbourhood,
-                title=spec["title"],
-                description=spec.get("description", ""),
-                initiated_by=spec["initiated_by"],
-                year=year,
-                initiator_person=rng.choice(by_role["connector"] + by_role["resident"][:5])
-                if spec["initiated_by"] != "professionals"
-                else by_role["community_builder"][0],
-                initiator_organisation=welfare if spec["initiated_by"] == "professionals" else None,
-                meeting_place=rng.choice(meeting_places) if rng.random() < 0.8 else None,
-                participant_count=max(3, int(spec.get("typical_participants", 12) * rng.uniform(0.6, 1.4))),
-            )
-            activity.participants.set(rng.sample(persons, k=min(len(persons), rng.randint(3, 9))))
-            activities.append(activity)
+        activities = _activities(
+            rng,
+            neighbourhood=neighbourhood,
+            year=year,
+            k=int(rng.randint(3, 6) * growth * scale),
+            content=content,
+            cast=cast,
+            meeting_places=meeting_places,
+        )
         result.activities += len(activities)
-
-        relations = []
-        for _ in range(int(rng.randint(8, 14) * growth * scale)):
-            source, target = rng.sample(persons, k=2)
-            capital = rng.choices(["bonding", "bridging", "linking"], weights=[55, 32, 13])[0]
-            to_organisation = capital == "linking"
-            hook = rng.random()
-            relations.append(
-                Relation(
-                    neighbourhood=neighbourhood,
-                    year=year,
-                    source_person=source,
-                    target_person=None if to_organisation else target,
-                    target_organisation=rng.choice([welfare, municipality, resident_org])
-                    if to_organisation
-                    else None,
-                    capital_type=capital,
-                    is_new=rng.random() < 0.7,
-                    hook_activity=rng.choice(activities) if hook < 0.5 else None,
-                    hook_place=rng.choice(meeting_places) if 0.5 <= hook < 0.75 else None,
-                    hook_person=rng.choice(by_role["connector"]) if hook >= 0.75 else None,
-                )
-            )
-        Relation.objects.bulk_create(relations)
+        relations = _relations(
+            rng,
+            neighbourhood=neighbourhood,
+            year=year,
+            count=int(rng.randint(8, 14) * growth * scale),
+            cast=cast,
+            activities=activities,
+            meeting_places=meeting_places,
+        )
         result.relations += len(relations)
-
         instruments = INSTRUMENTS_ALL[year] + (INSTRUMENTS_FOCUS[year] if neighbourhood.is_focus else [])
         chosen: list[dict[str, Any]] = []
         for instrument in instruments:
@@ -419,11 +500,11 @@ def _build_neighbourhood(
             neighbourhood=neighbourhood,
             year=year,
             chosen=chosen,
-            by_role=by_role,
-            quote_level=quote_level,
+            by_role=cast.by_role,
+            quote_level=cast.quote_level,
             codes=codes,
             coder=coder,
-            place_name=place_name,
+            place_name=meeting_places[0].name,
             result=result,
         )
         _add_factors(rng, neighbourhood=neighbourhood, year=year, codes=codes, factors=content["factors"])
