@@ -81,16 +81,8 @@ from django.utils.translation import gettext as _
 from krachtvansamen.assessments.models import FactorObservation, SustainabilityAssessment
 from krachtvansamen.assets.models import Activity, Asset
 from krachtvansamen.coding.models import Coding, Fragment
-from krachtvansamen.demo.build_demo import (
-    CBS_DIR,
-    CBS_FILES,
-    DEMO_USERS,
-    INSTRUMENTS_ALL,
-    INSTRUMENTS_FOCUS,
-    YEARS,
-    _content,
-    demo_password,
-)
+from krachtvansamen.demo.build_demo import CBS_DIR, CBS_FILES, DEMO_USERS, _content, demo_password
+from krachtvansamen.demo.neighbourhood_records import INSTRUMENTS_ALL, INSTRUMENTS_FOCUS, YEARS
 from krachtvansamen.framework.models import Code
 from krachtvansamen.framework.services import codebook_load_shipped
 from krachtvansamen.neighbourhoods.cbs_import import cbs_import_file
