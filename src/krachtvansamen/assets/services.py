@@ -124,7 +124,7 @@ def check_organisation(
         errors.add(field, _("Choose an organisation from this neighbourhood."))
 
 
-def person_create_pseudonymous(*, neighbourhood: Neighbourhood, user: Any, new: NewPerson) -> Person:
+def person_create_pseudonymous(*, neighbourhood: Neighbourhood, user: User, new: NewPerson) -> Person:
     """A new participant, with the consents that make recording them allowed."""
     errors = Errors()
     check_new_person(errors, neighbourhood=neighbourhood, new=new, field="pseudonym")
@@ -158,7 +158,7 @@ def organisation_create_for_neighbourhood(
 
 
 def resolve_person(
-    *, neighbourhood: Neighbourhood, user: Any, person: Person | NewPerson | None
+    *, neighbourhood: Neighbourhood, user: User, person: Person | NewPerson | None
 ) -> Person | None:
     if isinstance(person, NewPerson):
         return person_create_pseudonymous(neighbourhood=neighbourhood, user=user, new=person)
@@ -173,7 +173,7 @@ def resolve_organisation(
     return organisation
 
 
-def _check_may_change(*, user: Any, record: Any) -> None:
+def _check_may_change(*, user: User, record: Any) -> None:
     if not record_may_change(user=user, record=record):
         raise PermissionDenied(_("You can only change what you recorded yourself."))
 
@@ -207,7 +207,7 @@ def _asset_check(
 def asset_create(
     *,
     neighbourhood: Neighbourhood,
-    user: Any,
+    user: User,
     category: str,
     name: str,
     year: int,
@@ -233,7 +233,7 @@ def asset_create(
             description=description.strip(),
             is_meeting_place=is_meeting_place,
             year=year,
-            recorded_by=user,
+            recorded_by=recorder(user),
             person=resolve_person(neighbourhood=neighbourhood, user=user, person=person),
             organisation=organisation,
         )
@@ -242,7 +242,7 @@ def asset_create(
 def asset_update(
     *,
     asset: Asset,
-    user: Any,
+    user: User,
     category: str,
     name: str,
     year: int,
@@ -270,7 +270,7 @@ def asset_update(
     return asset
 
 
-def asset_delete(*, asset: Asset, user: Any) -> None:
+def asset_delete(*, asset: Asset, user: User) -> None:
     # Activities held there and relations it led to stay; their link to this place becomes empty.
     _check_may_change(user=user, record=asset)
     asset.delete()
@@ -326,7 +326,7 @@ def _activity_check(
 def _activity_write(
     activity: Activity,
     *,
-    user: Any,
+    user: User,
     title: str,
     description: str,
     initiated_by: str,
@@ -355,7 +355,7 @@ def _activity_write(
 def activity_create(
     *,
     neighbourhood: Neighbourhood,
-    user: Any,
+    user: User,
     title: str,
     initiated_by: str,
     year: int,
@@ -380,7 +380,7 @@ def activity_create(
         participants=participants,
         participant_count=participant_count,
     )
-    activity = Activity(neighbourhood=neighbourhood, recorded_by=user)
+    activity = Activity(neighbourhood=neighbourhood, recorded_by=recorder(user))
     return _activity_write(
         activity,
         user=user,
@@ -400,7 +400,7 @@ def activity_create(
 def activity_update(
     *,
     activity: Activity,
-    user: Any,
+    user: User,
     title: str,
     initiated_by: str,
     year: int,
@@ -442,7 +442,7 @@ def activity_update(
     )
 
 
-def activity_delete(*, activity: Activity, user: Any) -> None:
+def activity_delete(*, activity: Activity, user: User) -> None:
     # Relations this activity led to stay; their haakje becomes empty.
     _check_may_change(user=user, record=activity)
     activity.delete()

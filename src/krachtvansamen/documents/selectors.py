@@ -15,9 +15,7 @@ from krachtvansamen.core.types import User
 from krachtvansamen.documents.models import Document, DocumentFragment
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.neighbourhoods.years import year_from_text, years_open
-from krachtvansamen.people.access import neighbourhoods_for_user, user_roles
-from krachtvansamen.people.models import Membership, Role
-from krachtvansamen.people.services import recorder
+from krachtvansamen.people.access import upload_may_delete
 
 
 def documents_for_neighbourhood(*, neighbourhood: Neighbourhood) -> QuerySet[Document]:
@@ -68,19 +66,10 @@ def document_default_year(*, wanted: Any, choices: list[int]) -> int:
 
 
 def user_may_delete_document(*, user: User, document: Document) -> bool:
-    """The uploader; or, among those who may see the neighbourhood, anyone but a connector.
-
-    A connector may remove what they uploaded themselves, not a researcher's coded interview.
-    """
-    if not neighbourhoods_for_user(user=user).filter(pk=document.neighbourhood_id).exists():
-        return False
-    if document.uploaded_by_id is not None and document.uploaded_by_id == user.pk:
-        return True
-    if user_roles(user=user) & {Role.RESEARCHER, Role.PROGRAMME_MANAGER, Role.ADMIN}:
-        return True
-    return Membership.objects.filter(
-        user=recorder(user), role=Role.COMMUNITY_BUILDER, neighbourhood_id=document.neighbourhood_id
-    ).exists()
+    """The uploader; or, among those who may see the neighbourhood, anyone but a connector (people.access)."""
+    return upload_may_delete(
+        user=user, neighbourhood_id=document.neighbourhood_id, uploaded_by_id=document.uploaded_by_id
+    )
 
 
 def speaker_display(*, part: DocumentFragment) -> str:

@@ -137,3 +137,18 @@ def record_may_change(*, user: User, record: Recorded) -> bool:
     if not user.is_authenticated:
         return False
     return bool(record.recorded_by_id == user.pk) or user_is_admin(user=user)
+
+
+def upload_may_delete(*, user: User, neighbourhood_id: int, uploaded_by_id: int | None) -> bool:
+    """Who may delete an uploaded document: the uploader; or, among those who may see the neighbourhood,
+    anyone but a connector (a connector may remove what they uploaded, not a researcher's coded interview)."""
+    if not neighbourhoods_for_user(user=user).filter(pk=neighbourhood_id).exists():
+        return False
+    if uploaded_by_id is not None and uploaded_by_id == user.pk:
+        return True
+    if user_roles(user=user) & {Role.RESEARCHER, Role.PROGRAMME_MANAGER, Role.ADMIN}:
+        return True
+    return any(
+        m.role == Role.COMMUNITY_BUILDER and m.neighbourhood_id == neighbourhood_id
+        for m in _memberships(user)
+    )
