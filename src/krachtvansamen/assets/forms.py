@@ -6,7 +6,7 @@ tampered value is refused with a Dutch message. The services check the same agai
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -21,9 +21,9 @@ from krachtvansamen.assets.selectors import (
     persons_for_neighbourhood,
 )
 from krachtvansamen.assets.services import Errors, NewPerson, check_new_person
-from krachtvansamen.core.forms import ExplainedChoiceField, style_fields
+from krachtvansamen.core.forms import ExplainedChoiceField, mark_optional_hidden, style_fields
 from krachtvansamen.neighbourhoods.models import Neighbourhood
-from krachtvansamen.people.models import AgeBand, Origin
+from krachtvansamen.people.models import AgeBand, Organisation, Origin, Person
 
 NOT_FROM_HERE_PERSON = _("Choose someone from this neighbourhood.")
 NOT_FROM_HERE_ORGANISATION = _("Choose an organisation from this neighbourhood.")
@@ -67,11 +67,11 @@ def new_person_fields(prefix: str) -> dict[str, forms.Field]:
         ),
     }
     for name in (f"{prefix}_pseudonym", f"{prefix}_consent_method"):
-        fields[name].hide_optional = True  # needed once someone new is added, so not "optional"
+        mark_optional_hidden(fields[name])  # needed once someone new is added, so not "optional"
     return fields
 
 
-def new_person_from(form: forms.Form, prefix: str, errors: Errors) -> NewPerson | None:
+def new_person_from(form: NeighbourhoodForm, prefix: str, errors: Errors) -> NewPerson | None:
     """The new person the form describes (checked), or None if the pseudonym is empty."""
     data = form.cleaned_data
     if not (data.get(f"{prefix}_pseudonym") or "").strip():
@@ -131,6 +131,8 @@ class NeighbourhoodForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data is None:  # Django keeps the cleaned data then
+            data = self.cleaned_data
         errors = Errors()
         for field in self.new_person_for:
             new = new_person_from(self, f"{field}_new", errors)
@@ -170,7 +172,7 @@ class AssetForm(NeighbourhoodForm):
         required=False,
         help_text=_("A place where neighbours run into each other or get together."),
     )
-    person = forms.ModelChoiceField(
+    person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
         label=_("Person (pseudonym)"),
         required=False,
         queryset=None,
@@ -178,7 +180,7 @@ class AssetForm(NeighbourhoodForm):
         help_text=_("Mostly for talents: whose talent is it?"),
         error_messages={"invalid_choice": NOT_FROM_HERE_PERSON},
     )
-    organisation = forms.ModelChoiceField(
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label=_("Or an organisation"),
         required=False,
         queryset=None,
@@ -189,12 +191,14 @@ class AssetForm(NeighbourhoodForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = persons_for_neighbourhood(neighbourhood=self.neighbourhood)
-        self.fields["organisation"].queryset = organisations_for_neighbourhood(
+        cast("forms.ModelChoiceField[Person]", self.fields["person"]).queryset = persons_for_neighbourhood(
             neighbourhood=self.neighbourhood
         )
+        cast(
+            "forms.ModelChoiceField[Organisation]", self.fields["organisation"]
+        ).queryset = organisations_for_neighbourhood(neighbourhood=self.neighbourhood)
         for name in ("person", "organisation"):
-            self.fields[name].hide_optional = True  # the fieldset around them says "optional"
+            mark_optional_hidden(self.fields[name])  # the fieldset around them says "optional"
 
     def initial_from(self, instance: Asset) -> dict[str, Any]:
         return {
@@ -253,21 +257,21 @@ class ActivityForm(NeighbourhoodForm):
         },
         error_messages={"required": _("Choose who started the activity.")},
     )
-    initiator_person = forms.ModelChoiceField(
+    initiator_person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
         label=_("Person (pseudonym)"),
         required=False,
         queryset=None,
         empty_label=_("(not recorded)"),
         error_messages={"invalid_choice": NOT_FROM_HERE_PERSON},
     )
-    initiator_organisation = forms.ModelChoiceField(
+    initiator_organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label=_("Organisation"),
         required=False,
         queryset=None,
         empty_label=_("(none)"),
         error_messages={"invalid_choice": NOT_FROM_HERE_ORGANISATION},
     )
-    meeting_place = forms.ModelChoiceField(
+    meeting_place: forms.ModelChoiceField[Asset] = forms.ModelChoiceField(
         label=_("Where does it take place?"),
         required=False,
         queryset=None,
@@ -284,7 +288,7 @@ class ActivityForm(NeighbourhoodForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Fill in a date, for example 14-3-2025.")},
     )
-    participants = forms.ModelMultipleChoiceField(
+    participants: forms.ModelMultipleChoiceField[Person] = forms.ModelMultipleChoiceField(
         label=_("Who took part? (pseudonyms)"),
         required=False,
         queryset=None,
@@ -309,17 +313,17 @@ class ActivityForm(NeighbourhoodForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         persons = persons_for_neighbourhood(neighbourhood=self.neighbourhood)
-        self.fields["initiator_person"].queryset = persons
-        self.fields["participants"].queryset = persons
-        self.fields["initiator_organisation"].queryset = organisations_for_neighbourhood(
-            neighbourhood=self.neighbourhood
-        )
-        self.fields["meeting_place"].queryset = meeting_places_for_neighbourhood(
-            neighbourhood=self.neighbourhood
-        )
+        cast("forms.ModelChoiceField[Person]", self.fields["initiator_person"]).queryset = persons
+        cast("forms.ModelMultipleChoiceField[Person]", self.fields["participants"]).queryset = persons
+        cast(
+            "forms.ModelChoiceField[Organisation]", self.fields["initiator_organisation"]
+        ).queryset = organisations_for_neighbourhood(neighbourhood=self.neighbourhood)
+        cast(
+            "forms.ModelChoiceField[Asset]", self.fields["meeting_place"]
+        ).queryset = meeting_places_for_neighbourhood(neighbourhood=self.neighbourhood)
         self.fields["participant_count"].widget.attrs["inputmode"] = "numeric"
         for name in ("initiator_person", "initiator_organisation"):
-            self.fields[name].hide_optional = True  # the fieldset around them says "optional"
+            mark_optional_hidden(self.fields[name])  # the fieldset around them says "optional"
 
     def initial_from(self, instance: Activity) -> dict[str, Any]:
         return {

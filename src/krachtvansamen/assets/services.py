@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -24,6 +24,9 @@ from krachtvansamen.people.access import record_may_change
 from krachtvansamen.people.models import AgeBand, Consent, Organisation, Origin, Person
 from krachtvansamen.people.services import recorder
 from krachtvansamen.privacy import services as privacy_services
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -48,9 +51,9 @@ class Errors:
     """Collects field errors so one submit reports every problem at once."""
 
     def __init__(self) -> None:
-        self.by_field: dict[str, list[str]] = {}
+        self.by_field: dict[str, list[StrOrPromise]] = {}
 
-    def add(self, field: str, message: str) -> None:
+    def add(self, field: str, message: StrOrPromise) -> None:
         self.by_field.setdefault(field, []).append(message)
 
     def raise_if_any(self) -> None:
@@ -86,7 +89,7 @@ def check_new_person(errors: Errors, *, neighbourhood: Neighbourhood, new: NewPe
     pseudonym = new.pseudonym.strip()
     if not pseudonym:
         errors.add(field, _("Fill in a pseudonym."))
-    elif len(pseudonym) > Person._meta.get_field("pseudonym").max_length:
+    elif len(pseudonym) > cast(int, Person._meta.get_field("pseudonym").max_length):  # set in the model
         errors.add(field, _("The pseudonym is too long: use at most 100 characters."))
     elif Person.objects.filter(neighbourhood=neighbourhood, pseudonym__iexact=pseudonym).exists():
         errors.add(field, _pseudonym_taken(pseudonym))

@@ -8,6 +8,15 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+# A field with this attribute set gets no "(optional)" after its label (templates/core/_field.html): the page
+# says it another way, or the field is needed once a part of the form is used.
+HIDE_OPTIONAL = "hide_optional"
+
+
+def mark_optional_hidden(field: forms.Field) -> None:
+    """Print no "(optional)" after the field's label, although it is not required."""
+    setattr(field, HIDE_OPTIONAL, True)
+
 
 def style_fields(form: forms.Form) -> None:
     """The NL Design System (Utrecht) classes on every input, so templates can just print the field."""

@@ -11,7 +11,7 @@ import os
 import random
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.contrib.auth import get_user_model
@@ -34,6 +34,9 @@ from krachtvansamen.people.models import (
     Organisation,
     Role,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 CBS_DIR = Path(__file__).resolve().parent.parent / "neighbourhoods" / "data" / "cbs"
@@ -69,7 +72,7 @@ def demo_password() -> str:
     return os.environ.get("KVS_DEMO_PASSWORD") or DEFAULT_PASSWORD
 
 
-def demo_users() -> list[tuple[str, str]]:
+def demo_users() -> list[tuple[str, StrOrPromise]]:
     return [(username, role.label) for username, _name, role in DEMO_USERS]
 
 
@@ -167,6 +170,8 @@ def _add_questionnaires(rng: random.Random, *, neighbourhoods: list[Neighbourhoo
     have differences between neighbourhoods and change over time to show.
     """
     form_version = form_version_current(key="vragenlijst")
+    if form_version is None:  # demo_load loaded the default forms first
+        raise DemoError("The questionnaire form (vragenlijst) is not loaded")
     principles = ["residents_lead", "relations", "whats_strong", "from_within", "everyone_welcome"]
     for neighbourhood in neighbourhoods:
         level = {p: rng.choice([2, 3, 3, 4]) for p in principles}

@@ -69,7 +69,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -153,7 +153,10 @@ class _Table:
         meta = model._meta
         self.model = model
         self.name = meta.db_table
-        self.columns = [meta.pk.column] + [meta.get_field(name).column for name in fields]
+        # Concrete fields, each with a column (types only: the stubs allow relations and None).
+        self.columns = [cast(str, meta.pk.column)] + [
+            cast(str, cast("models.Field[Any, Any]", meta.get_field(name)).column) for name in fields
+        ]
         self.rows: list[tuple[Any, ...]] = []
         self.written = 0
         self.next_id = 1
@@ -186,7 +189,8 @@ class _Table:
 
 
 def _through(model: type[models.Model], name: str) -> tuple[type[models.Model], tuple[str, ...]]:
-    through = model._meta.get_field(name).remote_field.through
+    m2m = cast("models.ManyToManyField[Any, Any]", model._meta.get_field(name))
+    through = cast("type[models.Model]", m2m.remote_field.through)  # Django made one: never None
     source, target = (f.name for f in through._meta.fields if f.is_relation)
     return through, (source, target)
 
@@ -776,6 +780,7 @@ class _Generator:
         coders = self.coders
         random_, choice = rng.random, _fast_choice(rng)
         names = {"buurt": b.name, "gemeente": b.municipality_name, "plek": place_name}
+        start: int | None  # where the appended part begins, later a coding's span (or None)
         for _fragment in range(budget):
             instrument = choice(instruments)
             pool = pools.get(instrument)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -29,6 +29,9 @@ from krachtvansamen.people.models import (
     Origin,
     Person,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 YEARS = (2023, 2024, 2025)
 INSTRUMENTS_ALL = {
@@ -56,7 +59,7 @@ class DemoResult:
     activities: int = 0
     relations: int = 0
     assets: int = 0
-    users: list[tuple[str, str]] = field(default_factory=list)
+    users: list[tuple[str, StrOrPromise]] = field(default_factory=list)  # username, role
 
 
 def _weighted(rng: random.Random, weights: dict[Any, int]) -> Any:

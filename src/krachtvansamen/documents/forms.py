@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,14 @@ CONSENT_CHOICES = [
     (Consent.Level.INTERNAL.value, _("Internal use only: for coding and analysis, never quoted")),
     (Consent.Level.PSEUDONYMISED.value, _("May be quoted in reports, without names (pseudonymised)")),
 ]
+
+
+class SpeakerRoleField(forms.ChoiceField):
+    """The role of one speaker; ``speaker_key`` says which speaker it is about."""
+
+    def __init__(self, *args: Any, speaker_key: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.speaker_key = speaker_key
 
 
 class DocumentUploadForm(forms.Form):
@@ -57,10 +67,12 @@ class DocumentUploadForm(forms.Form):
 
     def __init__(self, *args, years: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(year, str(year)) for year in years]
+        cast(forms.TypedChoiceField, self.fields["year"]).choices = [(year, str(year)) for year in years]
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if cleaned is None:  # Django keeps the cleaned data then
+            cleaned = self.cleaned_data
         has_file = bool(cleaned.get("file"))
         has_text = bool((cleaned.get("text") or "").strip())
         if "file" in self.errors or "text" in self.errors:
@@ -80,13 +92,13 @@ class SpeakerRolesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for index, (key, label, role) in enumerate(speakers):
             # Not required: a role left out keeps the suggestion made from the transcript's label.
-            field = forms.ChoiceField(label=label, choices=SpeakerRole.choices, initial=role, required=False)
-            field.speaker_key = key
-            self.fields[f"role_{index}"] = field
+            self.fields[f"role_{index}"] = SpeakerRoleField(
+                label=label, choices=SpeakerRole.choices, initial=role, required=False, speaker_key=key
+            )
 
     def roles(self) -> dict[str, str]:
         return {
-            field.speaker_key: self.cleaned_data[name]
+            cast(SpeakerRoleField, field).speaker_key: self.cleaned_data[name]
             for name, field in self.fields.items()
             if self.cleaned_data.get(name)
         }

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
 DEFAULT_MAX_UPLOAD_MB = 10
+# Set on the request (True) when the handler stopped an upload; the view reads it with getattr.
+UPLOAD_TOO_BIG = "kvs_upload_too_big"
 
 
 def max_upload_mb() -> float:
@@ -43,7 +45,7 @@ class SizeLimitedUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
         if self.received > self.limit:
-            self.request.kvs_upload_too_big = True
+            setattr(self.request, UPLOAD_TOO_BIG, True)
             # connection_reset=False: Django reads the rest of the request without keeping it, so the
             # browser gets our page with a message instead of a broken connection.
             raise StopUpload(connection_reset=False)

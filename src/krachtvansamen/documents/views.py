@@ -25,7 +25,12 @@ from krachtvansamen.documents.extraction import DocumentInputError
 from krachtvansamen.documents.forms import CONSENT_CHOICES, DocumentUploadForm, SpeakerRolesForm
 from krachtvansamen.documents.services import PendingDocument
 from krachtvansamen.documents.splitting import SplitResult
-from krachtvansamen.documents.upload import SizeLimitedUploadHandler, max_upload_bytes, max_upload_mb
+from krachtvansamen.documents.upload import (
+    UPLOAD_TOO_BIG,
+    SizeLimitedUploadHandler,
+    max_upload_bytes,
+    max_upload_mb,
+)
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.people.access import neighbourhood_get_for_user
 from krachtvansamen.people.models import Consent
@@ -87,7 +92,7 @@ def _upload(request: HttpRequest, neighbourhood: Neighbourhood) -> HttpResponse:
     if request.method != "POST":
         return _render_upload(request, neighbourhood, _upload_form(request, neighbourhood, data=None))
     # Reading the body runs the upload handlers; the size handler marks a file that was too big.
-    too_big = request.POST is not None and getattr(request, "kvs_upload_too_big", False)
+    too_big = request.POST is not None and getattr(request, UPLOAD_TOO_BIG, False)
     if too_big:
         # The fields before the file arrived, the rest of the request was skipped: show what was typed,
         # without "required" errors for fields the browser sent after the file.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import models
 from django.db.models import Count, OuterRef, QuerySet, Subquery
@@ -16,6 +17,15 @@ from krachtvansamen.effectenplein.models import Level, Meeting, Participant, Rec
 from krachtvansamen.framework.selectors import codes_current
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.neighbourhoods.years import years_open
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Totals(TypedDict):
+    recognition_total: int
+    vote_total: int
+
 
 _NOT_CODE = re.compile(r"[^A-Z0-9]")
 
@@ -126,7 +136,7 @@ class Board:
     columns: list[BoardColumn] = field(default_factory=list)
 
 
-def _count_of(model: type[models.Model]) -> Coalesce:
+def _count_of(model: type[Recognition] | type[Vote]) -> Coalesce:
     return Coalesce(
         Subquery(
             model.objects.filter(story=OuterRef("pk")).order_by().values("story")
@@ -137,12 +147,12 @@ def _count_of(model: type[models.Model]) -> Coalesce:
     )  # fmt: skip
 
 
-def _annotated(queryset: QuerySet[Story]) -> QuerySet[Story]:
+def _annotated(queryset: QuerySet[Story]) -> QuerySet[WithAnnotations[Story, _Totals]]:
     # Subqueries, not joins: counting recognitions and votes through joins would multiply the rows.
     return queryset.annotate(recognition_total=_count_of(Recognition), vote_total=_count_of(Vote))
 
 
-def _board_stories(queryset: QuerySet[Story]) -> list[BoardStory]:
+def _board_stories(queryset: QuerySet[WithAnnotations[Story, _Totals]]) -> list[BoardStory]:
     rows = queryset.values("pk", "text", "level", "participant__nickname", "participant_id", "is_most_significant",
                            "recognition_total", "vote_total")  # fmt: skip
     return [

@@ -6,7 +6,7 @@ import math
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
@@ -104,11 +104,12 @@ class AnswerShown:
 
 def _answer_text(question: dict, value: Any, code_labels: dict[str, str]) -> str:
     values = value if isinstance(value, list) else [value]
+    # Answers to these questions are str: a label, or else the value itself.
     if question["type"] == "codes":
-        return ", ".join(code_labels.get(v, v) for v in values)
+        return ", ".join(cast(str, code_labels.get(v, v)) for v in values)
     if question["type"] in ("select_one", "select_multiple"):
         labels = {c["name"]: localised(c.get("label")) for c in question.get("choices", [])}
-        return ", ".join(labels.get(v, v) for v in values)
+        return ", ".join(cast(str, labels.get(v, v)) for v in values)
     return ", ".join(str(v) for v in values)
 
 

@@ -20,9 +20,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from krachtvansamen.neighbourhoods.models import CbsImport, CbsRecord
@@ -434,8 +434,17 @@ def _write_coded(records: list[dict[str, Any]], file_name: str, table: str, year
 
 
 INSERT_FIELDS = ("year", "region_code", *RECORD_FIELDS)
-EMPTY_JSON = {dict: "{}", list: "[]"}
+EMPTY_JSON: dict[type, str] = {dict: "{}", list: "[]"}
 FIELD_DEFAULTS = {"boundary_change": "", "municipality_name": "", "extra": {}, "suppressed": []}
+
+
+def _column(name: str) -> str:
+    """The database column of a CbsRecord field (or of the primary key: "pk")."""
+    meta = CbsRecord._meta
+    model_field = (
+        meta.pk if name == "pk" else cast("models.Field[Any, Any]", meta.get_field(name))
+    )  # no relation
+    return cast(str, model_field.column)  # a concrete field: it has a column
 
 
 def _insert(records: list[dict[str, Any]], *, with_pk: bool) -> None:
@@ -448,7 +457,7 @@ def _insert(records: list[dict[str, Any]], *, with_pk: bool) -> None:
         return
     meta = CbsRecord._meta
     fields = (["pk"] if with_pk else []) + list(INSERT_FIELDS)
-    columns = [meta.pk.column if name == "pk" else meta.get_field(name).column for name in fields]
+    columns = [_column(name) for name in fields]
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(meta.db_table), ", ".join(quote(column) for column in columns), ", ".join(["%s"] * len(columns))

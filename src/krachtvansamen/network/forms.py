@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from krachtvansamen.assets.forms import ActivityChoiceField, NeighbourhoodForm
+from krachtvansamen.assets.models import Activity, Asset
 from krachtvansamen.assets.selectors import (
     activities_for_neighbourhood,
     meeting_places_for_neighbourhood,
@@ -15,7 +16,7 @@ from krachtvansamen.assets.selectors import (
     persons_for_neighbourhood,
 )
 from krachtvansamen.assets.services import NewOrganisation
-from krachtvansamen.core.forms import ExplainedChoiceField, style_fields
+from krachtvansamen.core.forms import ExplainedChoiceField, mark_optional_hidden, style_fields
 from krachtvansamen.network.models import Relation
 from krachtvansamen.network.selectors import KIND_EXPLANATION, KIND_PLAIN
 from krachtvansamen.people.models import Organisation, Person
@@ -87,14 +88,14 @@ class RelationForm(NeighbourhoodForm):
         empty_label=_("(no activity)"),
         error_messages={"invalid_choice": _("Choose an activity of this neighbourhood.")},
     )
-    hook_place = forms.ModelChoiceField(
+    hook_place: forms.ModelChoiceField[Asset] = forms.ModelChoiceField(
         label=_("A meeting place"),
         required=False,
         queryset=None,
         empty_label=_("(no place)"),
         error_messages={"invalid_choice": _("Choose a meeting place of this neighbourhood.")},
     )
-    hook_person = forms.ModelChoiceField(
+    hook_person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
         label=_("A person who brought them together"),
         required=False,
         queryset=None,
@@ -114,7 +115,7 @@ class RelationForm(NeighbourhoodForm):
         persons = list(persons_for_neighbourhood(neighbourhood=n))
         organisations = list(organisations_for_neighbourhood(neighbourhood=n))
         for end in self.ends:
-            self.fields[end].set_parties(persons, organisations)
+            cast(PartyChoiceField, self.fields[end]).set_parties(persons, organisations)
             self.fields[f"{end}_neworg_name"] = forms.CharField(
                 label=_("Name of the new organisation"),
                 required=False,
@@ -126,13 +127,19 @@ class RelationForm(NeighbourhoodForm):
                 choices=ORGANISATION_KINDS,
                 initial=Organisation.Kind.OTHER,
             )
-            self.fields[f"{end}_neworg_name"].hide_optional = True
-            self.fields[f"{end}_neworg_kind"].hide_optional = True
-        self.fields["hook_activity"].queryset = activities_for_neighbourhood(neighbourhood=n)
-        self.fields["hook_place"].queryset = meeting_places_for_neighbourhood(neighbourhood=n)
-        self.fields["hook_person"].queryset = persons_for_neighbourhood(neighbourhood=n)
+            mark_optional_hidden(self.fields[f"{end}_neworg_name"])
+            mark_optional_hidden(self.fields[f"{end}_neworg_kind"])
+        cast(
+            "forms.ModelChoiceField[Activity]", self.fields["hook_activity"]
+        ).queryset = activities_for_neighbourhood(neighbourhood=n)
+        cast(
+            "forms.ModelChoiceField[Asset]", self.fields["hook_place"]
+        ).queryset = meeting_places_for_neighbourhood(neighbourhood=n)
+        cast(
+            "forms.ModelChoiceField[Person]", self.fields["hook_person"]
+        ).queryset = persons_for_neighbourhood(neighbourhood=n)
         for name in ("hook_activity", "hook_place", "hook_person"):
-            self.fields[name].hide_optional = True  # the fieldset says it: any, all or none
+            mark_optional_hidden(self.fields[name])  # the fieldset says it: any, all or none
         style_fields(self)
 
     def initial_from(self, instance: Relation) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -12,13 +13,16 @@ from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.network.models import Relation
 from krachtvansamen.people.models import Organisation, Person
 
-# Plain words for the three kinds of ties, as connectors say them.
-KIND_PLAIN = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+# Plain words for the three kinds of ties, as connectors say them. Keyed by the stored value (a str).
+KIND_PLAIN: dict[str, StrPromise] = {
     Relation.CapitalType.BONDING: _("within their own group"),
     Relation.CapitalType.BRIDGING: _("between different groups"),
     Relation.CapitalType.LINKING: _("with institutions"),
 }
-KIND_EXPLANATION = {
+KIND_EXPLANATION: dict[str, StrPromise] = {
     Relation.CapitalType.BONDING: _("People who are alike: neighbours, family, friends, the same club."),
     Relation.CapitalType.BRIDGING: _(
         "People who would not easily meet otherwise: another age, background or street."
@@ -108,7 +112,10 @@ def relations_up_to(*, neighbourhood: Neighbourhood, year: int | None) -> QueryS
 
 
 def relations_for_year(*, neighbourhood: Neighbourhood, year: int | None) -> QuerySet[Relation]:
-    return relations_up_to(neighbourhood=neighbourhood, year=year).filter(year=year)
+    relations = relations_up_to(neighbourhood=neighbourhood, year=year)
+    if year is None:
+        return relations.filter(year__isnull=True)  # what filter(year=None) asks: no relations
+    return relations.filter(year=year)
 
 
 def network_for_year(*, neighbourhood: Neighbourhood, year: int | None, most_connected: int = 5) -> Network:
@@ -166,12 +173,12 @@ def network_for_year(*, neighbourhood: Neighbourhood, year: int | None, most_con
     hooks: Counter[tuple[str, str]] = Counter()
     without_hook = 0
     for relation in this_year:
-        found = [
+        hooked = [
             ("activity", relation.hook_activity),
             ("place", relation.hook_place),
             ("person", relation.hook_person),
         ]
-        found = [(kind, str(item)) for kind, item in found if item is not None]
+        found = [(kind, str(item)) for kind, item in hooked if item is not None]
         hooks.update(found)
         without_hook += not found
 

@@ -48,7 +48,9 @@ def _same(a: Party | None, b: Party | None) -> bool:
         return a.pseudonym.strip().casefold() == b.pseudonym.strip().casefold()
     if isinstance(a, NewOrganisation) and isinstance(b, NewOrganisation):
         return a.name.strip().casefold() == b.name.strip().casefold()
-    return type(a) is type(b) and getattr(a, "pk", None) is not None and a.pk == b.pk
+    if isinstance(a, NewPerson | NewOrganisation) or isinstance(b, NewPerson | NewOrganisation):
+        return False  # something new is never the same as something in the list (nor as another kind)
+    return type(a) is type(b) and a.pk is not None and a.pk == b.pk
 
 
 def _end_filter(prefix: str, party: Person | Organisation) -> Q:

@@ -186,7 +186,7 @@ def place_labels(
     """Labels for the organisations and the best-connected people, right of the node or else left, skipping any
     that would overlap. Organisations first: there are few of them, and a linking tie means little unnamed."""
     placed: list[tuple[float, float, float, float]] = []
-    result = []
+    result: list[tuple[NetworkNode, float, float, str]] = []
     for node in sorted(network.nodes, key=lambda n: (not n.is_organisation, -n.degree, n.key)):
         if len(result) == limit or node.degree == 0:
             break
