@@ -6,136 +6,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("coding", "0001_initial"),
-        ("framework", "0001_initial"),
-        ("neighbourhoods", "0001_initial"),
+        ('coding', '0001_initial'),
+        ('framework', '0001_initial'),
+        ('neighbourhoods', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="FactorObservation",
+            name='FactorObservation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
-                (
-                    "direction",
-                    models.CharField(
-                        choices=[("helps", "helps"), ("hinders", "hinders")],
-                        max_length=10,
-                        verbose_name="effect",
-                    ),
-                ),
-                ("description", models.TextField(verbose_name="description")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "code",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="factor_observations",
-                        to="framework.code",
-                    ),
-                ),
-                (
-                    "fragment",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="coding.fragment",
-                    ),
-                ),
-                (
-                    "neighbourhood",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="factor_observations",
-                        to="neighbourhoods.neighbourhood",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('direction', models.CharField(choices=[('helps', 'helps'), ('hinders', 'hinders')], max_length=10, verbose_name='effect')),
+                ('description', models.TextField(verbose_name='description')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('code', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='factor_observations', to='framework.code')),
+                ('fragment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='coding.fragment')),
+                ('neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='factor_observations', to='neighbourhoods.neighbourhood')),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "environment factor observation",
-                "verbose_name_plural": "environment factor observations",
-                "indexes": [
-                    models.Index(fields=["neighbourhood", "year"], name="assessments_neighbo_952a28_idx")
-                ],
+                'verbose_name': 'environment factor observation',
+                'verbose_name_plural': 'environment factor observations',
+                'indexes': [models.Index(fields=['neighbourhood', 'year'], name='assessments_neighbo_952a28_idx')],
             },
         ),
         migrations.CreateModel(
-            name="SustainabilityAssessment",
+            name='SustainabilityAssessment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("present", "present"), ("partly", "partly present"), ("absent", "absent")],
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                ("note", models.TextField(blank=True, verbose_name="note")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "code",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="sustainability_assessments",
-                        to="framework.code",
-                    ),
-                ),
-                (
-                    "neighbourhood",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="sustainability",
-                        to="neighbourhoods.neighbourhood",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('status', models.CharField(choices=[('present', 'present'), ('partly', 'partly present'), ('absent', 'absent')], max_length=10, verbose_name='status')),
+                ('note', models.TextField(blank=True, verbose_name='note')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('code', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sustainability_assessments', to='framework.code')),
+                ('neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sustainability', to='neighbourhoods.neighbourhood')),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "sustainability assessment",
-                "verbose_name_plural": "sustainability assessments",
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("neighbourhood", "year", "code"), name="one_assessment_per_structure_year"
-                    )
-                ],
+                'verbose_name': 'sustainability assessment',
+                'verbose_name_plural': 'sustainability assessments',
+                'constraints': [models.UniqueConstraint(fields=('neighbourhood', 'year', 'code'), name='one_assessment_per_structure_year')],
             },
         ),
     ]

@@ -6,187 +6,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("neighbourhoods", "0001_initial"),
-        ("people", "0001_initial"),
+        ('neighbourhoods', '0001_initial'),
+        ('people', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Asset",
+            name='Asset',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "category",
-                    models.CharField(
-                        choices=[
-                            ("talent_head", "talent: head (knowledge, skills)"),
-                            ("talent_heart", "talent: heart (care, passion)"),
-                            ("talent_hands", "talent: hands (practical skills)"),
-                            ("association", "association or group"),
-                            ("institution", "institution"),
-                            ("place", "physical place"),
-                            ("economy", "local economy"),
-                            ("culture", "stories and culture"),
-                            ("nature", "nature"),
-                        ],
-                        max_length=20,
-                        verbose_name="kind of asset",
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                ("is_meeting_place", models.BooleanField(default=False, verbose_name="meeting place")),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year recorded")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "neighbourhood",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="assets",
-                        to="neighbourhoods.neighbourhood",
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="assets",
-                        to="people.organisation",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="assets",
-                        to="people.person",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('category', models.CharField(choices=[('talent_head', 'talent: head (knowledge, skills)'), ('talent_heart', 'talent: heart (care, passion)'), ('talent_hands', 'talent: hands (practical skills)'), ('association', 'association or group'), ('institution', 'institution'), ('place', 'physical place'), ('economy', 'local economy'), ('culture', 'stories and culture'), ('nature', 'nature')], max_length=20, verbose_name='kind of asset')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('is_meeting_place', models.BooleanField(default=False, verbose_name='meeting place')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year recorded')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assets', to='neighbourhoods.neighbourhood')),
+                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assets', to='people.organisation')),
+                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assets', to='people.person')),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "asset",
-                "verbose_name_plural": "assets",
-                "ordering": ["category", "name"],
+                'verbose_name': 'asset',
+                'verbose_name_plural': 'assets',
+                'ordering': ['category', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="Activity",
+            name='Activity',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                (
-                    "initiated_by",
-                    models.CharField(
-                        choices=[
-                            ("residents", "residents"),
-                            ("professionals", "professionals"),
-                            ("together", "residents and professionals together"),
-                        ],
-                        max_length=20,
-                        verbose_name="initiated by",
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
-                ("started_on", models.DateField(blank=True, null=True, verbose_name="started on")),
-                (
-                    "participant_count",
-                    models.PositiveIntegerField(default=0, verbose_name="number of participants"),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "initiator_organisation",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="initiated_activities",
-                        to="people.organisation",
-                    ),
-                ),
-                (
-                    "initiator_person",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="initiated_activities",
-                        to="people.person",
-                    ),
-                ),
-                (
-                    "neighbourhood",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="activities",
-                        to="neighbourhoods.neighbourhood",
-                    ),
-                ),
-                (
-                    "participants",
-                    models.ManyToManyField(blank=True, related_name="activities", to="people.person"),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "meeting_place",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="activities",
-                        to="assets.asset",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('initiated_by', models.CharField(choices=[('residents', 'residents'), ('professionals', 'professionals'), ('together', 'residents and professionals together')], max_length=20, verbose_name='initiated by')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('started_on', models.DateField(blank=True, null=True, verbose_name='started on')),
+                ('participant_count', models.PositiveIntegerField(default=0, verbose_name='number of participants')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('initiator_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='initiated_activities', to='people.organisation')),
+                ('initiator_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='initiated_activities', to='people.person')),
+                ('neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='neighbourhoods.neighbourhood')),
+                ('participants', models.ManyToManyField(blank=True, related_name='activities', to='people.person')),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('meeting_place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='activities', to='assets.asset')),
             ],
             options={
-                "verbose_name": "activity",
-                "verbose_name_plural": "activities",
-                "ordering": ["-year", "title"],
+                'verbose_name': 'activity',
+                'verbose_name_plural': 'activities',
+                'ordering': ['-year', 'title'],
             },
         ),
         migrations.AddIndex(
-            model_name="asset",
-            index=models.Index(fields=["neighbourhood", "year"], name="assets_asse_neighbo_1c235a_idx"),
+            model_name='asset',
+            index=models.Index(fields=['neighbourhood', 'year'], name='assets_asse_neighbo_1c235a_idx'),
         ),
         migrations.AddIndex(
-            model_name="activity",
-            index=models.Index(fields=["neighbourhood", "year"], name="assets_acti_neighbo_71e232_idx"),
+            model_name='activity',
+            index=models.Index(fields=['neighbourhood', 'year'], name='assets_acti_neighbo_71e232_idx'),
         ),
     ]

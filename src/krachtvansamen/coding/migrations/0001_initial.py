@@ -6,188 +6,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("framework", "0001_initial"),
-        ("neighbourhoods", "0001_initial"),
-        ("people", "0001_initial"),
+        ('framework', '0001_initial'),
+        ('neighbourhoods', '0001_initial'),
+        ('people', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Fragment",
+            name='Fragment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
-                ("text", models.TextField(verbose_name="text")),
-                (
-                    "instrument",
-                    models.CharField(
-                        choices=[
-                            ("buurtscan", "Buurtscan"),
-                            ("vragenlijst", "Yearly questionnaire"),
-                            ("wijkwaardenkaart", "Wijkwaardenkaart conversation"),
-                            ("pas_op_de_plaats", "Pause-and-reflect conversation"),
-                            ("effectenplein", "Effectenplein"),
-                            ("buurtbezoek", "Neighbourhood visit"),
-                            ("interview", "In-depth interview"),
-                            ("reflectiesessie", "Reflection session"),
-                        ],
-                        max_length=30,
-                        verbose_name="instrument",
-                    ),
-                ),
-                (
-                    "speaker_role",
-                    models.CharField(
-                        choices=[
-                            ("resident", "resident"),
-                            ("connector", "connector"),
-                            ("community_builder", "community builder"),
-                            ("professional", "professional"),
-                            ("unknown", "unknown"),
-                        ],
-                        default="unknown",
-                        max_length=30,
-                        verbose_name="speaker",
-                    ),
-                ),
-                (
-                    "consent_level",
-                    models.CharField(
-                        choices=[
-                            ("internal", "internal use only"),
-                            ("pseudonymised", "quotable, pseudonymised"),
-                            ("named", "quotable with name"),
-                        ],
-                        default="internal",
-                        max_length=20,
-                        verbose_name="consent",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "neighbourhood",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="fragments",
-                        to="neighbourhoods.neighbourhood",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "speaker",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="fragments",
-                        to="people.person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('text', models.TextField(verbose_name='text')),
+                ('instrument', models.CharField(choices=[('buurtscan', 'Buurtscan'), ('vragenlijst', 'Yearly questionnaire'), ('wijkwaardenkaart', 'Wijkwaardenkaart conversation'), ('pas_op_de_plaats', 'Pause-and-reflect conversation'), ('effectenplein', 'Effectenplein'), ('buurtbezoek', 'Neighbourhood visit'), ('interview', 'In-depth interview'), ('reflectiesessie', 'Reflection session')], max_length=30, verbose_name='instrument')),
+                ('speaker_role', models.CharField(choices=[('resident', 'resident'), ('connector', 'connector'), ('community_builder', 'community builder'), ('professional', 'professional'), ('unknown', 'unknown')], default='unknown', max_length=30, verbose_name='speaker')),
+                ('consent_level', models.CharField(choices=[('internal', 'internal use only'), ('pseudonymised', 'quotable, pseudonymised'), ('named', 'quotable with name')], default='internal', max_length=20, verbose_name='consent')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fragments', to='neighbourhoods.neighbourhood')),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('speaker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='fragments', to='people.person')),
             ],
             options={
-                "verbose_name": "fragment",
-                "verbose_name_plural": "fragments",
-                "ordering": ["-year", "-created_at"],
+                'verbose_name': 'fragment',
+                'verbose_name_plural': 'fragments',
+                'ordering': ['-year', '-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="Coding",
+            name='Coding',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "origin",
-                    models.CharField(
-                        choices=[("human", "by a person"), ("suggested", "suggested")],
-                        default="human",
-                        max_length=10,
-                        verbose_name="origin",
-                    ),
-                ),
-                ("confidence", models.FloatField(blank=True, null=True, verbose_name="confidence")),
-                ("start", models.PositiveIntegerField(blank=True, null=True)),
-                ("end", models.PositiveIntegerField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "code",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="codings",
-                        to="framework.code",
-                    ),
-                ),
-                (
-                    "coder",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="codings",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "fragment",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="codings",
-                        to="coding.fragment",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('origin', models.CharField(choices=[('human', 'by a person'), ('suggested', 'suggested')], default='human', max_length=10, verbose_name='origin')),
+                ('confidence', models.FloatField(blank=True, null=True, verbose_name='confidence')),
+                ('start', models.PositiveIntegerField(blank=True, null=True)),
+                ('end', models.PositiveIntegerField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('code', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='codings', to='framework.code')),
+                ('coder', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='codings', to=settings.AUTH_USER_MODEL)),
+                ('fragment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codings', to='coding.fragment')),
             ],
             options={
-                "verbose_name": "coding",
-                "verbose_name_plural": "codings",
+                'verbose_name': 'coding',
+                'verbose_name_plural': 'codings',
             },
         ),
         migrations.AddIndex(
-            model_name="fragment",
-            index=models.Index(fields=["neighbourhood", "year"], name="coding_frag_neighbo_46d5e3_idx"),
+            model_name='fragment',
+            index=models.Index(fields=['neighbourhood', 'year'], name='coding_frag_neighbo_46d5e3_idx'),
         ),
         migrations.AddConstraint(
-            model_name="coding",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("confidence__isnull", True),
-                    models.Q(("confidence__gte", 0), ("confidence__lte", 1)),
-                    _connector="OR",
-                ),
-                name="coding_confidence_between_0_and_1",
-            ),
+            model_name='coding',
+            constraint=models.CheckConstraint(condition=models.Q(('confidence__isnull', True), models.Q(('confidence__gte', 0), ('confidence__lte', 1)), _connector='OR'), name='coding_confidence_between_0_and_1'),
         ),
         migrations.AddConstraint(
-            model_name="coding",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("end__isnull", True), ("start__isnull", True)),
-                    models.Q(
-                        ("end__gt", models.F("start")), ("end__isnull", False), ("start__isnull", False)
-                    ),
-                    _connector="OR",
-                ),
-                name="coding_span_in_order",
-            ),
+            model_name='coding',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('end__isnull', True), ('start__isnull', True)), models.Q(('end__gt', models.F('start')), ('end__isnull', False), ('start__isnull', False)), _connector='OR'), name='coding_span_in_order'),
         ),
     ]

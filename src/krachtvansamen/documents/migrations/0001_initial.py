@@ -6,147 +6,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("coding", "0001_initial"),
-        ("neighbourhoods", "0001_initial"),
+        ('coding', '0001_initial'),
+        ('neighbourhoods', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Document",
+            name='Document',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
-                (
-                    "instrument",
-                    models.CharField(
-                        choices=[
-                            ("buurtbezoek", "Neighbourhood visit"),
-                            ("interview", "In-depth interview"),
-                            ("reflectiesessie", "Reflection session"),
-                        ],
-                        max_length=30,
-                        verbose_name="instrument",
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("original_name", models.CharField(blank=True, max_length=255, verbose_name="file name")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("txt", "text file"),
-                            ("docx", "Word file"),
-                            ("pdf", "pdf"),
-                            ("pasted", "pasted text"),
-                        ],
-                        max_length=10,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("sha256", models.CharField(max_length=64)),
-                ("size", models.PositiveIntegerField(verbose_name="size in bytes")),
-                ("page_count", models.PositiveIntegerField(blank=True, null=True, verbose_name="pages")),
-                (
-                    "consent_level",
-                    models.CharField(
-                        choices=[
-                            ("internal", "internal use only"),
-                            ("pseudonymised", "quotable, pseudonymised"),
-                            ("named", "quotable with name"),
-                        ],
-                        default="internal",
-                        max_length=20,
-                        verbose_name="consent",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "neighbourhood",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="documents",
-                        to="neighbourhoods.neighbourhood",
-                        verbose_name="neighbourhood",
-                    ),
-                ),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('instrument', models.CharField(choices=[('buurtbezoek', 'Neighbourhood visit'), ('interview', 'In-depth interview'), ('reflectiesessie', 'Reflection session')], max_length=30, verbose_name='instrument')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('original_name', models.CharField(blank=True, max_length=255, verbose_name='file name')),
+                ('kind', models.CharField(choices=[('txt', 'text file'), ('docx', 'Word file'), ('pdf', 'pdf'), ('pasted', 'pasted text')], max_length=10, verbose_name='kind')),
+                ('sha256', models.CharField(max_length=64)),
+                ('size', models.PositiveIntegerField(verbose_name='size in bytes')),
+                ('page_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='pages')),
+                ('consent_level', models.CharField(choices=[('internal', 'internal use only'), ('pseudonymised', 'quotable, pseudonymised'), ('named', 'quotable with name')], default='internal', max_length=20, verbose_name='consent')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='neighbourhoods.neighbourhood', verbose_name='neighbourhood')),
+                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "document",
-                "verbose_name_plural": "documents",
-                "ordering": ["-created_at", "-pk"],
+                'verbose_name': 'document',
+                'verbose_name_plural': 'documents',
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="DocumentFragment",
+            name='DocumentFragment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveIntegerField(verbose_name="position")),
-                (
-                    "speaker_label",
-                    models.CharField(blank=True, max_length=60, verbose_name="speaker in the transcript"),
-                ),
-                ("speaker_number", models.PositiveSmallIntegerField(blank=True, null=True)),
-                (
-                    "timestamp",
-                    models.CharField(blank=True, max_length=16, verbose_name="time in the recording"),
-                ),
-                (
-                    "document",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="parts",
-                        to="documents.document",
-                    ),
-                ),
-                (
-                    "fragment",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="document_link",
-                        to="coding.fragment",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveIntegerField(verbose_name='position')),
+                ('speaker_label', models.CharField(blank=True, max_length=60, verbose_name='speaker in the transcript')),
+                ('speaker_number', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('timestamp', models.CharField(blank=True, max_length=16, verbose_name='time in the recording')),
+                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parts', to='documents.document')),
+                ('fragment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='document_link', to='coding.fragment')),
             ],
             options={
-                "verbose_name": "document fragment",
-                "verbose_name_plural": "document fragments",
-                "ordering": ["document", "position"],
+                'verbose_name': 'document fragment',
+                'verbose_name_plural': 'document fragments',
+                'ordering': ['document', 'position'],
             },
         ),
         migrations.AddConstraint(
-            model_name="document",
-            constraint=models.UniqueConstraint(
-                fields=("neighbourhood", "sha256"), name="document_unique_per_neighbourhood"
-            ),
+            model_name='document',
+            constraint=models.UniqueConstraint(fields=('neighbourhood', 'sha256'), name='document_unique_per_neighbourhood'),
         ),
         migrations.AddConstraint(
-            model_name="documentfragment",
-            constraint=models.UniqueConstraint(
-                fields=("document", "position"), name="document_fragment_position_unique"
-            ),
+            model_name='documentfragment',
+            constraint=models.UniqueConstraint(fields=('document', 'position'), name='document_fragment_position_unique'),
         ),
     ]

@@ -8,306 +8,148 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("coding", "0001_initial"),
-        ("neighbourhoods", "0001_initial"),
+        ('coding', '0001_initial'),
+        ('neighbourhoods', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Meeting",
+            name='Meeting',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("code", models.CharField(max_length=6, verbose_name="join code")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("open", "sharing stories"),
-                            ("voting", "voting round"),
-                            ("closed", "closed"),
-                        ],
-                        default="open",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("expires_at", models.DateTimeField(verbose_name="code valid until")),
-                ("closed_at", models.DateTimeField(blank=True, null=True)),
-                ("version", models.PositiveIntegerField(default=0)),
-                (
-                    "neighbourhood",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="effectenplein_meetings",
-                        to="neighbourhoods.neighbourhood",
-                        verbose_name="neighbourhood",
-                    ),
-                ),
-                (
-                    "opened_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('code', models.CharField(max_length=6, verbose_name='join code')),
+                ('status', models.CharField(choices=[('open', 'sharing stories'), ('voting', 'voting round'), ('closed', 'closed')], default='open', max_length=10, verbose_name='status')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('expires_at', models.DateTimeField(verbose_name='code valid until')),
+                ('closed_at', models.DateTimeField(blank=True, null=True)),
+                ('version', models.PositiveIntegerField(default=0)),
+                ('neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='effectenplein_meetings', to='neighbourhoods.neighbourhood', verbose_name='neighbourhood')),
+                ('opened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "Effectenplein meeting",
-                "verbose_name_plural": "Effectenplein meetings",
-                "ordering": ["-created_at"],
+                'verbose_name': 'Effectenplein meeting',
+                'verbose_name_plural': 'Effectenplein meetings',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="Participant",
+            name='Participant',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("token_hash", models.CharField(max_length=64, unique=True)),
-                ("nickname", models.CharField(blank=True, max_length=40, verbose_name="nickname")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="participants",
-                        to="effectenplein.meeting",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('token_hash', models.CharField(max_length=64, unique=True)),
+                ('nickname', models.CharField(blank=True, max_length=40, verbose_name='nickname')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='effectenplein.meeting')),
             ],
             options={
-                "verbose_name": "Effectenplein participant",
-                "verbose_name_plural": "Effectenplein participants",
+                'verbose_name': 'Effectenplein participant',
+                'verbose_name_plural': 'Effectenplein participants',
             },
         ),
         migrations.CreateModel(
-            name="Story",
+            name='Story',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("text", models.TextField(verbose_name="story")),
-                (
-                    "level",
-                    models.CharField(
-                        choices=[
-                            ("individual", "For myself"),
-                            ("social", "Between people"),
-                            ("neighbourhood", "For the neighbourhood"),
-                        ],
-                        max_length=20,
-                        verbose_name="effect level",
-                    ),
-                ),
-                (
-                    "consent_to_quote",
-                    models.BooleanField(default=False, verbose_name="may be used without name"),
-                ),
-                ("submission_key", models.CharField(max_length=40)),
-                ("is_most_significant", models.BooleanField(default=False, verbose_name="most significant")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "fragment",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="effectenplein_story",
-                        to="coding.fragment",
-                    ),
-                ),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="stories",
-                        to="effectenplein.meeting",
-                    ),
-                ),
-                (
-                    "participant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="stories",
-                        to="effectenplein.participant",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('text', models.TextField(verbose_name='story')),
+                ('level', models.CharField(choices=[('individual', 'For myself'), ('social', 'Between people'), ('neighbourhood', 'For the neighbourhood')], max_length=20, verbose_name='effect level')),
+                ('consent_to_quote', models.BooleanField(default=False, verbose_name='may be used without name')),
+                ('submission_key', models.CharField(max_length=40)),
+                ('is_most_significant', models.BooleanField(default=False, verbose_name='most significant')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('fragment', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='effectenplein_story', to='coding.fragment')),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stories', to='effectenplein.meeting')),
+                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stories', to='effectenplein.participant')),
             ],
             options={
-                "verbose_name": "Effectenplein story",
-                "verbose_name_plural": "Effectenplein stories",
-                "ordering": ["-created_at", "-pk"],
+                'verbose_name': 'Effectenplein story',
+                'verbose_name_plural': 'Effectenplein stories',
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Recognition",
+            name='Recognition',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "participant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="recognitions",
-                        to="effectenplein.participant",
-                    ),
-                ),
-                (
-                    "story",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="recognitions",
-                        to="effectenplein.story",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recognitions', to='effectenplein.participant')),
+                ('story', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recognitions', to='effectenplein.story')),
             ],
             options={
-                "verbose_name": "recognition",
-                "verbose_name_plural": "recognitions",
+                'verbose_name': 'recognition',
+                'verbose_name_plural': 'recognitions',
             },
         ),
         migrations.CreateModel(
-            name="Vote",
+            name='Vote',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slot", models.PositiveSmallIntegerField()),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "participant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="votes",
-                        to="effectenplein.participant",
-                    ),
-                ),
-                (
-                    "story",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="votes",
-                        to="effectenplein.story",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slot', models.PositiveSmallIntegerField()),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='effectenplein.participant')),
+                ('story', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='effectenplein.story')),
             ],
             options={
-                "verbose_name": "vote",
-                "verbose_name_plural": "votes",
+                'verbose_name': 'vote',
+                'verbose_name_plural': 'votes',
             },
         ),
         migrations.AddIndex(
-            model_name="meeting",
-            index=models.Index(fields=["code"], name="effectenple_code_e12e68_idx"),
+            model_name='meeting',
+            index=models.Index(fields=['code'], name='effectenple_code_e12e68_idx'),
         ),
         migrations.AddIndex(
-            model_name="meeting",
-            index=models.Index(
-                fields=["neighbourhood", "-created_at"], name="effectenple_neighbo_0d0e37_idx"
-            ),
+            model_name='meeting',
+            index=models.Index(fields=['neighbourhood', '-created_at'], name='effectenple_neighbo_0d0e37_idx'),
         ),
         migrations.AddConstraint(
-            model_name="meeting",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status", "closed"), _negated=True),
-                fields=("code",),
-                name="effectenplein_code_unique_while_live",
-            ),
+            model_name='meeting',
+            constraint=models.UniqueConstraint(condition=models.Q(('status', 'closed'), _negated=True), fields=('code',), name='effectenplein_code_unique_while_live'),
         ),
         migrations.AddConstraint(
-            model_name="meeting",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["open", "voting", "closed"])),
-                name="effectenplein_meeting_status_valid",
-            ),
+            model_name='meeting',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'voting', 'closed'])), name='effectenplein_meeting_status_valid'),
         ),
         migrations.AddIndex(
-            model_name="story",
-            index=models.Index(
-                fields=["meeting", "level", "-created_at"], name="effectenple_meeting_12acce_idx"
-            ),
+            model_name='story',
+            index=models.Index(fields=['meeting', 'level', '-created_at'], name='effectenple_meeting_12acce_idx'),
         ),
         migrations.AddIndex(
-            model_name="story",
-            index=models.Index(fields=["meeting", "-created_at"], name="effectenple_meeting_422365_idx"),
+            model_name='story',
+            index=models.Index(fields=['meeting', '-created_at'], name='effectenple_meeting_422365_idx'),
         ),
         migrations.AddConstraint(
-            model_name="story",
-            constraint=models.UniqueConstraint(
-                fields=("participant", "submission_key"), name="effectenplein_story_once"
-            ),
+            model_name='story',
+            constraint=models.UniqueConstraint(fields=('participant', 'submission_key'), name='effectenplein_story_once'),
         ),
         migrations.AddConstraint(
-            model_name="story",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("level__in", ["individual", "social", "neighbourhood"])),
-                name="effectenplein_story_level_valid",
-            ),
+            model_name='story',
+            constraint=models.CheckConstraint(condition=models.Q(('level__in', ['individual', 'social', 'neighbourhood'])), name='effectenplein_story_level_valid'),
         ),
         migrations.AddConstraint(
-            model_name="story",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    django.db.models.lookups.GreaterThan(django.db.models.functions.text.Length("text"), 0),
-                    django.db.models.lookups.LessThanOrEqual(
-                        django.db.models.functions.text.Length("text"), 1000
-                    ),
-                ),
-                name="effectenplein_story_length",
-            ),
+            model_name='story',
+            constraint=models.CheckConstraint(condition=models.Q(django.db.models.lookups.GreaterThan(django.db.models.functions.text.Length('text'), 0), django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('text'), 1000)), name='effectenplein_story_length'),
         ),
         migrations.AddConstraint(
-            model_name="recognition",
-            constraint=models.UniqueConstraint(
-                fields=("participant", "story"), name="effectenplein_recognise_once"
-            ),
+            model_name='recognition',
+            constraint=models.UniqueConstraint(fields=('participant', 'story'), name='effectenplein_recognise_once'),
         ),
         migrations.AddConstraint(
-            model_name="vote",
-            constraint=models.UniqueConstraint(
-                fields=("participant", "story"), name="effectenplein_vote_once_per_story"
-            ),
+            model_name='vote',
+            constraint=models.UniqueConstraint(fields=('participant', 'story'), name='effectenplein_vote_once_per_story'),
         ),
         migrations.AddConstraint(
-            model_name="vote",
-            constraint=models.UniqueConstraint(
-                fields=("participant", "slot"), name="effectenplein_vote_slot_once"
-            ),
+            model_name='vote',
+            constraint=models.UniqueConstraint(fields=('participant', 'slot'), name='effectenplein_vote_slot_once'),
         ),
         migrations.AddConstraint(
-            model_name="vote",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("slot__gte", 1), ("slot__lte", 3)),
-                name="effectenplein_vote_slot_in_range",
-            ),
+            model_name='vote',
+            constraint=models.CheckConstraint(condition=models.Q(('slot__gte', 1), ('slot__lte', 3)), name='effectenplein_vote_slot_in_range'),
         ),
     ]

@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -14,103 +15,53 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Codebook",
+            name='Codebook',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.CharField(max_length=20, unique=True, verbose_name="version")),
-                ("title_nl", models.CharField(max_length=200)),
-                ("title_en", models.CharField(max_length=200)),
-                ("source", models.CharField(blank=True, max_length=300)),
-                ("released", models.DateField(blank=True, null=True)),
-                ("content_hash", models.CharField(max_length=64)),
-                ("is_current", models.BooleanField(default=False)),
-                ("loaded_at", models.DateTimeField(auto_now_add=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.CharField(max_length=20, unique=True, verbose_name='version')),
+                ('title_nl', models.CharField(max_length=200)),
+                ('title_en', models.CharField(max_length=200)),
+                ('source', models.CharField(blank=True, max_length=300)),
+                ('released', models.DateField(blank=True, null=True)),
+                ('content_hash', models.CharField(max_length=64)),
+                ('is_current', models.BooleanField(default=False)),
+                ('loaded_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "verbose_name": "codebook",
-                "verbose_name_plural": "codebooks",
-                "ordering": ["-loaded_at"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("is_current", True)),
-                        fields=("is_current",),
-                        name="one_current_codebook",
-                    )
-                ],
+                'verbose_name': 'codebook',
+                'verbose_name_plural': 'codebooks',
+                'ordering': ['-loaded_at'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('is_current',), name='one_current_codebook')],
             },
         ),
         migrations.CreateModel(
-            name="Code",
+            name='Code',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "key",
-                    models.CharField(
-                        help_text="Stable key, e.g. effect.individual.trust",
-                        max_length=150,
-                        verbose_name="key",
-                    ),
-                ),
-                ("group", models.CharField(db_index=True, max_length=40)),
-                ("depth", models.PositiveSmallIntegerField(default=0)),
-                ("position", models.PositiveIntegerField(default=0)),
-                ("label_nl", models.CharField(max_length=200)),
-                ("label_en", models.CharField(max_length=200)),
-                ("definition_nl", models.TextField(blank=True)),
-                ("definition_en", models.TextField(blank=True)),
-                ("include_nl", models.TextField(blank=True)),
-                ("exclude_nl", models.TextField(blank=True)),
-                ("include_en", models.TextField(blank=True)),
-                ("exclude_en", models.TextField(blank=True)),
-                ("examples", models.JSONField(blank=True, default=list)),
-                ("is_user_defined", models.BooleanField(default=False)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="children",
-                        to="framework.code",
-                    ),
-                ),
-                (
-                    "codebook",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="codes",
-                        to="framework.codebook",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(help_text='Stable key, e.g. effect.individual.trust', max_length=150, verbose_name='key')),
+                ('group', models.CharField(db_index=True, max_length=40)),
+                ('depth', models.PositiveSmallIntegerField(default=0)),
+                ('position', models.PositiveIntegerField(default=0)),
+                ('label_nl', models.CharField(max_length=200)),
+                ('label_en', models.CharField(max_length=200)),
+                ('definition_nl', models.TextField(blank=True)),
+                ('definition_en', models.TextField(blank=True)),
+                ('include_nl', models.TextField(blank=True)),
+                ('exclude_nl', models.TextField(blank=True)),
+                ('include_en', models.TextField(blank=True)),
+                ('exclude_en', models.TextField(blank=True)),
+                ('examples', models.JSONField(blank=True, default=list)),
+                ('is_user_defined', models.BooleanField(default=False)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='framework.code')),
+                ('codebook', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='codes', to='framework.codebook')),
             ],
             options={
-                "verbose_name": "code",
-                "verbose_name_plural": "codes",
-                "ordering": ["codebook", "position"],
-                "indexes": [models.Index(fields=["key"], name="framework_c_key_a82f5b_idx")],
-                "constraints": [
-                    models.UniqueConstraint(fields=("codebook", "key"), name="unique_code_key_per_version")
-                ],
+                'verbose_name': 'code',
+                'verbose_name_plural': 'codes',
+                'ordering': ['codebook', 'position'],
+                'indexes': [models.Index(fields=['key'], name='framework_c_key_a82f5b_idx')],
+                'constraints': [models.UniqueConstraint(fields=('codebook', 'key'), name='unique_code_key_per_version')],
             },
         ),
     ]

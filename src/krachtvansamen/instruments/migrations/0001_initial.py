@@ -8,264 +8,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("coding", "0001_initial"),
-        ("framework", "0001_initial"),
-        ("neighbourhoods", "0001_initial"),
-        ("people", "0001_initial"),
+        ('coding', '0001_initial'),
+        ('framework', '0001_initial'),
+        ('neighbourhoods', '0001_initial'),
+        ('people', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Form",
+            name='Form',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("key", models.SlugField(max_length=60, unique=True, verbose_name="short name")),
-                (
-                    "instrument",
-                    models.CharField(
-                        choices=[
-                            ("buurtscan", "Buurtscan"),
-                            ("vragenlijst", "Yearly questionnaire"),
-                            ("wijkwaardenkaart", "Wijkwaardenkaart conversation"),
-                            ("pas_op_de_plaats", "Pause-and-reflect conversation"),
-                            ("effectenplein", "Effectenplein"),
-                            ("buurtbezoek", "Neighbourhood visit"),
-                            ("interview", "In-depth interview"),
-                            ("reflectiesessie", "Reflection session"),
-                        ],
-                        max_length=30,
-                        verbose_name="instrument",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.SlugField(max_length=60, unique=True, verbose_name='short name')),
+                ('instrument', models.CharField(choices=[('buurtscan', 'Buurtscan'), ('vragenlijst', 'Yearly questionnaire'), ('wijkwaardenkaart', 'Wijkwaardenkaart conversation'), ('pas_op_de_plaats', 'Pause-and-reflect conversation'), ('effectenplein', 'Effectenplein'), ('buurtbezoek', 'Neighbourhood visit'), ('interview', 'In-depth interview'), ('reflectiesessie', 'Reflection session')], max_length=30, verbose_name='instrument')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "verbose_name": "form",
-                "verbose_name_plural": "forms",
-                "ordering": ["key"],
+                'verbose_name': 'form',
+                'verbose_name_plural': 'forms',
+                'ordering': ['key'],
             },
         ),
         migrations.CreateModel(
-            name="FormVersion",
+            name='FormVersion',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.PositiveIntegerField(verbose_name="version")),
-                ("definition", models.JSONField()),
-                ("content_hash", models.CharField(max_length=64)),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[("default", "default form"), ("xlsform", "imported XLSForm")],
-                        default="default",
-                        max_length=10,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "form",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="versions",
-                        to="instruments.form",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveIntegerField(verbose_name='version')),
+                ('definition', models.JSONField()),
+                ('content_hash', models.CharField(max_length=64)),
+                ('source', models.CharField(choices=[('default', 'default form'), ('xlsform', 'imported XLSForm')], default='default', max_length=10)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('form', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='instruments.form')),
             ],
             options={
-                "verbose_name": "form version",
-                "verbose_name_plural": "form versions",
-                "ordering": ["form", "-version"],
+                'verbose_name': 'form version',
+                'verbose_name_plural': 'form versions',
+                'ordering': ['form', '-version'],
             },
         ),
         migrations.CreateModel(
-            name="Submission",
+            name='Submission',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "draft"), ("submitted", "submitted")],
-                        default="draft",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                ("answers", models.JSONField(blank=True, default=dict)),
-                ("client_id", models.UUIDField(default=uuid.uuid4, unique=True)),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[("web", "filled in here"), ("import", "imported (KoboToolbox / ODK)")],
-                        default="web",
-                        max_length=10,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("submitted_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "form_version",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="submissions",
-                        to="instruments.formversion",
-                    ),
-                ),
-                (
-                    "neighbourhood",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="submissions",
-                        to="neighbourhoods.neighbourhood",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="submissions",
-                        to="people.person",
-                    ),
-                ),
-                (
-                    "submitted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="submissions",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('status', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted')], default='draft', max_length=10, verbose_name='status')),
+                ('answers', models.JSONField(blank=True, default=dict)),
+                ('client_id', models.UUIDField(default=uuid.uuid4, unique=True)),
+                ('source', models.CharField(choices=[('web', 'filled in here'), ('import', 'imported (KoboToolbox / ODK)')], default='web', max_length=10)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('submitted_at', models.DateTimeField(blank=True, null=True)),
+                ('form_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='instruments.formversion')),
+                ('neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='submissions', to='neighbourhoods.neighbourhood')),
+                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='submissions', to='people.person')),
+                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='submissions', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "submission",
-                "verbose_name_plural": "submissions",
-                "ordering": ["-updated_at"],
+                'verbose_name': 'submission',
+                'verbose_name_plural': 'submissions',
+                'ordering': ['-updated_at'],
             },
         ),
         migrations.CreateModel(
-            name="CodedAnswer",
+            name='CodedAnswer',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField()),
-                ("question", models.CharField(max_length=200)),
-                ("value", models.PositiveSmallIntegerField(blank=True, null=True)),
-                (
-                    "code",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="coded_answers",
-                        to="framework.code",
-                    ),
-                ),
-                (
-                    "neighbourhood",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="neighbourhoods.neighbourhood",
-                    ),
-                ),
-                (
-                    "submission",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="coded_answers",
-                        to="instruments.submission",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField()),
+                ('question', models.CharField(max_length=200)),
+                ('value', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('code', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='coded_answers', to='framework.code')),
+                ('neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='neighbourhoods.neighbourhood')),
+                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coded_answers', to='instruments.submission')),
             ],
         ),
         migrations.CreateModel(
-            name="SubmissionFragment",
+            name='SubmissionFragment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("question", models.CharField(max_length=200)),
-                (
-                    "stance",
-                    models.CharField(
-                        choices=[
-                            ("value", "what is valuable"),
-                            ("helps", "what helps"),
-                            ("hinders", "what hinders"),
-                            ("neutral", "other"),
-                        ],
-                        default="neutral",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "fragment",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="submission_link",
-                        to="coding.fragment",
-                    ),
-                ),
-                (
-                    "submission",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="fragment_links",
-                        to="instruments.submission",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('question', models.CharField(max_length=200)),
+                ('stance', models.CharField(choices=[('value', 'what is valuable'), ('helps', 'what helps'), ('hinders', 'what hinders'), ('neutral', 'other')], default='neutral', max_length=10)),
+                ('fragment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='submission_link', to='coding.fragment')),
+                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fragment_links', to='instruments.submission')),
             ],
         ),
         migrations.AddConstraint(
-            model_name="formversion",
-            constraint=models.UniqueConstraint(fields=("form", "version"), name="unique_form_version"),
+            model_name='formversion',
+            constraint=models.UniqueConstraint(fields=('form', 'version'), name='unique_form_version'),
         ),
         migrations.AddIndex(
-            model_name="submission",
-            index=models.Index(
-                fields=["neighbourhood", "year", "status"], name="instruments_neighbo_b738c8_idx"
-            ),
+            model_name='submission',
+            index=models.Index(fields=['neighbourhood', 'year', 'status'], name='instruments_neighbo_b738c8_idx'),
         ),
         migrations.AddIndex(
-            model_name="codedanswer",
-            index=models.Index(fields=["neighbourhood", "year"], name="instruments_neighbo_72d5fd_idx"),
+            model_name='codedanswer',
+            index=models.Index(fields=['neighbourhood', 'year'], name='instruments_neighbo_72d5fd_idx'),
         ),
     ]

@@ -6,189 +6,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="CbsImport",
+            name='CbsImport',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("file_name", models.CharField(max_length=300)),
-                ("sha256", models.CharField(db_index=True, max_length=64)),
-                ("table_id", models.CharField(max_length=20)),
-                ("year", models.PositiveSmallIntegerField()),
-                ("layout", models.CharField(max_length=40)),
-                ("rows", models.PositiveIntegerField()),
-                ("created", models.PositiveIntegerField(default=0)),
-                ("updated", models.PositiveIntegerField(default=0)),
-                ("unchanged", models.PositiveIntegerField(default=0)),
-                ("imported_at", models.DateTimeField(auto_now_add=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('file_name', models.CharField(max_length=300)),
+                ('sha256', models.CharField(db_index=True, max_length=64)),
+                ('table_id', models.CharField(max_length=20)),
+                ('year', models.PositiveSmallIntegerField()),
+                ('layout', models.CharField(max_length=40)),
+                ('rows', models.PositiveIntegerField()),
+                ('created', models.PositiveIntegerField(default=0)),
+                ('updated', models.PositiveIntegerField(default=0)),
+                ('unchanged', models.PositiveIntegerField(default=0)),
+                ('imported_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "verbose_name": "CBS import",
-                "verbose_name_plural": "CBS imports",
-                "ordering": ["-imported_at"],
+                'verbose_name': 'CBS import',
+                'verbose_name_plural': 'CBS imports',
+                'ordering': ['-imported_at'],
             },
         ),
         migrations.CreateModel(
-            name="MeasurementYear",
+            name='MeasurementYear',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="year")),
-                ("is_open", models.BooleanField(default=True, verbose_name="open for new data")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='year')),
+                ('is_open', models.BooleanField(default=True, verbose_name='open for new data')),
             ],
             options={
-                "verbose_name": "measurement year",
-                "verbose_name_plural": "measurement years",
-                "ordering": ["year"],
+                'verbose_name': 'measurement year',
+                'verbose_name_plural': 'measurement years',
+                'ordering': ['year'],
             },
         ),
         migrations.CreateModel(
-            name="Programme",
+            name='Programme',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(unique=True, verbose_name="short name")),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(unique=True, verbose_name='short name')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
             ],
             options={
-                "verbose_name": "programme",
-                "verbose_name_plural": "programmes",
-                "ordering": ["name"],
+                'verbose_name': 'programme',
+                'verbose_name_plural': 'programmes',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="CbsRecord",
+            name='CbsRecord',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
-                ("region_code", models.CharField(max_length=10, verbose_name="region code")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("land", "country"),
-                            ("gemeente", "municipality"),
-                            ("wijk", "district"),
-                            ("buurt", "neighbourhood"),
-                        ],
-                        max_length=10,
-                        verbose_name="kind of region",
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                (
-                    "municipality_name",
-                    models.CharField(blank=True, max_length=200, verbose_name="municipality"),
-                ),
-                ("table_id", models.CharField(max_length=20, verbose_name="StatLine table")),
-                (
-                    "boundary_change",
-                    models.CharField(blank=True, max_length=2, verbose_name="boundary change code"),
-                ),
-                (
-                    "source_row",
-                    models.PositiveIntegerField(
-                        help_text="Row number in the StatLine export (1 = first data row)."
-                    ),
-                ),
-                ("population", models.PositiveIntegerField(null=True, verbose_name="residents")),
-                ("men", models.PositiveIntegerField(null=True)),
-                ("women", models.PositiveIntegerField(null=True)),
-                ("age_0_15", models.PositiveIntegerField(null=True)),
-                ("age_15_25", models.PositiveIntegerField(null=True)),
-                ("age_25_45", models.PositiveIntegerField(null=True)),
-                ("age_45_65", models.PositiveIntegerField(null=True)),
-                ("age_65_plus", models.PositiveIntegerField(null=True)),
-                ("origin_netherlands", models.PositiveIntegerField(null=True)),
-                ("origin_europe", models.PositiveIntegerField(null=True)),
-                ("origin_outside_europe", models.PositiveIntegerField(null=True)),
-                ("extra", models.JSONField(blank=True, default=dict)),
-                ("suppressed", models.JSONField(blank=True, default=list)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('region_code', models.CharField(max_length=10, verbose_name='region code')),
+                ('kind', models.CharField(choices=[('land', 'country'), ('gemeente', 'municipality'), ('wijk', 'district'), ('buurt', 'neighbourhood')], max_length=10, verbose_name='kind of region')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('municipality_name', models.CharField(blank=True, max_length=200, verbose_name='municipality')),
+                ('table_id', models.CharField(max_length=20, verbose_name='StatLine table')),
+                ('boundary_change', models.CharField(blank=True, max_length=2, verbose_name='boundary change code')),
+                ('source_row', models.PositiveIntegerField(help_text='Row number in the StatLine export (1 = first data row).')),
+                ('population', models.PositiveIntegerField(null=True, verbose_name='residents')),
+                ('men', models.PositiveIntegerField(null=True)),
+                ('women', models.PositiveIntegerField(null=True)),
+                ('age_0_15', models.PositiveIntegerField(null=True)),
+                ('age_15_25', models.PositiveIntegerField(null=True)),
+                ('age_25_45', models.PositiveIntegerField(null=True)),
+                ('age_45_65', models.PositiveIntegerField(null=True)),
+                ('age_65_plus', models.PositiveIntegerField(null=True)),
+                ('origin_netherlands', models.PositiveIntegerField(null=True)),
+                ('origin_europe', models.PositiveIntegerField(null=True)),
+                ('origin_outside_europe', models.PositiveIntegerField(null=True)),
+                ('extra', models.JSONField(blank=True, default=dict)),
+                ('suppressed', models.JSONField(blank=True, default=list)),
             ],
             options={
-                "verbose_name": "CBS record",
-                "verbose_name_plural": "CBS records",
-                "ordering": ["year", "region_code"],
-                "indexes": [
-                    models.Index(fields=["region_code", "year"], name="neighbourho_region__8d93d8_idx")
-                ],
-                "constraints": [
-                    models.UniqueConstraint(fields=("year", "region_code"), name="unique_cbs_region_year")
-                ],
+                'verbose_name': 'CBS record',
+                'verbose_name_plural': 'CBS records',
+                'ordering': ['year', 'region_code'],
+                'indexes': [models.Index(fields=['region_code', 'year'], name='neighbourho_region__8d93d8_idx')],
+                'constraints': [models.UniqueConstraint(fields=('year', 'region_code'), name='unique_cbs_region_year')],
             },
         ),
         migrations.CreateModel(
-            name="Neighbourhood",
+            name='Neighbourhood',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "cbs_code",
-                    models.CharField(
-                        max_length=10,
-                        unique=True,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^BU\\d{4}[0-9A-Z]{4}$",
-                                "A CBS neighbourhood code looks like BU03630000: BU, the 4 digits of the municipality and 4 more characters.",
-                            )
-                        ],
-                        verbose_name="CBS code",
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                (
-                    "municipality_code",
-                    models.CharField(blank=True, max_length=6, verbose_name="municipality code"),
-                ),
-                (
-                    "municipality_name",
-                    models.CharField(blank=True, max_length=200, verbose_name="municipality"),
-                ),
-                ("is_focus", models.BooleanField(default=False, verbose_name="focus neighbourhood")),
-                (
-                    "programme",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="neighbourhoods",
-                        to="neighbourhoods.programme",
-                        verbose_name="programme",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('cbs_code', models.CharField(max_length=10, unique=True, validators=[django.core.validators.RegexValidator('^BU\\d{4}[0-9A-Z]{4}$', 'A CBS neighbourhood code looks like BU03630000: BU, the 4 digits of the municipality and 4 more characters.')], verbose_name='CBS code')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('municipality_code', models.CharField(blank=True, max_length=6, verbose_name='municipality code')),
+                ('municipality_name', models.CharField(blank=True, max_length=200, verbose_name='municipality')),
+                ('is_focus', models.BooleanField(default=False, verbose_name='focus neighbourhood')),
+                ('programme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='neighbourhoods', to='neighbourhoods.programme', verbose_name='programme')),
             ],
             options={
-                "verbose_name": "neighbourhood",
-                "verbose_name_plural": "neighbourhoods",
-                "ordering": ["name"],
+                'verbose_name': 'neighbourhood',
+                'verbose_name_plural': 'neighbourhoods',
+                'ordering': ['name'],
             },
         ),
     ]

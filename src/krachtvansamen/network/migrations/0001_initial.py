@@ -6,154 +6,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("assets", "0001_initial"),
-        ("neighbourhoods", "0001_initial"),
-        ("people", "0001_initial"),
+        ('assets', '0001_initial'),
+        ('neighbourhoods', '0001_initial'),
+        ('people', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Relation",
+            name='Relation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
-                (
-                    "capital_type",
-                    models.CharField(
-                        choices=[
-                            ("bonding", "bonding (within a group)"),
-                            ("bridging", "bridging (between groups)"),
-                            ("linking", "linking (with institutions)"),
-                        ],
-                        max_length=10,
-                        verbose_name="kind of tie",
-                    ),
-                ),
-                ("is_new", models.BooleanField(default=True, verbose_name="new tie")),
-                ("note", models.TextField(blank=True, verbose_name="note")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "hook_activity",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="assets.activity",
-                    ),
-                ),
-                (
-                    "hook_person",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="people.person",
-                    ),
-                ),
-                (
-                    "hook_place",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="assets.asset",
-                    ),
-                ),
-                (
-                    "neighbourhood",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="relations",
-                        to="neighbourhoods.neighbourhood",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "source_organisation",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="people.organisation",
-                    ),
-                ),
-                (
-                    "source_person",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="people.person",
-                    ),
-                ),
-                (
-                    "target_organisation",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="people.organisation",
-                    ),
-                ),
-                (
-                    "target_person",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="people.person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('capital_type', models.CharField(choices=[('bonding', 'bonding (within a group)'), ('bridging', 'bridging (between groups)'), ('linking', 'linking (with institutions)')], max_length=10, verbose_name='kind of tie')),
+                ('is_new', models.BooleanField(default=True, verbose_name='new tie')),
+                ('note', models.TextField(blank=True, verbose_name='note')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('hook_activity', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assets.activity')),
+                ('hook_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.person')),
+                ('hook_place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assets.asset')),
+                ('neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations', to='neighbourhoods.neighbourhood')),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('source_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.organisation')),
+                ('source_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
+                ('target_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.organisation')),
+                ('target_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
             ],
             options={
-                "verbose_name": "relation",
-                "verbose_name_plural": "relations",
-                "indexes": [
-                    models.Index(fields=["neighbourhood", "year"], name="network_rel_neighbo_bc0476_idx")
-                ],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("source_organisation__isnull", True), ("source_person__isnull", False)),
-                            models.Q(("source_organisation__isnull", False), ("source_person__isnull", True)),
-                            _connector="OR",
-                        ),
-                        name="relation_has_one_source",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("target_organisation__isnull", True), ("target_person__isnull", False)),
-                            models.Q(("target_organisation__isnull", False), ("target_person__isnull", True)),
-                            _connector="OR",
-                        ),
-                        name="relation_has_one_target",
-                    ),
-                ],
+                'verbose_name': 'relation',
+                'verbose_name_plural': 'relations',
+                'indexes': [models.Index(fields=['neighbourhood', 'year'], name='network_rel_neighbo_bc0476_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('source_organisation__isnull', True), ('source_person__isnull', False)), models.Q(('source_organisation__isnull', False), ('source_person__isnull', True)), _connector='OR'), name='relation_has_one_source'), models.CheckConstraint(condition=models.Q(models.Q(('target_organisation__isnull', True), ('target_person__isnull', False)), models.Q(('target_organisation__isnull', False), ('target_person__isnull', True)), _connector='OR'), name='relation_has_one_target')],
             },
         ),
     ]

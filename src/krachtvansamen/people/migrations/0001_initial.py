@@ -6,360 +6,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("neighbourhoods", "0001_initial"),
+        ('neighbourhoods', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Organisation",
+            name='Organisation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("gemeente", "municipality"),
-                            ("welzijn", "welfare organisation"),
-                            ("woningcorporatie", "housing corporation"),
-                            ("zorg", "care"),
-                            ("school", "school"),
-                            ("fonds", "fund"),
-                            ("bewonersorganisatie", "residents' organisation"),
-                            ("ondernemer", "entrepreneur"),
-                            ("other", "other"),
-                        ],
-                        max_length=30,
-                        verbose_name="type",
-                    ),
-                ),
-                (
-                    "municipality_code",
-                    models.CharField(blank=True, max_length=6, verbose_name="municipality code"),
-                ),
-                (
-                    "neighbourhood",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="organisations",
-                        to="neighbourhoods.neighbourhood",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('kind', models.CharField(choices=[('gemeente', 'municipality'), ('welzijn', 'welfare organisation'), ('woningcorporatie', 'housing corporation'), ('zorg', 'care'), ('school', 'school'), ('fonds', 'fund'), ('bewonersorganisatie', "residents' organisation"), ('ondernemer', 'entrepreneur'), ('other', 'other')], max_length=30, verbose_name='type')),
+                ('municipality_code', models.CharField(blank=True, max_length=6, verbose_name='municipality code')),
+                ('neighbourhood', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='organisations', to='neighbourhoods.neighbourhood')),
             ],
             options={
-                "verbose_name": "organisation",
-                "verbose_name_plural": "organisations",
-                "ordering": ["name"],
+                'verbose_name': 'organisation',
+                'verbose_name_plural': 'organisations',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Person",
+            name='Person',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("pseudonym", models.CharField(max_length=100, verbose_name="pseudonym")),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("resident", "resident"),
-                            ("connector", "connector"),
-                            ("community_builder", "community builder"),
-                            ("professional", "professional"),
-                        ],
-                        default="resident",
-                        max_length=30,
-                        verbose_name="role",
-                    ),
-                ),
-                (
-                    "age_band",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("0-15", "under 15"),
-                            ("15-25", "15 to 25"),
-                            ("25-45", "25 to 45"),
-                            ("45-65", "45 to 65"),
-                            ("65+", "65 and older"),
-                        ],
-                        max_length=6,
-                        verbose_name="age group",
-                    ),
-                ),
-                (
-                    "origin",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("netherlands", "Netherlands"),
-                            ("europe", "Europe (outside the Netherlands)"),
-                            ("outside_europe", "outside Europe"),
-                        ],
-                        max_length=20,
-                        verbose_name="origin",
-                    ),
-                ),
-                (
-                    "gender",
-                    models.CharField(
-                        blank=True,
-                        choices=[("man", "man"), ("woman", "woman"), ("other", "other")],
-                        max_length=10,
-                        verbose_name="gender",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "neighbourhood",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="persons",
-                        to="neighbourhoods.neighbourhood",
-                        verbose_name="neighbourhood",
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="people",
-                        to="people.organisation",
-                    ),
-                ),
-                (
-                    "user",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="person",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('pseudonym', models.CharField(max_length=100, verbose_name='pseudonym')),
+                ('role', models.CharField(choices=[('resident', 'resident'), ('connector', 'connector'), ('community_builder', 'community builder'), ('professional', 'professional')], default='resident', max_length=30, verbose_name='role')),
+                ('age_band', models.CharField(blank=True, choices=[('0-15', 'under 15'), ('15-25', '15 to 25'), ('25-45', '25 to 45'), ('45-65', '45 to 65'), ('65+', '65 and older')], max_length=6, verbose_name='age group')),
+                ('origin', models.CharField(blank=True, choices=[('netherlands', 'Netherlands'), ('europe', 'Europe (outside the Netherlands)'), ('outside_europe', 'outside Europe')], max_length=20, verbose_name='origin')),
+                ('gender', models.CharField(blank=True, choices=[('man', 'man'), ('woman', 'woman'), ('other', 'other')], max_length=10, verbose_name='gender')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='persons', to='neighbourhoods.neighbourhood', verbose_name='neighbourhood')),
+                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='people', to='people.organisation')),
+                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "person",
-                "verbose_name_plural": "persons",
-                "ordering": ["pseudonym"],
+                'verbose_name': 'person',
+                'verbose_name_plural': 'persons',
+                'ordering': ['pseudonym'],
             },
         ),
         migrations.CreateModel(
-            name="Consent",
+            name='Consent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "scope",
-                    models.CharField(
-                        choices=[
-                            ("participation", "taking part and being recorded"),
-                            ("demographics", "age group, origin and gender"),
-                            ("quotes", "quoting what I said"),
-                        ],
-                        max_length=20,
-                        verbose_name="for",
-                    ),
-                ),
-                ("given", models.BooleanField(default=True, verbose_name="given")),
-                (
-                    "level",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("internal", "internal use only"),
-                            ("pseudonymised", "quotable, pseudonymised"),
-                            ("named", "quotable with name"),
-                        ],
-                        max_length=20,
-                        verbose_name="level",
-                    ),
-                ),
-                ("method", models.CharField(blank=True, max_length=100, verbose_name="how it was asked")),
-                ("recorded_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="consents",
-                        to="people.person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('scope', models.CharField(choices=[('participation', 'taking part and being recorded'), ('demographics', 'age group, origin and gender'), ('quotes', 'quoting what I said')], max_length=20, verbose_name='for')),
+                ('given', models.BooleanField(default=True, verbose_name='given')),
+                ('level', models.CharField(blank=True, choices=[('internal', 'internal use only'), ('pseudonymised', 'quotable, pseudonymised'), ('named', 'quotable with name')], max_length=20, verbose_name='level')),
+                ('method', models.CharField(blank=True, max_length=100, verbose_name='how it was asked')),
+                ('recorded_at', models.DateTimeField(auto_now_add=True)),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='people.person')),
             ],
             options={
-                "verbose_name": "consent",
-                "verbose_name_plural": "consents",
-                "ordering": ["-recorded_at"],
+                'verbose_name': 'consent',
+                'verbose_name_plural': 'consents',
+                'ordering': ['-recorded_at'],
             },
         ),
         migrations.CreateModel(
-            name="Membership",
+            name='Membership',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("resident", "resident"),
-                            ("connector", "connector"),
-                            ("community_builder", "community builder"),
-                            ("researcher", "researcher"),
-                            ("programme_manager", "programme manager"),
-                            ("funder", "funder"),
-                            ("admin", "administrator"),
-                        ],
-                        max_length=30,
-                        verbose_name="role",
-                    ),
-                ),
-                (
-                    "neighbourhood",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="memberships",
-                        to="neighbourhoods.neighbourhood",
-                    ),
-                ),
-                (
-                    "programme",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="memberships",
-                        to="neighbourhoods.programme",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="memberships",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="memberships",
-                        to="people.organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('resident', 'resident'), ('connector', 'connector'), ('community_builder', 'community builder'), ('researcher', 'researcher'), ('programme_manager', 'programme manager'), ('funder', 'funder'), ('admin', 'administrator')], max_length=30, verbose_name='role')),
+                ('neighbourhood', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='neighbourhoods.neighbourhood')),
+                ('programme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='neighbourhoods.programme')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='people.organisation')),
             ],
             options={
-                "verbose_name": "membership",
-                "verbose_name_plural": "memberships",
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(
-                                ("role__in", ["connector", "community_builder"]),
-                                ("neighbourhood__isnull", False),
-                            ),
-                            models.Q(("role", "programme_manager"), ("programme__isnull", False)),
-                            models.Q(("role", "funder"), ("organisation__isnull", False)),
-                            ("role__in", ["researcher", "admin", "resident"]),
-                            _connector="OR",
-                        ),
-                        name="membership_scope_fits_role",
-                    )
-                ],
+                'verbose_name': 'membership',
+                'verbose_name_plural': 'memberships',
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['connector', 'community_builder']), ('neighbourhood__isnull', False)), models.Q(('role', 'programme_manager'), ('programme__isnull', False)), models.Q(('role', 'funder'), ('organisation__isnull', False)), ('role__in', ['researcher', 'admin', 'resident']), _connector='OR'), name='membership_scope_fits_role')],
             },
         ),
         migrations.CreateModel(
-            name="Funding",
+            name='Funding',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("start_year", models.PositiveSmallIntegerField(verbose_name="first year")),
-                ("end_year", models.PositiveSmallIntegerField(verbose_name="last year")),
-                ("purpose", models.CharField(blank=True, max_length=300, verbose_name="purpose")),
-                (
-                    "neighbourhood",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="fundings",
-                        to="neighbourhoods.neighbourhood",
-                    ),
-                ),
-                (
-                    "programme",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        to="neighbourhoods.programme",
-                    ),
-                ),
-                (
-                    "funder",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="fundings",
-                        to="people.organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('start_year', models.PositiveSmallIntegerField(verbose_name='first year')),
+                ('end_year', models.PositiveSmallIntegerField(verbose_name='last year')),
+                ('purpose', models.CharField(blank=True, max_length=300, verbose_name='purpose')),
+                ('neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fundings', to='neighbourhoods.neighbourhood')),
+                ('programme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='neighbourhoods.programme')),
+                ('funder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fundings', to='people.organisation')),
             ],
             options={
-                "verbose_name": "funding",
-                "verbose_name_plural": "fundings",
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("end_year__gte", models.F("start_year"))),
-                        name="funding_years_in_order",
-                    )
-                ],
+                'verbose_name': 'funding',
+                'verbose_name_plural': 'fundings',
+                'constraints': [models.CheckConstraint(condition=models.Q(('end_year__gte', models.F('start_year'))), name='funding_years_in_order')],
             },
         ),
         migrations.AddConstraint(
-            model_name="person",
-            constraint=models.UniqueConstraint(
-                fields=("neighbourhood", "pseudonym"), name="unique_pseudonym_per_neighbourhood"
-            ),
+            model_name='person',
+            constraint=models.UniqueConstraint(fields=('neighbourhood', 'pseudonym'), name='unique_pseudonym_per_neighbourhood'),
         ),
     ]
