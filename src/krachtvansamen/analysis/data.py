@@ -38,7 +38,8 @@ from krachtvansamen.analysis.rows import (
 )
 from krachtvansamen.assessments.models import FactorObservation, SustainabilityAssessment
 from krachtvansamen.assets.models import Activity, Asset
-from krachtvansamen.coding.models import Coding, Fragment
+from krachtvansamen.coding.models import Fragment
+from krachtvansamen.coding.selectors import codings_counted
 from krachtvansamen.framework.models import Code
 from krachtvansamen.instruments.models import SubmissionFragment
 from krachtvansamen.instruments.selectors import coded_scale_answers
@@ -344,14 +345,10 @@ def _fragment_rows(
     ids: list[int], year_list: list[int]
 ) -> tuple[tuple[CodingRow, ...], tuple[FragmentGroupRow, ...], tuple[FragmentStanceRow, ...]]:
     """Codings, fragments per speaker and the helps/hinders stances of fragments."""
-    # Only codings a person made or confirmed count as evidence; a duplicate (two coders, same code) is
-    # harmless because every count is of distinct fragments.
+    # Only codings a person made or confirmed count as evidence, and of a settled fragment only the outcome.
     codings = _rows(
-        Coding.objects.filter(
-            AnyOf(F("fragment__neighbourhood_id"), ids),
-            fragment__year__in=year_list,
-            origin=Coding.Origin.HUMAN,
-        )
+        codings_counted()
+        .filter(AnyOf(F("fragment__neighbourhood_id"), ids), fragment__year__in=year_list)
         .order_by()
         .values_list(
             "fragment_id", "fragment__neighbourhood_id", "fragment__year", "code_id", "fragment__instrument"

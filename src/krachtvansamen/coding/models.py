@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from krachtvansamen.framework.models import Code
-from krachtvansamen.neighbourhoods.models import Neighbourhood
+from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
 from krachtvansamen.people.models import Consent, Person
 
 
@@ -30,6 +30,17 @@ class SpeakerRole(models.TextChoices):
     UNKNOWN = "unknown", _("unknown")
 
 
+class CodingState(models.TextChoices):
+    """Where a fragment stands in coding. Kept on the fragment (``coding.services.fragments_state_refresh``)
+    so that the workbench's queue can filter and sort 10,000s of fragments without comparing codings."""
+
+    UNCODED = "uncoded", _("not coded yet")
+    CODED = "coded", _("coded by one coder")
+    AGREED = "agreed", _("coders agree")
+    DISPUTED = "disputed", _("coders disagree")
+    SETTLED = "settled", _("settled")
+
+
 class Fragment(models.Model):
     neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE, related_name="fragments")
     year = models.PositiveSmallIntegerField(_("year"))
@@ -48,12 +59,31 @@ class Fragment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The conversation, document or meeting the fragment came from ("document:12", "submission:40",
+    # "meeting:3") and its place in it: the workbench shows the fragments before and after it.
+    source = models.CharField(_("source"), max_length=60, blank=True, default="", db_default="")
+    position = models.PositiveIntegerField(_("position in the source"), default=0, db_default=0)
+    coding_state = models.CharField(
+        _("coding state"),
+        max_length=10,
+        choices=CodingState.choices,
+        default=CodingState.UNCODED,
+        db_default=CodingState.UNCODED,
+    )
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    settled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("fragment")
         verbose_name_plural = _("fragments")
         ordering = ["-year", "-created_at"]
-        indexes = [models.Index(fields=["neighbourhood", "year"])]
+        indexes = [
+            models.Index(fields=["neighbourhood", "year"]),
+            models.Index(fields=["source", "position"]),
+            models.Index(fields=["coding_state"]),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -75,11 +105,15 @@ class Coding(models.Model):
     # Offsets into the fragment's text; empty means the whole fragment.
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
+    # The outcome of settling a disagreement: once a fragment is settled, only its settled codings count
+    # in analyses; every coder's own codings are kept beside them.
+    settled = models.BooleanField(_("settled"), default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("coding")
         verbose_name_plural = _("codings")
+        indexes = [models.Index(fields=["code", "fragment"])]
         constraints = [
             models.CheckConstraint(
                 name="coding_confidence_between_0_and_1",
@@ -94,3 +128,77 @@ class Coding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code.key} @ {self.fragment_id}"
+
+
+class CodingPass(models.Model):
+    """A coder has been through this fragment: with codes, or deciding that none applies.
+
+    Agreement needs it: a code a coder did not give only means "absent" if that coder coded the fragment.
+    """
+
+    fragment = models.ForeignKey(Fragment, on_delete=models.CASCADE, related_name="passes")
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coding_passes"
+    )
+    finished_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("coding pass")
+        verbose_name_plural = _("coding passes")
+        constraints = [models.UniqueConstraint(fields=["fragment", "coder"], name="one_pass_per_coder")]
+        indexes = [models.Index(fields=["coder", "fragment"])]
+
+    def __str__(self) -> str:
+        return f"{self.coder_id} @ {self.fragment_id}"
+
+
+class Memo(models.Model):
+    """A researcher's note on a fragment or on a code (within a programme). Internal to the team."""
+
+    fragment = models.ForeignKey(
+        Fragment, on_delete=models.CASCADE, null=True, blank=True, related_name="memos"
+    )
+    code = models.ForeignKey(Code, on_delete=models.CASCADE, null=True, blank=True, related_name="memos")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("memo"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("memo")
+        verbose_name_plural = _("memos")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="memo_on_fragment_or_code",
+                condition=models.Q(fragment__isnull=False, code__isnull=True)
+                | models.Q(fragment__isnull=True, code__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ProgrammeCode(models.Model):
+    """A code of a programme's own (``framework.Code.is_user_defined``), named by its stable key.
+
+    By key, not by row: a new codebook version copies user-defined codes, and they stay the programme's.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="own_codes")
+    key = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("programme's own code")
+        verbose_name_plural = _("programmes' own codes")
+        constraints = [models.UniqueConstraint(fields=["key"], name="own_code_belongs_to_one_programme")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.programme_id})"

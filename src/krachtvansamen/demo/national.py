@@ -218,8 +218,9 @@ def _tables() -> dict[str, _Table]:
             "note", "created_at")),
         "fragment": _Table(Fragment, (
             "neighbourhood", "year", "text", "instrument", "speaker_role", "speaker", "consent_level",
-            "created_at")),
-        "coding": _Table(Coding, ("fragment", "code", "coder", "origin", "confidence", "start", "end", "created_at")),
+            "created_at", "coding_state")),
+        "coding": _Table(Coding, (
+            "fragment", "code", "coder", "origin", "confidence", "start", "end", "settled", "created_at")),
         "factor": _Table(FactorObservation, (
             "neighbourhood", "year", "code", "direction", "description", "fragment", "created_at")),
         "sustainability": _Table(SustainabilityAssessment, (
@@ -803,19 +804,8 @@ class _Generator:
             else:
                 speaker = speakers[int(len(speakers) * random_() ** 2)]
             stamp = choice(stamps)
-            fragment_rows.append(
-                (
-                    fid,
-                    b.pk,
-                    year,
-                    text,
-                    instrument,
-                    speaker_role,
-                    speaker,
-                    quote_level[speaker] if speaker else "internal",
-                    stamp,
-                )
-            )
+            coder = choice(coders)  # one coder per fragment: two would make it a disagreement to settle
+            human = False
             last = len(codes) - 1
             for position, code in enumerate(codes):
                 start = end = None
@@ -832,12 +822,28 @@ class _Generator:
                             round(0.5 + random_() * 0.47, 2),
                             start,
                             end,
+                            False,
                             stamp,
                         )
                     )
                 else:
-                    coding_rows.append((kid, fid, code, choice(coders), "human", None, start, end, stamp))
+                    human = True
+                    coding_rows.append((kid, fid, code, coder, "human", None, start, end, False, stamp))
                 kid += 1
+            fragment_rows.append(
+                (
+                    fid,
+                    b.pk,
+                    year,
+                    text,
+                    instrument,
+                    speaker_role,
+                    speaker,
+                    quote_level[speaker] if speaker else "internal",
+                    stamp,
+                    "coded" if human else "uncoded",
+                )
+            )
             if factor is not None:
                 factor_rows.append((oid, b.pk, year, factor[0], factor[1], text[:300], fid, stamp))
                 oid += 1

@@ -16,6 +16,7 @@ from django.utils import timezone
 from krachtvansamen.assessments.models import FactorObservation, SustainabilityAssessment
 from krachtvansamen.assets.models import Activity, Asset
 from krachtvansamen.coding.models import Coding, Fragment
+from krachtvansamen.coding.services import fragments_state_refresh
 from krachtvansamen.framework.models import Code
 from krachtvansamen.instruments.models import Submission, SubmissionFragment
 from krachtvansamen.instruments.selectors import form_version_current
@@ -342,6 +343,7 @@ def _add_fragments(
     result: DemoResult,
 ) -> None:
     fragments: list[Fragment] = []
+    positions: dict[str, int] = {}
     for spec in chosen:
         speakers = by_role.get(spec["speaker_role"]) or by_role["resident"]
         speaker = rng.choice(speakers)
@@ -358,8 +360,13 @@ def _add_fragments(
                 speaker=speaker,
                 consent_level=quote_level.get(speaker.pk, Consent.Level.INTERNAL),
                 recorded_by=None,
+                # Outside the Wijkwaardenkaart (one conversation per story, linked below) the demo's
+                # fragments of one instrument in one year stand for one visit, interview or session.
+                source=f"demo:{spec['instrument']}:{neighbourhood.pk}:{year}",
+                position=positions.setdefault(spec["instrument"], 0) + 1,
             )
         )
+        positions[spec["instrument"]] += 1
     Fragment.objects.bulk_create(fragments)
     codings: list[Coding] = []
     observations: list[FactorObservation] = []
@@ -380,6 +387,7 @@ def _add_fragments(
                 )
             )
     Coding.objects.bulk_create(codings)
+    fragments_state_refresh(fragment_ids=[fragment.pk for fragment in fragments])
     FactorObservation.objects.bulk_create(observations)
     _link_conversations(neighbourhood=neighbourhood, year=year, fragments=fragments, chosen=chosen)
     result.fragments += len(fragments)
@@ -406,6 +414,9 @@ def _link_conversations(
         )
         for fragment, spec in pairs
     ])  # fmt: skip
+    for submission, (fragment, _spec) in zip(submissions, pairs, strict=True):
+        fragment.source, fragment.position = f"submission:{submission.pk}", 1
+    Fragment.objects.bulk_update([fragment for fragment, _spec in pairs], ["source", "position"])
     SubmissionFragment.objects.bulk_create([
         SubmissionFragment(submission=submission, fragment=fragment, question=question[spec.get("stance", "value")],
                            stance=spec.get("stance", "value"))

@@ -206,6 +206,7 @@ def _document_write(
             for piece in split.pieces
         ],
         user=document.uploaded_by,
+        source=f"document:{document.pk}",
     )
     speakers: dict[str, Speaker] = {speaker.key: speaker for speaker in split.speakers}
     links = []

@@ -224,6 +224,7 @@ def meeting_close(*, meeting: Meeting, user: User) -> CloseResult:
                 for story in stories
             ],
             user=user,
+            source=f"meeting:{locked.pk}",
         )  # fmt: skip
         for story, fragment in zip(stories, fragments, strict=True):
             story.fragment = fragment

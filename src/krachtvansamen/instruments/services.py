@@ -375,7 +375,7 @@ class _Outcome:
             ))  # fmt: skip
         fragments = fragments_record(
             neighbourhood_id=s.neighbourhood_id, year=s.year, instrument=s.form_version.form.instrument,
-            fragments=new, user=self.user,
+            fragments=new, user=self.user, source=f"submission:{s.pk}",
         )  # fmt: skip
         SubmissionFragment.objects.bulk_create([
             SubmissionFragment(submission=s, fragment=fragment, question=name,

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from krachtvansamen.assessments.models import FactorObservation, SustainabilityAssessment
 from krachtvansamen.assets.models import Activity, Asset
-from krachtvansamen.coding.models import Coding, Fragment
+from krachtvansamen.coding.models import Fragment
+from krachtvansamen.coding.selectors import codings_counted
 from krachtvansamen.instruments.models import CodedAnswer, Submission
 from krachtvansamen.neighbourhoods.models import CbsRecord, Neighbourhood
 from krachtvansamen.network.models import Relation
@@ -49,7 +50,7 @@ def items_of(kind: str, ids: list[int], *, funder_view: bool, year: int | None) 
 
 
 def _fragment_items(ids: list[int], *, funder_view: bool) -> list[Item]:
-    codings = Prefetch("codings", queryset=Coding.objects.filter(origin=Coding.Origin.HUMAN).select_related("code")
+    codings = Prefetch("codings", queryset=codings_counted().select_related("code")
                        .order_by("code__position"))  # fmt: skip
     rows = (
         Fragment.objects.filter(pk__in=ids)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from krachtvansamen.coding.models import Coding, Fragment, Instrument, SpeakerRole
+from krachtvansamen.coding.models import Fragment, Instrument, SpeakerRole
+from krachtvansamen.coding.selectors import codings_counted
 from krachtvansamen.privacy.selectors import quotable
 
 
@@ -43,9 +44,9 @@ def quotes_for(*, neighbourhood_ids: Sequence[int], years: Sequence[int], show_s
         "pk"
     )
     by_fragment: dict[int, set[str]] = {}
-    for fragment_id, key in Coding.objects.filter(
-        fragment__in=rows.values("pk"), origin=Coding.Origin.HUMAN
-    ).values_list("fragment_id", "code__key"):
+    for fragment_id, key in (
+        codings_counted().filter(fragment__in=rows.values("pk")).values_list("fragment_id", "code__key")
+    ):
         by_fragment.setdefault(fragment_id, set()).add(key)
     # Labels once: get_FOO_display() rebuilds and translates the choices on every call (80 ms per 600 rows).
     instruments = {value: str(label) for value, label in Instrument.choices}

@@ -15,7 +15,8 @@ from django.db.models import Count, Prefetch, Q
 from krachtvansamen.assets.models import Activity, Asset
 from krachtvansamen.assets.selectors import activities_for_year, asset_map
 from krachtvansamen.assets.svg import asset_map_svg
-from krachtvansamen.coding.models import Coding, Fragment
+from krachtvansamen.coding.models import Fragment
+from krachtvansamen.coding.selectors import codings_counted
 from krachtvansamen.core.types import User
 from krachtvansamen.documents.selectors import documents_for_neighbourhood
 from krachtvansamen.effectenplein.selectors import (
@@ -82,7 +83,7 @@ def neighbourhood_overview(*, neighbourhood: Neighbourhood, year: int | None = N
     fragments_qs = Fragment.objects.filter(in_year, neighbourhood=neighbourhood)
     fragments = list(
         fragments_qs.order_by("-created_at", "-pk").prefetch_related(
-            Prefetch("codings", queryset=Coding.objects.select_related("code").order_by("code__position"))
+            Prefetch("codings", queryset=codings_counted().select_related("code").order_by("code__position"))
         )[:12]
     )
     return NeighbourhoodOverview(
