@@ -55,8 +55,7 @@ def codes_usable(*, programme_id: int | None) -> QuerySet[Code]:
     others = ProgrammeCode.objects.all()
     if programme_id is not None:
         others = others.exclude(programme_id=programme_id)
-    others = others.values("key")
-    return codes_current().filter(depth__gt=0).exclude(is_user_defined=True, key__in=others)
+    return codes_current().filter(depth__gt=0).exclude(is_user_defined=True, key__in=others.values("key"))
 
 
 def own_code_keys(*, programme_id: int | None = None) -> dict[str, int]:
