@@ -17,6 +17,7 @@ urlpatterns = [
     path("buurten/", include("krachtvansamen.assets.urls")),
     path("buurten/", include("krachtvansamen.network.urls")),
     path("codeboek/", framework_views.codebook_page, name="codebook"),
+    path("coderen/", include("krachtvansamen.coding.urls")),
     path("instrumenten/", include("krachtvansamen.instruments.urls")),
     path("plein/", include("krachtvansamen.effectenplein.urls")),
     path("documenten/", include("krachtvansamen.documents.urls")),

@@ -6,6 +6,9 @@ neighbourhood-scoped page, report, template and API asks these functions, and on
   programme reaches all neighbourhoods.
 - programme manager: all neighbourhoods of their programme(s).
 - connector, community builder: their own neighbourhood(s).
+- coding: researchers code the fragments of the neighbourhoods they see, community builders those of their
+  own neighbourhood(s); programme managers and connectors read coding work but do not code; a programme's
+  own codes are added by its researchers and programme managers.
 - funder: no raw data at all; only the reports of neighbourhoods their organisation funds.
 - resident: nothing (residents take part without an account).
 """
@@ -25,6 +28,8 @@ from krachtvansamen.people.models import Funding, Membership, Role
 
 # Roles that may see the raw, neighbourhood-level data (persons, fragments, relations).
 DATA_ROLES = {Role.CONNECTOR, Role.COMMUNITY_BUILDER, Role.RESEARCHER, Role.PROGRAMME_MANAGER, Role.ADMIN}
+# Roles that code fragments in the workbench (community builders only in their own neighbourhoods).
+CODERS = {Role.COMMUNITY_BUILDER, Role.RESEARCHER, Role.ADMIN}
 # Roles that may add, import and export the instruments' forms.
 FORM_MANAGERS = {Role.RESEARCHER, Role.PROGRAMME_MANAGER, Role.ADMIN}
 
@@ -152,3 +157,47 @@ def upload_may_delete(*, user: User, neighbourhood_id: int, uploaded_by_id: int 
         m.role == Role.COMMUNITY_BUILDER and m.neighbourhood_id == neighbourhood_id
         for m in _memberships(user)
     )
+
+
+def neighbourhoods_codable_for_user(*, user: User) -> QuerySet[Neighbourhood]:
+    """Neighbourhoods whose fragments the user may code (and settle): a researcher's or an admin's whole
+    reach; a community builder's own neighbourhood(s)."""
+    roles = user_roles(user=user)
+    if not roles & CODERS:
+        return Neighbourhood.objects.none()
+    if Role.ADMIN in roles:
+        return Neighbourhood.objects.all()
+    condition = Q(pk__in=[])
+    for membership in _memberships(user):
+        if membership.role == Role.COMMUNITY_BUILDER:
+            condition |= Q(pk=membership.neighbourhood_id)
+        elif membership.role == Role.RESEARCHER:
+            if membership.programme_id is None:
+                return Neighbourhood.objects.all()
+            condition |= Q(programme_id=membership.programme_id)
+    return Neighbourhood.objects.filter(condition)
+
+
+def user_codes(*, user: User) -> bool:
+    """Whether the coding workbench belongs in the user's menu."""
+    return bool(user_roles(user=user) & CODERS)
+
+
+def programmes_for_own_codes(*, user: User) -> QuerySet[Programme]:
+    """Programmes to which the user may add codes of their own: their researchers' and programme managers'."""
+    roles = user_roles(user=user)
+    if Role.ADMIN in roles:
+        return Programme.objects.all()
+    ids: set[int] = set()
+    for membership in _memberships(user):
+        if membership.role in (Role.RESEARCHER, Role.PROGRAMME_MANAGER):
+            if membership.programme_id is None:
+                return Programme.objects.all()
+            ids.add(membership.programme_id)
+    return Programme.objects.filter(pk__in=ids)
+
+
+def user_reads_coding(*, user: User) -> bool:
+    """Whether coding work (queue, agreement, lists, palet) belongs in the user's menu: coders and programme
+    managers. What each page shows stays scoped by ``neighbourhoods_for_user``."""
+    return bool(user_roles(user=user) & (CODERS | {Role.PROGRAMME_MANAGER}))
