@@ -48,6 +48,8 @@ DEMO_USERS = [
     ("connector", "Connector", Role.CONNECTOR),
     ("communitybuilder", "Community builder", Role.COMMUNITY_BUILDER),
     ("researcher", "Onderzoeker", Role.RESEARCHER),
+    # A second coder: the workbench's blind coding, agreement and settling need two.
+    ("researcher2", "Tweede onderzoeker", Role.RESEARCHER),
     ("programmemanager", "Programmamanager", Role.PROGRAMME_MANAGER),
     ("funder", "Financier", Role.FUNDER),
     ("admin", "Beheerder", Role.ADMIN),
@@ -204,6 +206,7 @@ def _create_users(
             Membership(user=users["communitybuilder"], role=Role.COMMUNITY_BUILDER, neighbourhood=kronenburg),
             Membership(user=users["communitybuilder"], role=Role.COMMUNITY_BUILDER, neighbourhood=lombok),
             Membership(user=users["researcher"], role=Role.RESEARCHER),
+            Membership(user=users["researcher2"], role=Role.RESEARCHER),
             Membership(
                 user=users["programmemanager"],
                 role=Role.PROGRAMME_MANAGER,
