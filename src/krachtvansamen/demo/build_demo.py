@@ -17,6 +17,7 @@ import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from krachtvansamen.demo.coding_work import demo_interview_add, second_coding_add
 from krachtvansamen.demo.neighbourhood_records import (
     YEARS,
     DemoResult,
@@ -162,6 +163,10 @@ def _build(rng: random.Random) -> DemoResult:
             result=result,
         )
     _add_questionnaires(rng, neighbourhoods=neighbourhoods)
+    kronenburg = next(n for n in neighbourhoods if n.cbs_code == "BU02021990")
+    second = get_user_model().objects.get(username="researcher2")
+    result.codings += second_coding_add(rng, neighbourhood=kronenburg, coder=second)
+    result.fragments += demo_interview_add(neighbourhood=kronenburg, year=YEARS[-1], user=researcher)
     return result
 
 
