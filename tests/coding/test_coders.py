@@ -43,7 +43,8 @@ def _state(fragment: Fragment) -> str:
 @pytest.fixture
 def codes(codebook):
     return {
-        key: code_get_current(key=key) for key in ("vitality.nature", "vitality.environment", "abcd.whats_strong")
+        key: code_get_current(key=key)
+        for key in ("vitality.nature", "vitality.environment", "abcd.whats_strong")
     }
 
 
@@ -96,7 +97,7 @@ def test_a_selection_lies_within_the_text_and_is_not_empty(codes, start, end, al
         coding = coding_add(fragment=fragment, code=codes["vitality.nature"], user=user, start=start, end=end)
         assert (coding.start, coding.end) == (start, end)
     else:
-        with pytest.raises(CodingError, match="selection"):
+        with pytest.raises(CodingError, match="selectie"):
             coding_add(fragment=fragment, code=codes["vitality.nature"], user=user, start=start, end=end)
         assert not Coding.objects.filter(fragment=fragment).exists()
         assert _state(fragment) == CodingState.UNCODED
@@ -285,3 +286,13 @@ def test_a_programmes_own_code_is_usable_only_in_that_programme(codes):
             programme=theirs, parent=codes["vitality.nature"], suffix="moestuin", label_nl="X", user=None
         )
     assert ProgrammeCode.objects.count() == 1
+
+
+def test_recorded_text_has_one_kind_of_line_break_so_browser_offsets_match(codes):
+    neighbourhood = NeighbourhoodFactory()
+    (fragment,) = fragments_record(
+        neighbourhood_id=neighbourhood.pk, year=2025, instrument="interview", user=None,
+        fragments=[NewFragment(text="Een\r\nTwee\rDrie")],
+    )  # fmt: skip
+    fragment.refresh_from_db()
+    assert fragment.text == "Een\nTwee\nDrie"

@@ -58,6 +58,11 @@ class NewFragment:
     codes: Sequence[Code | str] = ()
 
 
+def _one_line_break(text: str) -> str:
+    # Browsers hand selections back with "\n" only: a "\r\n" would shift every offset after it by one.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _codes_of(fragments: Sequence[NewFragment]) -> dict[str, Code]:
     """The current codes for the keys the fragments name (one query, only when a key is named)."""
     keys = {code for fragment in fragments for code in fragment.codes if isinstance(code, str)}
@@ -99,7 +104,7 @@ def fragments_record(
         saved = Fragment.objects.bulk_create(
             [
                 Fragment(
-                    neighbourhood_id=neighbourhood_id, year=year, text=new.text, instrument=instrument,
+                    neighbourhood_id=neighbourhood_id, year=year, text=_one_line_break(new.text), instrument=instrument,
                     speaker_role=new.speaker_role, speaker=new.speaker, consent_level=new.consent_level,
                     recorded_by=who, source=source, position=position,
                 )

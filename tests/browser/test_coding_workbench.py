@@ -1,0 +1,143 @@
+"""Two researchers code one interview fragment: the first by keyboard and a mouse selection, the second blind
+and differently; then the disagreement is settled and the outcome shows on the fragment as settled.
+Screenshots at desktop (1280) and tablet (768) width."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import DESKTOP
+
+pytestmark = pytest.mark.browser
+
+KRONENBURG = "BU02021990"
+TABLET = {"width": 768, "height": 1024}
+ANSWER = "In de buurttuin 🌱 leerde ik mijn buren kennen. Nu drinken we elke week koffie samen."
+TRANSCRIPT = f"""Interview werkbank
+
+[00:00:05] Interviewer: Wat betekent de buurttuin voor jou?
+[00:00:12] R: {ANSWER}
+[00:00:30] Interviewer: En de gemeente?
+[00:00:35] R: De gemeente gaf geld voor de kas, dat hielp echt.
+"""
+
+
+def _upload(page: Page, demo_server: str) -> None:
+    page.goto(f"{demo_server}/documenten/{KRONENBURG}/nieuw/")
+    page.get_by_label("Diepte-interview").check()
+    page.get_by_label("Titel (mag leeg blijven)").fill("Interview werkbank")
+    page.get_by_label("Of plak de tekst").fill(TRANSCRIPT)
+    page.get_by_role("button", name="Verder: fragmenten bekijken").click()
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("heading", level=1, name="Interview werkbank")).to_be_visible()
+
+
+def _select_with_mouse(page: Page, part: str) -> None:
+    """Drag the mouse over ``part`` of the fragment's text, as a coder would."""
+    box = page.evaluate(
+        """(part) => {
+            const text = document.getElementById("wb-text");
+            const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode())) {
+                const at = node.data.indexOf(part);
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(node, at); range.setEnd(node, at + part.length);
+                const rects = range.getClientRects();
+                const first = rects[0], last = rects[rects.length - 1];
+                return {x1: first.left + 1, y1: first.top + first.height / 2,
+                        x2: last.right - 1, y2: last.top + last.height / 2};
+            }
+            return null;
+        }""",
+        part,
+    )
+    assert box is not None
+    page.mouse.move(box["x1"], box["y1"])
+    page.mouse.down()
+    page.mouse.move(box["x2"], box["y2"], steps=8)
+    page.mouse.up()
+
+
+def test_two_coders_blind_then_settle(login, demo_server, screenshot_dir):
+    page = login("researcher", viewport=DESKTOP)
+    _upload(page, demo_server)
+
+    # The queue, filtered to Kronenburg and interviews.
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Coderen").click()
+    expect(page.get_by_role("heading", level=1, name="Coderen")).to_be_visible()
+    page.get_by_text("Fragmenten filteren").click()
+    page.get_by_label("Buurt").select_option(label="Kronenburg")
+    page.get_by_label("Instrument").select_option(label="Diepte-interview")
+    page.get_by_role("button", name="Tonen").click()
+    expect(page.get_by_role("table")).to_contain_text("leerde ik mijn buren kennen")
+    page.screenshot(path=screenshot_dir / "coderen-lijst-desktop.png", full_page=True)
+    page.get_by_role("link", name=re.compile("leerde ik mijn buren kennen")).click()
+
+    # Keyboard: / focuses the code filter, type, Enter gives the first code found.
+    expect(page.get_by_role("heading", level=1, name="Fragment coderen")).to_be_visible()
+    fragment_url = page.url.split("?")[0]
+    main = page.locator("#wb-main")
+    page.locator("body").press("/")
+    expect(page.get_by_label("Code zoeken")).to_be_focused()
+    page.keyboard.type("natuur")
+    page.keyboard.press("Enter")
+    expect(main.locator(".kvs-wb-coding")).to_have_count(1)
+    expect(main).to_contain_text("Natuur en groen")
+    expect(page.locator("#wb-live")).to_contain_text("Code gegeven: Natuur en groen")
+
+    # Mouse: select a part of the text (after an emoji: offsets count code points), then click a code.
+    _select_with_mouse(page, "mijn buren kennen")
+    expect(page.locator("#wb-selection")).to_contain_text("mijn buren kennen")
+    page.get_by_role("button", name="Contact tussen bewoners").click()
+    expect(main.locator(".kvs-wb-coding")).to_have_count(2)
+    expect(main.locator("q.kvs-wb-coding__part")).to_have_text("mijn buren kennen")
+    expect(main.locator("mark.kvs-wb-mark")).to_have_text("mijn buren kennen")
+    page.screenshot(path=screenshot_dir / "coderen-fragment-desktop.png", full_page=True)
+
+    # The second coder, blind, on a tablet: the first coder's codes stay hidden.
+    other = login("researcher2", viewport=TABLET)
+    other.goto(f"{demo_server}/coderen/")
+    other.get_by_role("button", name="Blind coderen aanzetten").click()
+    expect(other.get_by_text("Blind coderen aan: je ziet alleen je eigen codes")).to_be_visible()
+    other.screenshot(path=screenshot_dir / "coderen-lijst-blind-tablet.png", full_page=True)
+    other.goto(fragment_url)
+    other_main = other.locator("#wb-main")
+    expect(other_main).to_contain_text("Je hebt nog geen code gegeven.")
+    expect(other_main).not_to_contain_text("Natuur en groen")
+    expect(other_main).not_to_contain_text("Contact tussen bewoners")
+    expect(other_main.locator("mark")).to_have_count(0)
+    other.locator("body").press("/")
+    other.keyboard.type("onderling")
+    other.keyboard.press("Enter")
+    expect(other_main.locator(".kvs-wb-coding")).to_have_count(1)
+    expect(other_main).to_contain_text("Onderling vertrouwen")
+    other.screenshot(path=screenshot_dir / "coderen-fragment-blind-tablet.png", full_page=True)
+    other.get_by_role("button", name="Klaar").click()
+    expect(other.get_by_role("heading", level=1)).to_be_visible()
+
+    # The disagreement, discussed and settled by the first coder.
+    page.goto(f"{demo_server}/coderen/verschillen/")
+    expect(page.get_by_role("heading", level=1, name="Verschillen tussen codeurs")).to_be_visible()
+    page.get_by_role("link", name=re.compile("leerde ik mijn buren kennen")).click()
+    expect(page.get_by_role("heading", level=1, name="Een verschil beslissen")).to_be_visible()
+    expect(page.locator(".kvs-wb-coder")).to_have_count(2)
+    expect(page.locator(".kvs-wb-coders")).to_contain_text("Onderling vertrouwen")
+    page.get_by_label("Natuur en groen").check()
+    page.get_by_label("Memo over het besluit").fill("Samen besproken: het gaat om de tuin.")
+    page.screenshot(path=screenshot_dir / "coderen-beslissen-desktop.png", full_page=True)
+    page.get_by_role("button", name="Vastleggen").click()
+    expect(page.get_by_role("status").filter(has_text="Vastgelegd")).to_be_visible()
+    expect(page.get_by_role("button", name="Opnieuw bespreken")).to_be_visible()
+
+    page.goto(fragment_url)
+    settled = page.locator(".kvs-wb-coding--settled")
+    expect(settled).to_have_count(1)
+    expect(settled).to_contain_text("Natuur en groen")
+    expect(settled).to_contain_text("vastgelegd")
+    page.set_viewport_size(TABLET)
+    page.screenshot(path=screenshot_dir / "coderen-fragment-vastgelegd-tablet.png", full_page=True)
