@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 
 from krachtvansamen.coding.models import Coding, CodingPass, CodingState, Fragment, ProgrammeCode
 from krachtvansamen.core.types import User
@@ -157,3 +157,22 @@ def codings_shown(*, fragment: Fragment, user: User, blind: bool) -> QuerySet[Co
         .order_by("settled", "code__position", "start", "pk")
     )
     return codings.filter(coder_id=user.pk, settled=False) if blind else codings
+
+
+@dataclass(frozen=True)
+class CodingTodo:
+    """What waits for a coder in their neighbourhoods (the start page's line)."""
+
+    uncoded: int
+    disputed: int
+
+
+def coding_todo(*, neighbourhoods: QuerySet[Neighbourhood]) -> CodingTodo:
+    """Fragments nobody coded yet, and disagreements not yet settled, in these neighbourhoods (one query)."""
+    counts = Fragment.objects.filter(
+        neighbourhood__in=neighbourhoods, coding_state__in=(CodingState.UNCODED, CodingState.DISPUTED)
+    ).aggregate(
+        uncoded=Count("pk", filter=Q(coding_state=CodingState.UNCODED)),
+        disputed=Count("pk", filter=Q(coding_state=CodingState.DISPUTED)),
+    )
+    return CodingTodo(uncoded=counts["uncoded"], disputed=counts["disputed"])

@@ -17,12 +17,15 @@ from django.db.models.functions import Coalesce
 
 from krachtvansamen.assets.models import Activity
 from krachtvansamen.coding.models import Fragment
+from krachtvansamen.coding.selectors import CodingTodo, coding_todo
 from krachtvansamen.core.types import User
 from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
 from krachtvansamen.people.access import (
+    neighbourhoods_codable_for_user,
     neighbourhoods_for_user,
     neighbourhoods_funded_by_user,
     programmes_for_user,
+    user_codes,
     user_roles,
 )
 from krachtvansamen.people.models import Funding, Role
@@ -76,6 +79,7 @@ class StartPage:
     sees_data: bool = False
     is_funder: bool = False
     is_admin: bool = False
+    coding: CodingTodo | None = None  # for coders: what waits in the workbench
 
 
 def start_page_for_user(*, user: User, search: str = "", page_number: Any = 1) -> StartPage:
@@ -101,6 +105,8 @@ def start_page_for_user(*, user: User, search: str = "", page_number: Any = 1) -
         page.neighbourhood_total = paginator.count
         page.neighbourhoods = list(page.neighbourhood_page.object_list)
         page.programmes = list(programmes_for_user(user=user))
+    if user_codes(user=user):
+        page.coding = coding_todo(neighbourhoods=neighbourhoods_codable_for_user(user=user))
     if page.is_funder:
         page.fundings = list(
             Funding.objects.filter(
