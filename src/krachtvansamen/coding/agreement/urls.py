@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from krachtvansamen.coding.agreement import views
+
+urlpatterns: list[URLPattern] = [
+    path("overeenstemming/", views.agreement, name="agreement"),
+]
