@@ -120,6 +120,23 @@ def test_two_coders_blind_then_settle(login, demo_server, screenshot_dir):
     other.get_by_role("button", name="Klaar").click()
     expect(other.get_by_role("heading", level=1)).to_be_visible()
 
+    # Before settling, a code either coder gave counts: the buurtbeeld's evidence for trust lists the answer.
+    trust = f"{demo_server}/rapporten/bewijs/{KRONENBURG}/2025/?n=effect:effect.individual.trust:2025"
+    page.goto(trust)
+    expect(page.locator("main")).to_contain_text("leerde ik mijn buren kennen")
+
+    # Agreement between the two researchers on Kronenburg's interviews, with the fragments behind it.
+    page.goto(f"{demo_server}/coderen/overeenstemming/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.get_by_label("Buurt").select_option(label="Kronenburg")
+    page.get_by_label("Instrument").select_option(label="Diepte-interview")
+    page.get_by_role("button", name="Bereken de overeenstemming").click()
+    expect(page.locator("main")).to_contain_text("Krippendorff")
+    expect(page.locator("main")).to_contain_text("Cohen")
+    expect(page.locator("main")).to_contain_text("AC1")
+    expect(page.locator("main")).to_contain_text(re.compile(r"Berekend over \d+ fragment"))
+    page.screenshot(path=screenshot_dir / "coderen-overeenstemming-interviews-desktop.png", full_page=True)
+
     # The disagreement, discussed and settled by the first coder.
     page.goto(f"{demo_server}/coderen/verschillen/")
     expect(page.get_by_role("heading", level=1, name="Verschillen tussen codeurs")).to_be_visible()
@@ -128,6 +145,8 @@ def test_two_coders_blind_then_settle(login, demo_server, screenshot_dir):
     expect(page.locator(".kvs-wb-coder")).to_have_count(2)
     expect(page.locator(".kvs-wb-coders")).to_contain_text("Onderling vertrouwen")
     page.get_by_label("Natuur en groen").check()
+    extra = page.locator("select[name='extra']")
+    extra.select_option(value=extra.locator("option", has_text="Zelfvertrouwen").first.get_attribute("value"))
     page.get_by_label("Memo over het besluit").fill("Samen besproken: het gaat om de tuin.")
     page.screenshot(path=screenshot_dir / "coderen-beslissen-desktop.png", full_page=True)
     page.get_by_role("button", name="Vastleggen").click()
@@ -136,8 +155,16 @@ def test_two_coders_blind_then_settle(login, demo_server, screenshot_dir):
 
     page.goto(fragment_url)
     settled = page.locator(".kvs-wb-coding--settled")
-    expect(settled).to_have_count(1)
-    expect(settled).to_contain_text("Natuur en groen")
-    expect(settled).to_contain_text("vastgelegd")
+    expect(settled).to_have_count(2)
+    expect(settled.filter(has_text="Natuur en groen")).to_contain_text("vastgelegd")
+    expect(settled.filter(has_text="Zelfvertrouwen")).to_contain_text("vastgelegd")
     page.set_viewport_size(TABLET)
     page.screenshot(path=screenshot_dir / "coderen-fragment-vastgelegd-tablet.png", full_page=True)
+
+    # The buurtbeeld follows the settled outcome: the answer is no longer evidence of trust (only the second
+    # coder saw it), and now is of self-confidence (which the two decided together).
+    page.goto(trust)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("leerde ik mijn buren kennen")
+    page.goto(trust.replace("effect.individual.trust", "effect.individual.confidence"))
+    expect(page.locator("main")).to_contain_text("leerde ik mijn buren kennen")
