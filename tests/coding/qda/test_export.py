@@ -12,6 +12,7 @@ from krachtvansamen.framework.selectors import codes_current
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from tests.coding.qda.helpers import NS, coded_neighbourhood, read_qdpx, researcher
 from tests.factories import MembershipFactory, NeighbourhoodFactory, OrganisationFactory, UserFactory
+from tests.factories.coding import FragmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,11 +102,10 @@ def test_an_empty_neighbourhood_exports_a_valid_project(codebook):
 
 def test_texts_with_characters_xml_cannot_hold_still_export_validly(codebook):
     neighbourhood = NeighbourhoodFactory()
-    from krachtvansamen.coding.services import NewFragment, fragments_record
-
-    fragments_record(
-        neighbourhood_id=neighbourhood.pk, year=2024, instrument="interview",
-        fragments=[NewFragment(text="bel\x07 en \x1b escape\r\nregel")], user=None, source="document:1",
+    # Written directly: new fragments get one kind of line break, older rows may still hold "\r\n".
+    FragmentFactory(
+        neighbourhood=neighbourhood, year=2024, instrument="interview", text="bel\x07 en \x1b escape\r\nregel",
+        source="document:1", position=1,
     )  # fmt: skip
     root, files = read_qdpx(
         project_qdpx(neighbourhoods=Neighbourhood.objects.filter(pk=neighbourhood.pk), name="x")

@@ -427,6 +427,29 @@ class _PlannedFragment:
     notes: list[str] = field(default_factory=list)
 
 
+def _one_line_break(fragment: _PlannedFragment) -> _PlannedFragment:
+    """``fragments_record`` stores "\\r\\n" and "\\r" as "\\n" (browsers hand selections back so): move the
+    selections of another tool, counted on its own text, along with it."""
+    text = fragment.text
+    if "\r" not in text:
+        return fragment
+    moved, new = [0] * (len(text) + 1), 0
+    for index, character in enumerate(text):
+        moved[index] = new
+        if not (character == "\r" and text[index + 1 : index + 2] == "\n"):
+            new += 1  # the "\r" of "\r\n" disappears; a lone "\r" becomes "\n"
+    moved[len(text)] = new
+    fragment.text = text.replace("\r\n", "\n").replace("\r", "\n")
+    fragment.codings = [
+        (code, user, moved[start], moved[end], settled)
+        if start is not None and end is not None
+        else (code, user, start, end, settled)
+        for code, user, start, end, settled in fragment.codings
+        if start is None or end is None or moved[end] > moved[start]
+    ]
+    return fragment
+
+
 @dataclass
 class _PlannedSource:
     guid: str
@@ -741,7 +764,7 @@ class _ProjectReader:
                 ngettext("%(n)s empty selection skipped", "%(n)s empty selections skipped", empty)
                 % {"n": empty}
             )
-        return [planned[id(marker)] for marker in markers if marker.end > marker.start]
+        return [_one_line_break(planned[id(marker)]) for marker in markers if marker.end > marker.start]
 
     def _fragment(self, text: str, marker: _Selection) -> _PlannedFragment:
         fragment = _PlannedFragment(text=text[marker.start : marker.end])
