@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from krachtvansamen.core import views as core_views
-from krachtvansamen.framework import views as framework_views
 from krachtvansamen.web import views as web_views
 
 admin.site.site_header = "Kracht van Samen — beheer"
@@ -16,7 +15,7 @@ urlpatterns = [
     path("buurten/<str:cbs_code>/", web_views.neighbourhood_detail, name="neighbourhood"),
     path("buurten/", include("krachtvansamen.assets.urls")),
     path("buurten/", include("krachtvansamen.network.urls")),
-    path("codeboek/", framework_views.codebook_page, name="codebook"),
+    path("codeboek/", include("krachtvansamen.coding.lists.codebook_urls")),
     path("coderen/", include("krachtvansamen.coding.urls")),
     path("instrumenten/", include("krachtvansamen.instruments.urls")),
     path("plein/", include("krachtvansamen.effectenplein.urls")),
