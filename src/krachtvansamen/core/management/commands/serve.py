@@ -14,7 +14,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--threads", type=int, default=8)
+        # One process: Python runs one thread at a time, so threads beyond waitress's own default (4) do not
+        # serve more requests, they only lengthen the slowest ones (coding page p95 300 -> 240 ms at 10
+        # clients, benchmarks/coding_vs_taguette.py). Several processes: the serving issue.
+        parser.add_argument("--threads", type=int, default=4)
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(
