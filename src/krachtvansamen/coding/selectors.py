@@ -7,6 +7,7 @@ decided by ``privacy.selectors.quotable``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 
@@ -81,6 +82,38 @@ class QueueFilters:
     state: str = ""
 
 
+class FragmentFilters(Protocol):
+    """Where fragments come from: the filters the queue, the agreement page and the lists share."""
+
+    # Read-only (properties), so frozen dataclasses such as QueueFilters fit.
+    @property
+    def programme_id(self) -> int | None: ...
+    @property
+    def neighbourhood_id(self) -> int | None: ...
+    @property
+    def instrument(self) -> str: ...
+    @property
+    def year(self) -> int | None: ...
+    @property
+    def speaker_role(self) -> str: ...
+
+
+def fragments_filtered(fragments: QuerySet[Fragment], filters: FragmentFilters) -> QuerySet[Fragment]:
+    """These fragments, narrowed to a programme, neighbourhood, instrument, year and speaker role if given."""
+    f = filters
+    if f.programme_id:
+        fragments = fragments.filter(neighbourhood__programme_id=f.programme_id)
+    if f.neighbourhood_id:
+        fragments = fragments.filter(neighbourhood_id=f.neighbourhood_id)
+    if f.instrument:
+        fragments = fragments.filter(instrument=f.instrument)
+    if f.year:
+        fragments = fragments.filter(year=f.year)
+    if f.speaker_role:
+        fragments = fragments.filter(speaker_role=f.speaker_role)
+    return fragments
+
+
 QUEUE_STATES = ("mine", "not_mine", *CodingState.values)
 
 
@@ -93,18 +126,8 @@ def fragments_queue(
     In blind mode the code and coder filters look at the user's own codings only, and the state filter
     only at whether the user coded the fragment: nothing reveals what another coder did.
     """
-    fragments = Fragment.objects.filter(neighbourhood__in=neighbourhoods)
+    fragments = fragments_filtered(Fragment.objects.filter(neighbourhood__in=neighbourhoods), filters)
     f = filters
-    if f.programme_id:
-        fragments = fragments.filter(neighbourhood__programme_id=f.programme_id)
-    if f.neighbourhood_id:
-        fragments = fragments.filter(neighbourhood_id=f.neighbourhood_id)
-    if f.instrument:
-        fragments = fragments.filter(instrument=f.instrument)
-    if f.year:
-        fragments = fragments.filter(year=f.year)
-    if f.speaker_role:
-        fragments = fragments.filter(speaker_role=f.speaker_role)
     codings = Coding.objects.filter(fragment=OuterRef("pk"), origin=Coding.Origin.HUMAN)
     if blind:
         codings = codings.filter(coder_id=user.pk)

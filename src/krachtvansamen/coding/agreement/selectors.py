@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 
 from krachtvansamen.coding.agreement.measures import AgreementInput
 from krachtvansamen.coding.models import Coding, CodingPass, Fragment, ProgrammeCode
+from krachtvansamen.coding.selectors import fragments_filtered
 from krachtvansamen.framework.selectors import codes_current
 from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
 
@@ -41,19 +42,7 @@ class CoderCount:
 def fragments_for_agreement(
     *, neighbourhoods: QuerySet[Neighbourhood], filters: AgreementFilters
 ) -> QuerySet[Fragment]:
-    fragments = Fragment.objects.filter(neighbourhood__in=neighbourhoods)
-    f = filters
-    if f.programme_id:
-        fragments = fragments.filter(neighbourhood__programme_id=f.programme_id)
-    if f.neighbourhood_id:
-        fragments = fragments.filter(neighbourhood_id=f.neighbourhood_id)
-    if f.instrument:
-        fragments = fragments.filter(instrument=f.instrument)
-    if f.year:
-        fragments = fragments.filter(year=f.year)
-    if f.speaker_role:
-        fragments = fragments.filter(speaker_role=f.speaker_role)
-    return fragments
+    return fragments_filtered(Fragment.objects.filter(neighbourhood__in=neighbourhoods), filters)
 
 
 def _own_codings(*, fragments: QuerySet[Fragment], group: str) -> QuerySet[Coding]:

@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 
 from krachtvansamen.coding.models import Coding, CodingState, Fragment, ProgrammeCode
-from krachtvansamen.coding.selectors import QueueFilters, codings_counted
+from krachtvansamen.coding.selectors import QueueFilters, codings_counted, fragments_filtered
 from krachtvansamen.framework.models import Code
 from krachtvansamen.framework.selectors import codes_current
 from krachtvansamen.neighbourhoods.models import Neighbourhood
@@ -114,21 +114,6 @@ def codings_base(*, all_codings: bool) -> QuerySet[Coding]:
     return Coding.objects.all() if all_codings else codings_counted()
 
 
-def _filtered(fragments: QuerySet[Fragment], filters: QueueFilters) -> QuerySet[Fragment]:
-    f = filters
-    if f.programme_id:
-        fragments = fragments.filter(neighbourhood__programme_id=f.programme_id)
-    if f.neighbourhood_id:
-        fragments = fragments.filter(neighbourhood_id=f.neighbourhood_id)
-    if f.instrument:
-        fragments = fragments.filter(instrument=f.instrument)
-    if f.year:
-        fragments = fragments.filter(year=f.year)
-    if f.speaker_role:
-        fragments = fragments.filter(speaker_role=f.speaker_role)
-    return fragments
-
-
 def fragments_with_code(
     *,
     neighbourhoods: QuerySet[Neighbourhood],
@@ -145,7 +130,7 @@ def fragments_with_code(
     )
     if with_ids is not None:
         fragments = fragments.filter(pk__in=base.filter(code_id__in=list(with_ids)).values("fragment_id"))
-    return _filtered(fragments, filters).order_by("-year", "source", "position", "pk")
+    return fragments_filtered(fragments, filters).order_by("-year", "source", "position", "pk")
 
 
 @dataclass
@@ -366,7 +351,7 @@ def palet_build(*, neighbourhoods: QuerySet[Neighbourhood], filters: QueueFilter
     with the code. Sub-codes (and codes of one's own) count for the code they sit under. Two queries."""
     codes = palet_codes(group=group)
     keys = tuple(key for key, _label in codes)
-    fragments = _filtered(Fragment.objects.filter(neighbourhood__in=neighbourhoods), filters)
+    fragments = fragments_filtered(Fragment.objects.filter(neighbourhood__in=neighbourhoods), filters)
     coded = (
         codings_counted()
         .filter(code__group=group, fragment_id__in=fragments.order_by().values("pk"))
