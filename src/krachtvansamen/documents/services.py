@@ -27,6 +27,7 @@ from krachtvansamen.documents.selectors import document_find_duplicate
 from krachtvansamen.documents.splitting import Speaker, SplitResult, normalise_text, split_text
 from krachtvansamen.documents.upload import max_upload_bytes, max_upload_mb
 from krachtvansamen.neighbourhoods.models import Neighbourhood
+from krachtvansamen.neighbourhoods.years import YearClosed, year_check_open
 from krachtvansamen.people.services import recorder
 
 SESSION_KEY = "documents_pending"
@@ -70,6 +71,13 @@ def duplicate_message(document: Document) -> str:
     }
 
 
+def _check_year_open(year: int) -> None:
+    try:
+        year_check_open(year)
+    except YearClosed as closed:
+        raise DocumentInputError(str(closed)) from None
+
+
 def document_prepare(
     *,
     neighbourhood: Neighbourhood,
@@ -81,6 +89,7 @@ def document_prepare(
     pasted: str = "",
 ) -> PendingDocument:
     """Read an uploaded file or pasted text and check it. Raises DocumentInputError with the user's message."""
+    _check_year_open(year)
     if upload is not None:
         limit = max_upload_bytes()
         if upload.size is not None and upload.size > limit:
@@ -236,7 +245,9 @@ def document_create(
     """Save the document, its fragments and their links: all of it, or (on any error) nothing.
 
     ``roles`` maps a speaker key (or NO_SPEAKER) to the SpeakerRole the user chose on the preview.
+    The year is checked again: it may have been closed while the preview was open.
     """
+    _check_year_open(pending.year)
     split = pending.split()
     if not split.pieces:
         raise DocumentInputError(_("There is no text in this file."))

@@ -3,7 +3,8 @@
 KoboToolbox names columns after the questions (``group/question`` for questions in groups), writes multiple
 choices as space-separated names, adds metadata columns (``_uuid``, ``_submission_time`` …) and puts each repeated
 group in its own sheet linked by ``_parent_index`` → ``_index``. Every row is checked like a form filled in here;
-one wrong answer anywhere stops the whole import and nothing is saved. The same export imported twice adds
+one wrong answer anywhere stops the whole import and nothing is saved. Answers only go into a year that is
+open for new data. The same export imported twice adds
 nothing (``_uuid`` becomes the submission's client id).
 """
 
@@ -23,6 +24,7 @@ from krachtvansamen.instruments.definition import localised
 from krachtvansamen.instruments.models import FormVersion, Submission
 from krachtvansamen.instruments.services import SubmissionInvalid, submission_submit
 from krachtvansamen.neighbourhoods.models import Neighbourhood
+from krachtvansamen.neighbourhoods.years import YearClosed, year_check_open
 
 MAX_ANSWER_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 5000
@@ -82,6 +84,14 @@ def _records_from_xlsx(content: bytes) -> dict[str, list[dict[str, str]]]:
     return sheets
 
 
+def _check_year_open(year: int) -> None:
+    """Answers only go into a year open for new data (the web page and ``kvs forms import-answers``)."""
+    try:
+        year_check_open(year)
+    except YearClosed as closed:
+        raise AnswersImportError(str(closed)) from None
+
+
 def answers_import(
     *,
     form_version: FormVersion,
@@ -93,6 +103,7 @@ def answers_import(
 ) -> AnswersImportResult:
     if len(content) > MAX_ANSWER_FILE_BYTES:
         raise AnswersImportError(_("This file is too big (at most 20 MB)."))
+    _check_year_open(year)
     sheets = _records_from_csv(content) if file_name.lower().endswith(".csv") else _records_from_xlsx(content)
     main = sheets.get("", [])
     if not main:

@@ -21,6 +21,11 @@ from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.people.services import recorder
 
 
+def client_id_taken_by_other(*, client_id: uuid.UUID, user: User) -> bool:
+    """Whether this device id already belongs to a submission of someone else."""
+    return Submission.objects.filter(client_id=client_id).exclude(submitted_by=recorder(user)).exists()
+
+
 @dataclass(frozen=True)
 class CodedScaleAnswer:
     submission_id: int

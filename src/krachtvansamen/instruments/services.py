@@ -44,6 +44,7 @@ from krachtvansamen.instruments.definition import (
 from krachtvansamen.instruments.models import CodedAnswer, Form, FormVersion, Submission, SubmissionFragment
 from krachtvansamen.instruments.selectors import code_choices, code_keys_current, forms_current
 from krachtvansamen.neighbourhoods.models import Neighbourhood
+from krachtvansamen.neighbourhoods.years import YearClosed, year_check_open
 from krachtvansamen.people.access import user_roles
 from krachtvansamen.people.models import Consent, Person, Role
 from krachtvansamen.people.services import pseudonym_free, recorder
@@ -54,6 +55,25 @@ class SubmissionInvalid(ValueError):
     def __init__(self, errors: dict[str, str]):
         super().__init__(_("Some answers are missing or not right."))
         self.errors = errors
+
+
+class DraftOfSomeoneElse(SubmissionInvalid):
+    """The device id of a draft that belongs to someone else (or to another neighbourhood): never theirs."""
+
+
+class SubmissionYearClosed(SubmissionInvalid):
+    """Answers for a year that is closed for new data: nothing is saved, not even as a draft."""
+
+    def __init__(self, closed: YearClosed):
+        super().__init__({"jaar": str(closed)})
+        self.message = str(closed)
+
+
+def _check_year_open(year: int) -> None:
+    try:
+        year_check_open(year)
+    except YearClosed as closed:
+        raise SubmissionYearClosed(closed) from None
 
 
 def form_version_add(
@@ -114,7 +134,7 @@ def _refuse_someone_elses(submission: Submission, *, neighbourhood: Neighbourhoo
     if submission.neighbourhood_id != neighbourhood.pk or submission.submitted_by_id != getattr(
         user, "pk", None
     ):
-        raise SubmissionInvalid({"__all__": _("This draft belongs to someone else.")})
+        raise DraftOfSomeoneElse({"__all__": _("This draft belongs to someone else.")})
 
 
 def submission_save_draft(
@@ -128,8 +148,10 @@ def submission_save_draft(
 ) -> tuple[Submission, dict[str, str]]:
     """Keep what is filled in so far (only well-formed answers). Returns the draft and the errors found.
 
-    Also what an autosave does. Raises SubmissionInvalid when ``client_id`` is someone else's draft.
+    Also what an autosave does. Raises DraftOfSomeoneElse when ``client_id`` is someone else's draft and
+    SubmissionYearClosed (saving nothing) when ``year`` is closed for new data.
     """
+    _check_year_open(year)
     checked = _check(form_version, raw, complete=False)
     with transaction.atomic():
         submission = _existing(client_id)
@@ -163,6 +185,10 @@ def submission_submit(
 
     Raises SubmissionInvalid (field → Dutch message) and saves nothing if any answer is missing or wrong.
     Sending the same answers twice (same client_id) gives the first submission back and creates nothing.
+
+    This is the low-level write: it does not check the year, so history can be loaded (the demo fills closed
+    years this way). Whatever a person sends goes through ``submission_submit_or_keep_draft`` or
+    ``answers_import``, which refuse a closed year first.
     """
     checked = _check(form_version, raw, complete=True)
     if checked.errors:
@@ -196,8 +222,10 @@ def submission_submit_or_keep_draft(
 ) -> tuple[Submission, dict[str, str]]:
     """Send the answers; if some are missing or wrong, keep them as a draft instead.
 
-    Returns (the submission, {}) when sent, (the draft, the errors) when not.
+    Returns (the submission, {}) when sent, (the draft, the errors) when not. A closed year raises
+    SubmissionYearClosed and saves nothing.
     """
+    _check_year_open(year)
     try:
         submission = submission_submit(
             form_version=form_version, neighbourhood=neighbourhood, year=year, raw=raw, user=user,

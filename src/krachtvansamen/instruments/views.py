@@ -23,6 +23,8 @@ from krachtvansamen.instruments.models import FormVersion, Submission
 from krachtvansamen.instruments.rendering import build_fields, raw_from_post
 from krachtvansamen.instruments.selectors import code_choices
 from krachtvansamen.instruments.services import (
+    DraftOfSomeoneElse,
+    SubmissionYearClosed,
     form_version_add,
     submission_save_draft,
     submission_submit_or_keep_draft,
@@ -39,10 +41,22 @@ from krachtvansamen.people.access import (
 
 
 def _year_from(request: HttpRequest) -> int:
-    """The year asked for if it is a measurement year; else the newest open one (or the newest one)."""
+    """The year asked for if it is a measurement year; else the newest open one (or the newest one).
+
+    A closed year asked for stays that year: the services refuse it with a message naming it.
+    """
     years = years_measured()
     year = year_from_text(request.POST.get("jaar") or request.GET.get("jaar"), allowed=years)
     return year if year is not None else (years_open() or years)[-1]
+
+
+def _year_choices(year: int) -> list[int]:
+    """The years to choose from: the open ones (and the one shown, so the page says what it is)."""
+    return sorted({*years_open(), year})
+
+
+def _draft_not_found() -> Http404:
+    return Http404(_("This draft does not exist."))
 
 
 @login_required
@@ -79,15 +93,24 @@ def form_fill(request: HttpRequest, key: str, cbs_code: str) -> HttpResponse:
         raise Http404(_("This form does not exist."))
     client_id = _client_id(request)
     draft = selectors.draft_get(client_id=client_id, user=request.user) if client_id else None
+    if (
+        draft is None
+        and client_id
+        and selectors.client_id_taken_by_other(client_id=client_id, user=request.user)
+    ):
+        raise _draft_not_found()  # someone else's draft: as if it did not exist
     if draft is not None and draft.status == Submission.Status.SUBMITTED:
         return redirect("instruments:submission", pk=draft.pk)
     if draft is not None and draft.neighbourhood_id != neighbourhood.pk:
-        raise Http404(_("This draft does not exist."))
+        raise _draft_not_found()
     year = draft.year if draft and request.method == "GET" else _year_from(request)
     if request.method != "POST":
         filled = _Filled(draft=draft, values=draft.answers if draft else {})
         return _fill_page(request, form_version, neighbourhood, year, filled, client_id)
-    outcome = _fill_post(request, form_version, neighbourhood, year, client_id or uuid.uuid4())
+    try:
+        outcome = _fill_post(request, form_version, neighbourhood, year, client_id or uuid.uuid4())
+    except DraftOfSomeoneElse:
+        raise _draft_not_found() from None
     if isinstance(outcome, HttpResponse):
         return outcome
     return _fill_page(request, form_version, neighbourhood, year, outcome, client_id)
@@ -104,6 +127,25 @@ def _fill_post(
     raw = raw_from_post(form_version.definition, request.POST)
     action = request.POST.get("actie", "opslaan")
     autosave = request.headers.get("X-Autosave") == "1"
+    try:
+        return _fill_write(request, form_version, neighbourhood, year, client_id, raw, action, autosave)
+    except SubmissionYearClosed as closed:
+        if autosave:
+            return JsonResponse({"saved": False, "error": closed.message, "errors": 1}, status=400)
+        draft = selectors.draft_get(client_id=client_id, user=request.user)
+        return _Filled(draft=draft, values=_values_for_display(raw, {}), errors=closed.errors)
+
+
+def _fill_write(
+    request: HttpRequest,
+    form_version: FormVersion,
+    neighbourhood: Neighbourhood,
+    year: int,
+    client_id: uuid.UUID,
+    raw: dict,
+    action: str,
+    autosave: bool,
+) -> HttpResponse | _Filled:
     if action == "versturen" and not autosave:
         submission, errors = submission_submit_or_keep_draft(
             form_version=form_version, neighbourhood=neighbourhood, year=year, raw=raw, user=request.user,
@@ -150,7 +192,7 @@ def _fill_page(
         "n": neighbourhood, "form_version": form_version, "title": form_version.title,
         "description": localised(definition.get("description")),
         "guidance": [localised(item) for item in definition.get("guidance", [])],
-        "fields": fields, "errors": filled.errors, "year": year, "years": years_measured(),
+        "fields": fields, "errors": filled.errors, "year": year, "years": _year_choices(year),
         "client_id": str(draft.client_id) if draft else str(client_id or uuid.uuid4()),
         "figures": figures,
     }, status=400 if filled.errors and request.method == "POST" else 200)  # fmt: skip
@@ -164,11 +206,14 @@ def _values_for_display(raw: dict, checked: dict) -> dict:
 
 
 def _client_id(request: HttpRequest) -> uuid.UUID | None:
-    text = request.POST.get("concept") or request.GET.get("concept") or ""
+    """The draft's device id, if one is given. One that is no id at all (a number, a typo) is no draft: 404."""
+    text = (request.POST.get("concept") or request.GET.get("concept") or "").strip()
+    if not text:
+        return None
     try:
         return uuid.UUID(text)
     except ValueError:
-        return None
+        raise _draft_not_found() from None
 
 
 @login_required
@@ -304,5 +349,6 @@ def answers_import_page(request: HttpRequest, key: str, cbs_code: str) -> HttpRe
                 )
                 return redirect("neighbourhood", cbs_code=neighbourhood.cbs_code)
     return render(request, "instruments/import_answers.html", {
-        "n": neighbourhood, "form_version": form_version, "error": error, "year": year, "years": years_measured(),
+        "n": neighbourhood, "form_version": form_version, "error": error, "year": year,
+        "years": _year_choices(year),
     }, status=400 if error else 200)  # fmt: skip

@@ -19,6 +19,7 @@ from typing import Any
 import openpyxl
 from django.utils.translation import gettext as _
 
+from krachtvansamen.core.spreadsheets import xlsx_text_everywhere
 from krachtvansamen.framework.selectors import codes_current_by_key
 from krachtvansamen.instruments.definition import DefinitionError, validate_definition
 from krachtvansamen.instruments.selectors import code_choices
@@ -174,6 +175,7 @@ def definition_to_xlsform(*, key: str, instrument: str, version: int, definition
     )
     for item in definition.get("guidance", []):
         meta.append(["guidance", _label(item, "nl"), _label(item, "en")])
+    xlsx_text_everywhere(workbook)  # an imported label "=HYPERLINK(…)" stays text, never a live formula
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

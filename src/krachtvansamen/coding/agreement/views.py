@@ -28,6 +28,7 @@ from krachtvansamen.coding.agreement.measures import (
     agreement_measure,
 )
 from krachtvansamen.coding.agreement.selectors import AgreementFilters, CoderCount
+from krachtvansamen.core.spreadsheets import cell_safe
 from krachtvansamen.people.access import neighbourhoods_for_user, user_reads_coding
 
 
@@ -172,12 +173,8 @@ def _reasons(result: Agreement | None) -> list[tuple[str, str]]:
 
 # --- the CSV file -----------------------------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(text: str) -> str:
-    """A spreadsheet must not run a cell as a formula: text starting with = + - @ tab or CR gets a quote."""
-    return f"'{text}" if text.startswith(FORMULA_START) else text
+# A spreadsheet must not run a cell as a formula: the shared rule of core.spreadsheets.
+csv_safe = cell_safe
 
 
 def _number(figure: Figure, digits: int = 3) -> str:

@@ -1,7 +1,8 @@
 """CSV and XLSX downloads for R, SPSS or Excel: one header row, then one row per record.
 
-Formula-safe: a text cell that starts with = + - @, a tab or a carriage return gets a leading ' so that a
-spreadsheet shows it as text instead of running it. Yes/no becomes 1/0, which every tool reads. The CSV is
+Formula-safe (``core.spreadsheets``): in the CSV a text cell that starts with = + - @, a tab or a carriage
+return gets a leading ' so that a spreadsheet shows it as text instead of running it; in the XLSX such a cell
+is stored as text, never as a formula. Yes/no becomes 1/0, which every tool reads. The CSV is
 UTF-8 with a byte order mark (Excel then reads the accents right) and is streamed in batches.
 """
 
@@ -14,9 +15,9 @@ from itertools import chain
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from krachtvansamen.core.spreadsheets import cell_safe, xlsx_cell
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BATCH = 500
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -24,16 +25,8 @@ CSV_TYPE = "text/csv; charset=utf-8"
 IN_ONE_PIECE = 8_000_000
 
 
-def safe_cell(value: object) -> object:
-    """A value as a spreadsheet should get it: text that looks like a formula made harmless, yes/no as 1/0,
-    nothing as an empty cell."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
+# The shared rule (core.spreadsheets); the name stays for the callers and tests of this module.
+safe_cell = cell_safe
 
 
 def _csv_chunks(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
@@ -73,11 +66,6 @@ def csv_response(
     return response
 
 
-def _xlsx_cell(value: object) -> object:
-    value = safe_cell(value)
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
 def xlsx_response(
     *, filename: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> HttpResponse:
@@ -85,7 +73,7 @@ def xlsx_response(
     worksheet = workbook.create_sheet(title=sheet[:31])
     worksheet.append(list(header))
     for row in rows:
-        worksheet.append([_xlsx_cell(value) for value in row])
+        worksheet.append([xlsx_cell(worksheet, value) for value in row])
     out = io.BytesIO()
     workbook.save(out)
     response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
