@@ -7,9 +7,11 @@ Defaults give a working single-machine set-up: SQLite under ``KVS_DATA_DIR`` (``
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -32,20 +34,77 @@ def env_list(name: str, default: list[str]) -> list[str]:
 DATA_DIR = Path(os.environ.get("KVS_DATA_DIR", "var")).resolve()
 
 DEBUG = env_bool("KVS_DEBUG", False)
-# A missing secret on a development machine gets a fixed insecure key; `kvs check --deploy`
-# flags it, and production sets KVS_SECRET_KEY.
-SECRET_KEY = os.environ.get("KVS_SECRET_KEY", "django-insecure-kracht-van-samen-development-only")
+
+
+def installation_secret_key(data_dir: Path) -> str:
+    """The key of this installation: ``KVS_SECRET_KEY``, or else a random key made at the first start and
+    kept in ``KVS_DATA_DIR/secret_key`` (mode 0600), so sessions and password-reset links survive a restart.
+    Never a key that is written in the source."""
+    from_env = os.environ.get("KVS_SECRET_KEY", "").strip()
+    if from_env:
+        return from_env
+    key_file = data_dir / "secret_key"
+    try:
+        key = key_file.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        key = ""
+    if key:
+        return key
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = get_random_secret_key()
+    try:
+        # O_EXCL: when two processes start at once, one writes and the other reads what it wrote.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text(encoding="utf-8").strip() or key
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
+SECRET_KEY = installation_secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("KVS_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("KVS_CSRF_TRUSTED_ORIGINS", [])
 CSRF_FAILURE_VIEW = "krachtvansamen.core.views.csrf_failure"
 
-SECURE_SSL_REDIRECT = env_bool("KVS_SECURE_SSL_REDIRECT", False)
-SESSION_COOKIE_SECURE = env_bool("KVS_SECURE_COOKIES", False)
+# Production in one switch: KVS_HTTPS=1 behind a TLS proxy that sets X-Forwarded-Proto. The separate
+# variables below still override single parts.
+HTTPS = env_bool("KVS_HTTPS", False)
+SECURE_SSL_REDIRECT = env_bool("KVS_SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("KVS_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = int(os.environ.get("KVS_HSTS_SECONDS", "0"))
+SECURE_HSTS_SECONDS = int(os.environ.get("KVS_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers check /gezond/ over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^gezond/$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Idle timeout: a session ends after KVS_SESSION_IDLE_MINUTES without a request (core.security refreshes it
+# while someone works, at most once a minute, so a page view is not a database write).
+SESSION_COOKIE_AGE = int(os.environ.get("KVS_SESSION_IDLE_MINUTES", "60")) * 60
+
+# Content-Security-Policy of every page (core.security.SecurityHeadersMiddleware): scripts only from our own
+# static files, never inline. Styles allow inline because the charts set widths and sizes in style attributes
+# and the SVG network pictures carry their own <style>.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,6 +115,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "krachtvansamen.core",
     "krachtvansamen.framework",
     "krachtvansamen.neighbourhoods",
@@ -82,9 +142,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "krachtvansamen.core.security.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out log-in into the Dutch lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "krachtvansamen.urls"
@@ -131,6 +194,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a log-in while its account+address or address is locked out (ASVS 2.2.1).
+    "krachtvansamen.core.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Log-in throttling (django-axes). Locked for AXES_COOLOFF_TIME after KVS_LOGIN_FAILURES wrong passwords for one
+# user name from one address, or KVS_LOGIN_FAILURES_PER_ADDRESS wrong passwords from one address for any user
+# names (core.security.LoginThrottleHandler). The same user name from another address is not locked, so
+# nobody can lock a colleague out from afar. Unknown user names count the same: the lock-out does not reveal
+# whether an account exists. A `kvs` admin unlocks with `kvs axes_reset_username NAME` or `kvs axes_reset`.
+AXES_HANDLER = "krachtvansamen.core.security.LoginThrottleHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("KVS_LOGIN_FAILURES", "5"))
+KVS_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("KVS_LOGIN_FAILURES_PER_ADDRESS", "20"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KVS_LOGIN_COOLOFF_MINUTES", "15")))
+# A wrong password while locked out does not restart the wait: the page can say how long to wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "krachtvansamen.core.views.locked_out"
+# No log of every successful log-in with address and browser (personal data we do not need).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Behind KVS_PROXY_COUNT reverse proxies the client's address is in X-Forwarded-For, each proxy having added
+# the address it saw (core.security.client_address).
+PROXY_COUNT = int(os.environ.get("KVS_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "krachtvansamen.core.security.client_address"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
@@ -166,3 +256,20 @@ LOGGING = {
 
 # Largest document (txt, docx, pdf) a person may upload, in MB.
 KVS_MAX_UPLOAD_MB = float(os.environ.get("KVS_MAX_UPLOAD_MB", "10"))
+
+# E-mail (password reset): printed on the console unless KVS_EMAIL_HOST names an SMTP server.
+EMAIL_HOST = os.environ.get("KVS_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("KVS_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("KVS_EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("KVS_EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_SSL = env_bool("KVS_EMAIL_USE_SSL", False)
+    EMAIL_USE_TLS = env_bool("KVS_EMAIL_USE_TLS", not EMAIL_USE_SSL)
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("KVS_DEFAULT_FROM_EMAIL", "Kracht van Samen <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A password-reset link works for one hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60

@@ -1,11 +1,32 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.management.base import BaseCommand
 from waitress import serve
 
 from krachtvansamen.wsgi import application
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def without_body_for_head(app: WSGIApp) -> WSGIApp:
+    """A HEAD request gets the headers of the GET (Content-Length included) and no body (RFC 9110 9.3.2).
+
+    Django leaves removing the body to the server (its runserver and test client do); waitress sends what
+    the application returns, so a client that reuses the connection read the body as the next response."""
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        body = app(environ, start_response)
+        if environ.get("REQUEST_METHOD", "").upper() != "HEAD":
+            return body
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
+        return []
+
+    return application
 
 
 class Command(BaseCommand):
@@ -25,7 +46,7 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
         serve(
-            application,
+            without_body_for_head(application),
             host=options["host"],
             port=options["port"],
             threads=options["threads"],
