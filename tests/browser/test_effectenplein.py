@@ -13,6 +13,7 @@ from tests.browser.conftest import DESKTOP, PHONE
 pytestmark = pytest.mark.browser
 
 KRONENBURG = "BU02021990"
+SPAM = "Koop nu goedkope zonnebrillen op www.voorbeeld.nl, 80% korting!"
 STORY = "Sinds de buurtlunch groet ik mijn buren bij naam en drinken we soms samen koffie."
 
 
@@ -78,6 +79,26 @@ def test_a_live_meeting_from_phone_to_projector(login, browser, demo_server, scr
     social = projector.locator(".plein-column--social")
     expect(social.get_by_text(STORY)).to_be_visible(timeout=8000)
     expect(social.locator(".plein-card__name")).to_have_text("Mira")
+
+    # Someone posts an advertisement; the facilitator hides it from the wall, and it will not be saved.
+    phone.get_by_label("Wat is er veranderd? Vertel het in een paar zinnen.").fill(SPAM)
+    phone.get_by_role("radio", name="Voor mijzelf").check()
+    phone.get_by_role("button", name="Deel mijn verhaal").click()
+    individual = projector.locator(".plein-column--individual")
+    expect(individual.get_by_text(SPAM)).to_be_visible(timeout=8000)
+    laptop.reload()  # the list of stories to check is not live: a reload shows the new one
+    checked = laptop.locator("section#beheer")
+    expect(checked.get_by_role("heading", name=re.compile("Verhalen nakijken"))).to_be_visible()
+    checked.locator("li", has_text=SPAM).get_by_role("button", name="Verberg van het scherm").click()
+    hidden_item = laptop.locator("section#beheer li", has_text=SPAM)
+    expect(hidden_item.get_by_text("verborgen: niet op het scherm, wordt niet bewaard")).to_be_visible()
+    expect(hidden_item.get_by_role("button", name="Toon weer")).to_be_visible()
+    expect(individual.get_by_text(SPAM)).to_have_count(0, timeout=8000)
+    hidden_item.scroll_into_view_if_needed()
+    laptop.screenshot(path=screenshot_dir / "plein-verhaal-verborgen-desktop.png", full_page=True)
+    expect(phone.get_by_text(SPAM)).to_be_visible()  # the writer still sees it, marked
+    phone.reload()
+    expect(phone.get_by_text("De begeleider heeft dit verhaal van het scherm gehaald.")).to_be_visible()
 
     # A second resident scans the QR code (its address), joins without a name and recognises the story.
     context2, phone2 = _phone(browser, demo_server)

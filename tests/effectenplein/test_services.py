@@ -162,7 +162,8 @@ def test_no_new_stories_in_the_voting_round(meeting, join):
     assert not Story.objects.exists()
 
 
-def test_a_participant_has_a_ceiling_on_stories(meeting, join):
+def test_a_participant_has_a_ceiling_on_stories(meeting, join, settings):
+    settings.EFFECTENPLEIN_LIMITS = {"stories_per_participant": (100, 60)}  # the ceiling, not the rate
     participant = join()
     for number in range(MAX_STORIES_PER_PARTICIPANT):
         services.story_post(participant=participant, text=f"Verhaal {number}", level="social")

@@ -166,6 +166,7 @@ def test_voting_with_too_many_stories_is_refused_in_dutch(phone, meeting, join):
 
 
 def test_the_phone_hears_when_the_meeting_moves_on(phone, meeting):
+    _joined(phone, meeting)
     assert phone.get(f"/plein/{meeting.code}/fase/?fase=open").status_code == 204
     services.meeting_start_voting(meeting=meeting)
     response = phone.get(f"/plein/{meeting.code}/fase/?fase=open")

@@ -5,7 +5,9 @@ from krachtvansamen.effectenplein.models import Meeting, Participant, Recognitio
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
-    list_display = ("title", "neighbourhood", "year", "code", "status", "created_at", "expires_at")
+    list_display = (
+        "title", "neighbourhood", "year", "code", "status", "max_participants", "created_at", "expires_at",
+    )  # fmt: skip
     list_filter = ("status", "year")
     search_fields = ("title", "code")
     raw_id_fields = ("neighbourhood", "opened_by")
@@ -14,8 +16,10 @@ class MeetingAdmin(admin.ModelAdmin):
 
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "meeting", "level", "consent_to_quote", "is_most_significant", "created_at")
-    list_filter = ("level", "is_most_significant", "consent_to_quote")
+    list_display = (
+        "__str__", "meeting", "level", "consent_to_quote", "hidden", "keep", "is_most_significant", "created_at",
+    )  # fmt: skip
+    list_filter = ("level", "is_most_significant", "consent_to_quote", "hidden", "keep")
     search_fields = ("text",)
     raw_id_fields = ("meeting", "participant", "fragment")
 
@@ -25,7 +29,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_display = ("__str__", "meeting", "created_at")
     raw_id_fields = ("meeting",)
     # The token hash is the participant's only key; it is never shown.
-    exclude = ("token_hash",)
+    exclude = ("token_hash", "device_hash", "address_hash")
 
 
 admin.site.register(Recognition, raw_id_fields=("participant", "story"))

@@ -2,8 +2,12 @@
 effect levels, recognise each other's stories and pick the most significant ones (Most Significant Change).
 
 Participants have no account. Each one is a ``Participant`` row known only by the hash of a random token
-that lives in a signed cookie on their phone; an optional nickname is the only thing they tell us.
-Closing a meeting turns its stories into ``coding.Fragment`` rows, coded with the effect level.
+that lives in a signed cookie on their phone; an optional nickname is the only thing they tell us. A second,
+long-lived cookie names the device, so one phone is one participant (one set of votes) per meeting; keyed
+hashes of that device id and of the network address are kept to compare, never the values themselves.
+The facilitator moderates: hides a story from the wall and the phones, or marks it 'do not keep'.
+Closing a meeting turns its kept stories into ``coding.Fragment`` rows, coded with the effect level.
+Rate limits: ``effectenplein.limits``.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ NICKNAME_MAX_LENGTH = 40
 MAX_VOTES = 3
 # A generous ceiling per phone: enough for anyone with several stories, not enough to flood the wall.
 MAX_STORIES_PER_PARTICIPANT = 20
+# How many people may join one meeting unless the facilitator sets another number: a full buurthuis room.
+DEFAULT_MAX_PARTICIPANTS = 60
+MAX_PARTICIPANTS_LIMIT = 500
 
 
 class Level(models.TextChoices):
@@ -59,6 +66,9 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("code valid until"))
     closed_at = models.DateTimeField(null=True, blank=True)
+    max_participants = models.PositiveSmallIntegerField(
+        _("maximum number of participants"), default=DEFAULT_MAX_PARTICIPANTS
+    )
     # Raised by every change (story, recognition, vote, join, status): the projector polls this one
     # number and only fetches the board again when it moved.
     version = models.PositiveIntegerField(default=0)
@@ -94,12 +104,23 @@ class Participant(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
     # sha256 of the token in the phone's cookie: a copy of the database does not let anyone post as them.
     token_hash = models.CharField(max_length=64, unique=True)
+    # Keyed hashes (never the raw values) of the phone's long-lived device cookie and of its network address:
+    # one participant (so one vote set) per device per meeting, and a signal for the facilitator.
+    device_hash = models.CharField(max_length=64, blank=True, default="")
+    address_hash = models.CharField(max_length=64, blank=True, default="")
     nickname = models.CharField(_("nickname"), max_length=NICKNAME_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("Effectenplein participant")
         verbose_name_plural = _("Effectenplein participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "device_hash"], condition=~models.Q(device_hash=""),
+                name="effectenplein_one_participant_per_device",
+            )
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["meeting", "address_hash", "created_at"])]
 
     def __str__(self) -> str:
         return self.nickname or f"#{self.pk}"
@@ -114,6 +135,10 @@ class Story(models.Model):
     # A random key per form: a double tap or a retried request returns the same story, not a second one.
     submission_key = models.CharField(max_length=40)
     is_most_significant = models.BooleanField(_("most significant"), default=False)
+    # Moderation by the facilitator: a hidden story is off the wall and the phones and never becomes a
+    # fragment; a story that is not kept stays on the wall but is not saved as a fragment at closing.
+    hidden = models.BooleanField(_("hidden by the facilitator"), default=False)
+    keep = models.BooleanField(_("keep as a fragment"), default=True)
     fragment = models.OneToOneField(
         Fragment, on_delete=models.SET_NULL, null=True, blank=True, related_name="effectenplein_story"
     )

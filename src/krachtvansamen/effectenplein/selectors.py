@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db import models
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from krachtvansamen.effectenplein.limits import SUSPICIOUS_JOINS_PER_ADDRESS
 from krachtvansamen.effectenplein.models import Level, Meeting, Participant, Recognition, Story, Vote
 from krachtvansamen.framework.selectors import codes_current
 from krachtvansamen.neighbourhoods.models import Neighbourhood
@@ -60,6 +63,13 @@ def meeting_get_by_code(*, code: str) -> Meeting | None:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def client_hash(value: str, *, purpose: str) -> str:
+    """A keyed hash of a device id or a network address: enough to compare, useless to anyone reading it."""
+    if not value:
+        return ""
+    return salted_hmac(f"krachtvansamen.effectenplein.{purpose}", value, algorithm="sha256").hexdigest()
 
 
 def participant_get(*, meeting: Meeting, token: str | None) -> Participant | None:
@@ -117,6 +127,8 @@ class BoardStory:
     votes: int
     is_most_significant: bool
     participant_id: int
+    hidden: bool = False
+    keep: bool = True
 
 
 @dataclass
@@ -134,6 +146,7 @@ class Board:
     story_count: int
     vote_count: int
     columns: list[BoardColumn] = field(default_factory=list)
+    hidden_count: int = 0
 
 
 def _count_of(model: type[Recognition] | type[Vote]) -> Coalesce:
@@ -154,11 +167,12 @@ def _annotated(queryset: QuerySet[Story]) -> QuerySet[WithAnnotations[Story, _To
 
 def _board_stories(queryset: QuerySet[WithAnnotations[Story, _Totals]]) -> list[BoardStory]:
     rows = queryset.values("pk", "text", "level", "participant__nickname", "participant_id", "is_most_significant",
-                           "recognition_total", "vote_total")  # fmt: skip
+                           "recognition_total", "vote_total", "hidden", "keep")  # fmt: skip
     return [
         BoardStory(id=row["pk"], text=row["text"], level=row["level"], nickname=row["participant__nickname"],
                    recognitions=row["recognition_total"], votes=row["vote_total"],
-                   is_most_significant=row["is_most_significant"], participant_id=row["participant_id"])
+                   is_most_significant=row["is_most_significant"], participant_id=row["participant_id"],
+                   hidden=row["hidden"], keep=row["keep"])
         for row in rows
     ]  # fmt: skip
 
@@ -182,19 +196,22 @@ def meeting_board(*, meeting: Meeting, per_column: int = 6) -> Board:
     per level the first ``per_column`` stories, ordered and cut off by the database.
     """
     per_level = dict(
-        Story.objects.filter(meeting=meeting).order_by().values("level").annotate(total=Count("pk"))
+        Story.objects.filter(meeting=meeting, hidden=False).order_by().values("level").annotate(total=Count("pk"))
         .values_list("level", "total")
     )  # fmt: skip
     board = Board(
         meeting=meeting,
         participant_count=meeting.participants.count(),
         story_count=sum(per_level.values()),
-        vote_count=Vote.objects.filter(story__meeting=meeting).count(),
+        vote_count=Vote.objects.filter(story__meeting=meeting, story__hidden=False).count(),
+        hidden_count=Story.objects.filter(meeting=meeting, hidden=True).count(),
     )
     order = _wall_order(meeting.status)
     for level in levels():
         shown = _board_stories(
-            _annotated(Story.objects.filter(meeting=meeting, level=level.value)).order_by(*order)[:per_column]
+            _annotated(Story.objects.filter(meeting=meeting, level=level.value, hidden=False)).order_by(
+                *order
+            )[:per_column]
         )
         count = per_level.get(level.value, 0)
         board.columns.append(BoardColumn(level=level, count=count, stories=shown, hidden=count - len(shown)))
@@ -227,7 +244,9 @@ def participant_view(
     *, meeting: Meeting, participant: Participant, others_limit: int | None = 30
 ) -> PhoneView:
     """A phone's page. While sharing: its own stories and the newest of the others'. When choosing: all stories."""
+    # Hidden stories: only their writer still sees them (marked as hidden); they cannot be chosen.
     stories = _annotated(Story.objects.filter(meeting=meeting))
+    visible = stories.filter(hidden=False)
     recognised = set(Recognition.objects.filter(participant=participant).values_list("story_id", flat=True))
     chosen = set(Vote.objects.filter(participant=participant).values_list("story_id", flat=True))
     level_labels = dict(Level.choices)
@@ -244,7 +263,7 @@ def participant_view(
         own = [
             phone(s) for s in _board_stories(stories.filter(participant=participant).order_by(*NEWEST_FIRST))
         ]
-        others_qs = stories.exclude(participant=participant).order_by(*NEWEST_FIRST)
+        others_qs = visible.exclude(participant=participant).order_by(*NEWEST_FIRST)
         others = [
             phone(s) for s in _board_stories(others_qs if others_limit is None else others_qs[:others_limit])
         ]
@@ -252,7 +271,7 @@ def participant_view(
     else:
         # Choosing needs every story in view, grouped by level as on the wall, own stories included.
         order = {value: index for index, value in enumerate(Level.values)}
-        everything = [phone(s) for s in _board_stories(stories.order_by("pk"))]
+        everything = [phone(s) for s in _board_stories(visible.order_by("pk"))]
         own = [item for item in everything if item.story.participant_id == participant.pk]
         others = sorted(everything, key=lambda p: order[p.story.level])
         total = len(others)
@@ -285,9 +304,61 @@ def meetings_for_neighbourhood(*, neighbourhood: Neighbourhood, limit: int = 20)
     return list(
         Meeting.objects.filter(neighbourhood=neighbourhood)
         .annotate(
-            story_total=_per_meeting(Story.objects.all()),
+            story_total=_per_meeting(Story.objects.filter(hidden=False)),
             participant_total=_per_meeting(Participant.objects.all()),
             significant_total=_per_meeting(Story.objects.filter(is_most_significant=True)),
         )
         .order_by("-created_at")[:limit]
     )
+
+
+# --- the facilitator's moderation -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModeratedStory:
+    id: int
+    text: str
+    level_label: str
+    nickname: str
+    participant_id: int
+    hidden: bool
+    keep: bool
+    created_at: datetime
+    by_same_participant: int  # stories this participant wrote in this meeting, this one included
+
+
+def stories_for_moderation(*, meeting: Meeting, limit: int = 200) -> tuple[list[ModeratedStory], int]:
+    """Every story of the meeting, newest first, with its moderation state (and how many there are in all)."""
+    labels = dict(Level.choices)
+    rows = (
+        Story.objects.filter(meeting=meeting).order_by(*NEWEST_FIRST)
+        .values("pk", "text", "level", "participant__nickname", "participant_id", "hidden", "keep", "created_at")
+    )  # fmt: skip
+    per_participant = dict(
+        Story.objects.filter(meeting=meeting).order_by().values("participant_id").annotate(total=Count("pk"))
+        .values_list("participant_id", "total")
+    )  # fmt: skip
+    stories = [
+        ModeratedStory(id=row["pk"], text=row["text"], level_label=str(labels[row["level"]]),
+                       nickname=row["participant__nickname"], participant_id=row["participant_id"],
+                       hidden=row["hidden"], keep=row["keep"], created_at=row["created_at"],
+                       by_same_participant=per_participant.get(row["participant_id"], 1))
+        for row in rows[:limit]
+    ]  # fmt: skip
+    return stories, Story.objects.filter(meeting=meeting).count()
+
+
+def suspicious_joins(*, meeting: Meeting, within: timedelta = timedelta(minutes=1)) -> list[int]:
+    """Per network address with many recent joins, how many: e.g. [12] means '12 participants in the last
+    minute from the same address'. A room on one Wi-Fi can be that too; the facilitator judges."""
+    since = timezone.now() - within
+    return sorted(
+        (
+            row["total"]
+            for row in Participant.objects.filter(meeting=meeting, created_at__gte=since).exclude(address_hash="")
+            .order_by().values("address_hash").annotate(total=Count("pk"))
+            if row["total"] >= SUSPICIOUS_JOINS_PER_ADDRESS
+        ),
+        reverse=True,
+    )  # fmt: skip

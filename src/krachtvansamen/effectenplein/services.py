@@ -26,9 +26,11 @@ from django.utils.translation import gettext as _
 from krachtvansamen.coding.models import Instrument, SpeakerRole
 from krachtvansamen.coding.services import NewFragment, fragments_record
 from krachtvansamen.core.types import User
+from krachtvansamen.effectenplein import limits
 from krachtvansamen.effectenplein.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
+    MAX_PARTICIPANTS_LIMIT,
     MAX_STORIES_PER_PARTICIPANT,
     MAX_VOTES,
     NICKNAME_MAX_LENGTH,
@@ -58,11 +60,49 @@ R = TypeVar("R")
 class PleinError(Exception):
     """Input we refuse, with a message for the person in front of the screen. ``field`` names the form field."""
 
-    def __init__(self, message: str, *, field: str = "", status: int = 400) -> None:
+    def __init__(self, message: str, *, field: str = "", status: int = 400, retry_after: int = 0) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.status = status
+        self.retry_after = retry_after  # seconds, for the Retry-After header of a 429
+
+
+@dataclass(frozen=True)
+class Client:
+    """Who sends a request, as far as we can tell without an account: keyed hashes of the phone's device
+    cookie and of its network address (empty when unknown, e.g. in a script or a test)."""
+
+    device: str = ""
+    address: str = ""
+
+
+NO_CLIENT = Client()
+
+
+def _wait(seconds: int) -> str:
+    if seconds <= 90:
+        return _("%(count)d seconds") % {"count": max(2, seconds)}
+    return _("%(count)d minutes") % {"count": max(2, -(-seconds // 60))}
+
+
+def _throttle(name: str, subject: str, message: str) -> None:
+    """Count one request against a limit; refuse it (429) with ``message`` (with %(wait)s) when over."""
+    retry_after = limits.hit(name, subject)
+    if retry_after:
+        raise PleinError(message % {"wait": _wait(retry_after)}, status=429, retry_after=retry_after)
+
+
+def _participant_key(participant: Participant) -> str:
+    return participant.token_hash[:24]  # random per participant, also when database ids are reused
+
+
+def _meeting_key(meeting: Meeting) -> str:
+    return f"{meeting.pk}-{meeting.code}"
+
+
+def _too_fast_from_network() -> str:
+    return _("Many people are doing this from the same network right now. Try again in %(wait)s.")
 
 
 def retry_when_locked(func: Callable[P, R]) -> Callable[P, R]:
@@ -118,9 +158,17 @@ def _meeting_unavailable_message(meeting: Meeting, statuses: tuple[str, ...]) ->
 
 @retry_when_locked
 def meeting_open(
-    *, neighbourhood: Neighbourhood, user: User, title: str = "", year: int | None = None
+    *,
+    neighbourhood: Neighbourhood,
+    user: User,
+    title: str = "",
+    year: int | None = None,
+    max_participants: int | None = None,
 ) -> Meeting:
     """Open a meeting with a fresh join code. The caller has checked the user's access to the neighbourhood."""
+    max_participants = _clean_max_participants(
+        limits.default_max_participants() if max_participants is None else max_participants
+    )
     title = " ".join((title or "").split())
     if not title:
         title = _("Effectenplein %(name)s") % {"name": neighbourhood.name}
@@ -140,11 +188,63 @@ def meeting_open(
             with transaction.atomic():
                 return Meeting.objects.create(
                     neighbourhood=neighbourhood, year=year, title=title, code=_new_code(),
-                    opened_by=recorder(user), expires_at=now + MEETING_LIFETIME,
+                    opened_by=recorder(user), expires_at=now + MEETING_LIFETIME, max_participants=max_participants,
                 )  # fmt: skip
         except IntegrityError:
             continue
     raise PleinError(_("No free meeting code could be made. Try again."), status=503)
+
+
+def _clean_max_participants(value: int | None) -> int:
+    if value is None or not 1 <= value <= MAX_PARTICIPANTS_LIMIT:
+        raise PleinError(
+            _("Fill in how many people may take part: a number from 1 to %(max)d.")
+            % {"max": MAX_PARTICIPANTS_LIMIT},
+            field="max_participants",
+        )
+    return value
+
+
+@retry_when_locked
+def meeting_set_max_participants(*, meeting: Meeting, max_participants: int | None) -> Meeting:
+    """The facilitator makes room for more people (or fewer: those already in stay in)."""
+    value = _clean_max_participants(max_participants)
+    with transaction.atomic():
+        _bump(meeting, statuses=(Meeting.Status.OPEN, Meeting.Status.VOTING), require_not_expired=False)
+        Meeting.objects.filter(pk=meeting.pk).update(max_participants=value)
+    meeting.refresh_from_db()
+    return meeting
+
+
+@retry_when_locked
+def story_moderate(
+    *, meeting: Meeting, story_id: int, hidden: bool | None = None, keep: bool | None = None
+) -> Story:
+    """The facilitator hides a story from the wall and the phones (or shows it again), or decides whether it
+    is kept as a fragment at closing. A hidden story is never kept. Only before the meeting is closed."""
+    with transaction.atomic():
+        _bump(meeting, statuses=(Meeting.Status.OPEN, Meeting.Status.VOTING), require_not_expired=False)
+        story = Story.objects.select_for_update().filter(pk=story_id, meeting=meeting).first()
+        if story is None:
+            raise PleinError(_("This story does not exist (any more)."), status=404)
+        if hidden is not None:
+            story.hidden = hidden
+        if keep is not None:
+            story.keep = keep
+        story.save(update_fields=["hidden", "keep"])
+    return story
+
+
+@retry_when_locked
+def participant_stories_hide(*, meeting: Meeting, participant_id: int) -> int:
+    """Hide every story of one participant at once (someone flooding the wall). Returns how many."""
+    if not _valid_id(participant_id):
+        raise PleinError(_("This story does not exist (any more)."), status=404)
+    with transaction.atomic():
+        _bump(meeting, statuses=(Meeting.Status.OPEN, Meeting.Status.VOTING), require_not_expired=False)
+        return Story.objects.filter(meeting=meeting, participant_id=participant_id, hidden=False).update(
+            hidden=True
+        )
 
 
 @retry_when_locked
@@ -166,6 +266,7 @@ class CloseResult:
     already_closed: bool
     fragments_created: int
     most_significant: int
+    not_kept: int = 0
 
 
 def most_significant_story_ids(*, meeting: Meeting) -> set[int]:
@@ -175,7 +276,8 @@ def most_significant_story_ids(*, meeting: Meeting) -> set[int]:
     per domain of change.
     """
     counted = (
-        Story.objects.filter(meeting=meeting).annotate(vote_total=Count("votes")).filter(vote_total__gt=0)
+        Story.objects.filter(meeting=meeting, hidden=False).annotate(vote_total=Count("votes"))
+        .filter(vote_total__gt=0)
         .values("pk", "level", "vote_total")
     )  # fmt: skip
     best: dict[str, int] = {}
@@ -197,7 +299,8 @@ def _level_codes() -> dict[str, Code]:
 
 @retry_when_locked
 def meeting_close(*, meeting: Meeting, user: User) -> CloseResult:
-    """Close the meeting: every story becomes a coded fragment of the neighbourhood, in one transaction.
+    """Close the meeting: every story the facilitator kept becomes a coded fragment of the neighbourhood, in
+    one transaction. Hidden stories and stories marked 'do not keep' never do.
 
     Closing a closed meeting does nothing. Consent: a story becomes quotable (pseudonymised, there is no name
     to begin with) only when its writer ticked the box; otherwise it is for internal use.
@@ -213,7 +316,8 @@ def meeting_close(*, meeting: Meeting, user: User) -> CloseResult:
             )
         codes = _level_codes()
         winners = most_significant_story_ids(meeting=locked)
-        stories = list(locked.stories.order_by("created_at", "pk"))
+        stories = list(locked.stories.filter(hidden=False, keep=True).order_by("created_at", "pk"))
+        not_kept = locked.stories.count() - len(stories)
         fragments = fragments_record(
             neighbourhood_id=locked.neighbourhood_id, year=locked.year, instrument=Instrument.EFFECTENPLEIN,
             fragments=[
@@ -228,22 +332,41 @@ def meeting_close(*, meeting: Meeting, user: User) -> CloseResult:
         )  # fmt: skip
         for story, fragment in zip(stories, fragments, strict=True):
             story.fragment = fragment
-            story.is_most_significant = story.pk in winners
-        Story.objects.bulk_update(stories, ["fragment", "is_most_significant"])
+        Story.objects.bulk_update(stories, ["fragment"])
+        Story.objects.filter(pk__in=winners).update(is_most_significant=True)
         locked.status = Meeting.Status.CLOSED
         locked.closed_at = timezone.now()
         locked.version += 1
         locked.save(update_fields=["status", "closed_at", "version"])
     return CloseResult(
-        meeting=locked, already_closed=False, fragments_created=len(stories), most_significant=len(winners)
-    )
+        meeting=locked, already_closed=False, fragments_created=len(stories), most_significant=len(winners),
+        not_kept=not_kept,
+    )  # fmt: skip
 
 
 # --- participants -------------------------------------------------------------------------------------------
 
 
-def meeting_for_joining(*, code: str) -> Meeting:
-    """The live meeting behind a typed code, or a clear reason why not."""
+def code_guessing_check(*, client: Client) -> None:
+    """Refuse (429) an address that typed too many unknown codes lately: guessing codes must not pay off."""
+    retry_after = limits.blocked("code_failures_per_address", client.address)
+    if retry_after:
+        raise PleinError(
+            _("Too many unknown codes were tried from this network. Check the code on the screen and try "
+              "again in %(wait)s.") % {"wait": _wait(retry_after)},
+            field="code", status=429, retry_after=retry_after,
+        )  # fmt: skip
+
+
+def code_unknown(*, client: Client) -> None:
+    """Count an unknown code against the address."""
+    limits.hit("code_failures_per_address", client.address)
+
+
+def meeting_for_joining(*, code: str, client: Client = NO_CLIENT) -> Meeting:
+    """The live meeting behind a typed code, or a clear reason why not. Unknown codes count against the
+    address; after too many the address has to wait (429), also for a code that exists."""
+    code_guessing_check(client=client)
     normalised = normalise_code(code)
     if not normalised:
         raise PleinError(_("Fill in the code from the screen."), field="code")
@@ -255,6 +378,7 @@ def meeting_for_joining(*, code: str) -> Meeting:
         )
     meeting = Meeting.objects.filter(code=normalised).order_by("-created_at").first()
     if meeting is None:
+        code_unknown(client=client)
         raise PleinError(
             _("We do not know this code. Check the code on the screen."), field="code", status=404
         )
@@ -270,8 +394,15 @@ def meeting_for_joining(*, code: str) -> Meeting:
 
 
 @retry_when_locked
-def participant_join(*, meeting: Meeting, nickname: str = "") -> tuple[Participant, str]:
-    """A new participant; returns it with the secret token for the phone's cookie (only its hash is stored)."""
+def participant_join(
+    *, meeting: Meeting, nickname: str = "", client: Client = NO_CLIENT
+) -> tuple[Participant, str]:
+    """A participant; returns it with the secret token for the phone's cookie (only its hash is stored).
+
+    One participant per device: a phone that joined this meeting before (its device cookie says so) gets
+    its own participant back, with its stories and its one set of votes, not a second one. New participants
+    are limited per address and per meeting per minute, and by the meeting's maximum.
+    """
     nickname = " ".join((nickname or "").split())
     if len(nickname) > NICKNAME_MAX_LENGTH:
         raise PleinError(
@@ -279,12 +410,37 @@ def participant_join(*, meeting: Meeting, nickname: str = "") -> tuple[Participa
             field="nickname",
         )
     token = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        _bump(meeting, statuses=(Meeting.Status.OPEN, Meeting.Status.VOTING))
-        participant = Participant.objects.create(
-            meeting=meeting, token_hash=token_hash(token), nickname=nickname
-        )
+    try:
+        with transaction.atomic():
+            _bump(meeting, statuses=(Meeting.Status.OPEN, Meeting.Status.VOTING))
+            if client.device and Participant.objects.filter(
+                meeting=meeting, device_hash=client.device
+            ).update(token_hash=token_hash(token)):
+                return Participant.objects.get(meeting=meeting, device_hash=client.device), token
+            _throttle("joins_per_address", client.address, _too_fast_from_network())
+            _throttle(
+                "joins_per_meeting", _meeting_key(meeting),
+                _("Many people are joining this meeting at the same moment. Try again in %(wait)s."),
+            )  # fmt: skip
+            # Counted after the meeting row is locked: two phones cannot both take the last place.
+            if Participant.objects.filter(meeting=meeting).count() >= meeting_max_participants(meeting):
+                raise PleinError(
+                    _("This meeting is full: %(max)d people take part. Ask the facilitator to make room.")
+                    % {"max": meeting_max_participants(meeting)}, status=409,
+                )  # fmt: skip
+            participant = Participant.objects.create(
+                meeting=meeting, token_hash=token_hash(token), nickname=nickname, device_hash=client.device,
+                address_hash=client.address,
+            )  # fmt: skip
+    except IntegrityError:
+        if not client.device:
+            raise
+        return participant_join(meeting=meeting, nickname=nickname, client=client)  # joined twice at once
     return participant, token
+
+
+def meeting_max_participants(meeting: Meeting) -> int:
+    return Meeting.objects.filter(pk=meeting.pk).values_list("max_participants", flat=True).get()
 
 
 def new_submission_key() -> str:
@@ -325,8 +481,10 @@ def story_post(
     level: str,
     consent_to_quote: bool = False,
     submission_key: str = "",
+    client: Client = NO_CLIENT,
 ) -> Story:
-    """Add a story. The same ``submission_key`` twice (a double tap, a retry) gives back the first story."""
+    """Add a story. The same ``submission_key`` twice (a double tap, a retry) gives back the first story.
+    Limited per participant, per address and per meeting per minute."""
     cleaned = _clean_story_text(text)
     level = _clean_level(level)
     if not _SUBMISSION_KEY.match(submission_key or ""):
@@ -337,6 +495,15 @@ def story_post(
     try:
         with transaction.atomic():
             _bump(participant.meeting, statuses=(Meeting.Status.OPEN,))
+            _throttle(
+                "stories_per_participant", _participant_key(participant),
+                _("You are sharing stories very quickly. Try again in %(wait)s."),
+            )  # fmt: skip
+            _throttle("stories_per_address", client.address, _too_fast_from_network())
+            _throttle(
+                "stories_per_meeting", _meeting_key(participant.meeting),
+                _("Very many stories are coming in at the same moment. Try again in %(wait)s."),
+            )  # fmt: skip
             if Story.objects.filter(participant=participant).count() >= MAX_STORIES_PER_PARTICIPANT:
                 raise PleinError(
                     _("You have shared %(max)d stories, that is the maximum. Thank you!")
@@ -354,8 +521,18 @@ def story_post(
         return twin
 
 
+# Story ids are database keys: anything outside this range cannot be one (and must not reach the database).
+_LARGEST_ID = 2**63 - 1
+
+
+def _valid_id(value: int) -> bool:
+    return 0 < value <= _LARGEST_ID
+
+
 def _story_in_meeting(*, participant: Participant, story_id: int) -> Story:
-    story = Story.objects.filter(pk=story_id, meeting_id=participant.meeting_id).first()
+    if not _valid_id(story_id):
+        raise PleinError(_("This story does not exist (any more)."), status=404)
+    story = Story.objects.filter(pk=story_id, meeting_id=participant.meeting_id, hidden=False).first()
     if story is None:
         raise PleinError(_("This story does not exist (any more)."), status=404)
     return story
@@ -369,6 +546,10 @@ def story_recognise(*, participant: Participant, story_id: int, recognise: bool 
         raise PleinError(_("This is your own story; you can recognise the stories of others."), status=409)
     with transaction.atomic():
         _bump(participant.meeting, statuses=(Meeting.Status.OPEN, Meeting.Status.VOTING))
+        _throttle(
+            "recognitions_per_participant", _participant_key(participant),
+            _("You tapped very often in a short time. Try again in %(wait)s."),
+        )  # fmt: skip
         if recognise:
             Recognition.objects.get_or_create(participant=participant, story=story)
         else:
@@ -377,8 +558,9 @@ def story_recognise(*, participant: Participant, story_id: int, recognise: bool 
 
 
 @retry_when_locked
-def votes_cast(*, participant: Participant, story_ids: list[int]) -> list[Vote]:
-    """Replace the participant's choice of most significant stories (at most ``MAX_VOTES``) in one go."""
+def votes_cast(*, participant: Participant, story_ids: list[int], client: Client = NO_CLIENT) -> list[Vote]:
+    """Replace the participant's choice of most significant stories (at most ``MAX_VOTES``) in one go.
+    Hidden stories cannot be chosen; a vote for a story that is hidden later no longer counts."""
     wanted = list(dict.fromkeys(story_ids))
     if len(wanted) > MAX_VOTES:
         raise PleinError(
@@ -386,13 +568,22 @@ def votes_cast(*, participant: Participant, story_ids: list[int]) -> list[Vote]:
             % {"max": MAX_VOTES, "count": len(wanted)},
             field="stories",
         )
+    if not all(_valid_id(story_id) for story_id in wanted):
+        raise PleinError(_("One of the stories you chose does not exist (any more)."), field="stories")
     known = set(
-        Story.objects.filter(meeting_id=participant.meeting_id, pk__in=wanted).values_list("pk", flat=True)
+        Story.objects.filter(meeting_id=participant.meeting_id, pk__in=wanted, hidden=False).values_list(
+            "pk", flat=True
+        )
     )
     if len(known) != len(wanted):
         raise PleinError(_("One of the stories you chose does not exist (any more)."), field="stories")
     with transaction.atomic():
         _bump(participant.meeting, statuses=(Meeting.Status.VOTING,))
+        _throttle(
+            "votes_per_participant", _participant_key(participant),
+            _("You changed your choice very often in a short time. Try again in %(wait)s."),
+        )  # fmt: skip
+        _throttle("votes_per_address", client.address, _too_fast_from_network())
         Vote.objects.filter(participant=participant).delete()
         return Vote.objects.bulk_create(
             [

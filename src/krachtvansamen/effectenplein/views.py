@@ -7,6 +7,7 @@ show the projector view, move to the voting round, close.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import segno
@@ -21,13 +22,42 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from krachtvansamen.effectenplein import selectors, services
-from krachtvansamen.effectenplein.models import MAX_VOTES, NICKNAME_MAX_LENGTH, STORY_MAX_LENGTH, Meeting
+from krachtvansamen.effectenplein.models import (
+    MAX_PARTICIPANTS_LIMIT,
+    MAX_VOTES,
+    NICKNAME_MAX_LENGTH,
+    STORY_MAX_LENGTH,
+    Meeting,
+)
 from krachtvansamen.effectenplein.models import Participant as ParticipantModel
 from krachtvansamen.effectenplein.services import PleinError
 from krachtvansamen.people.access import neighbourhood_get_for_user
 
 COOKIE_SALT = "krachtvansamen.effectenplein.participant"
 COOKIE_MAX_AGE = 24 * 3600
+# The phone itself, across meetings: one participant (one set of votes) per device per meeting.
+DEVICE_COOKIE = "kvs_plein_apparaat"
+DEVICE_SALT = "krachtvansamen.effectenplein.device"
+DEVICE_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
+
+
+def _device_id(request: HttpRequest) -> str:
+    value = request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE)
+    return value if isinstance(value, str) and 16 <= len(value) <= 64 else ""
+
+
+def _client(request: HttpRequest, device_id: str | None = None) -> services.Client:
+    device = _device_id(request) if device_id is None else device_id
+    return services.Client(
+        device=selectors.client_hash(device, purpose="device"),
+        address=selectors.client_hash(request.META.get("REMOTE_ADDR", ""), purpose="address"),
+    )
+
+
+def _with_retry_after(response: HttpResponse, error: PleinError | None) -> HttpResponse:
+    if error is not None and error.retry_after:
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _cookie_name(meeting: Meeting) -> str:
@@ -39,6 +69,11 @@ def _participant(request: HttpRequest, meeting: Meeting) -> ParticipantModel | N
         _cookie_name(meeting), default=None, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE
     )
     return selectors.participant_get(meeting=meeting, token=token)
+
+
+def _as_id(value: str) -> int:
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 19 else -1
 
 
 def _meeting_url(meeting: Meeting, anchor: str = "") -> str:
@@ -63,7 +98,8 @@ def _join_page(
         "nickname": nickname,
         "nickname_max": NICKNAME_MAX_LENGTH,
     }
-    return render(request, "effectenplein/join.html", context, status=error.status if error else 200)
+    response = render(request, "effectenplein/join.html", context, status=error.status if error else 200)
+    return _with_retry_after(response, error)
 
 
 @never_cache
@@ -72,17 +108,23 @@ def join(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _join_page(request, code=request.GET.get("code", ""))
     code, nickname = request.POST.get("code", ""), request.POST.get("nickname", "")
+    device_id = _device_id(request) or secrets.token_urlsafe(24)
+    client = _client(request, device_id)
     try:
-        meeting = services.meeting_for_joining(code=code)
+        meeting = services.meeting_for_joining(code=code, client=client)
         if _participant(request, meeting) is not None:
             return redirect(_meeting_url(meeting))  # already in: joining again changes nothing
-        _participant_row, token = services.participant_join(meeting=meeting, nickname=nickname)
+        _participant_row, token = services.participant_join(meeting=meeting, nickname=nickname, client=client)
     except PleinError as error:
         known = selectors.meeting_get_by_code(code=code) if error.field == "nickname" else None
         return _join_page(request, meeting=known, error=error, code=code, nickname=nickname)
     response = redirect(_meeting_url(meeting))
     response.set_signed_cookie(
         _cookie_name(meeting), token, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE, path="/plein/", httponly=True,
+        samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+    )  # fmt: skip
+    response.set_signed_cookie(
+        DEVICE_COOKIE, device_id, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE, path="/plein/", httponly=True,
         samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
     )  # fmt: skip
     return response
@@ -105,21 +147,19 @@ def _phone_page(
         "max_votes": MAX_VOTES, "submission_key": services.new_submission_key(),
         "live": selectors.meeting_is_live(meeting=meeting),
     }  # fmt: skip
-    return render(request, "effectenplein/phone.html", context, status=error.status if error else 200)
+    response = render(request, "effectenplein/phone.html", context, status=error.status if error else 200)
+    return _with_retry_after(response, error)
 
 
 @never_cache
 @require_GET
 def meeting_page(request: HttpRequest, code: str) -> HttpResponse:
-    meeting = selectors.meeting_get_by_code(code=code)
-    if meeting is None:
-        error = PleinError(
-            _("We do not know this code. Check the code on the screen."), field="code", status=404
-        )
-        return _join_page(request, error=error, code=code)
+    found = _participant_or_redirect(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    meeting, participant = found
     if meeting.code != code:
         return redirect(_meeting_url(meeting))  # one spelling of each address: upper case
-    participant = _participant(request, meeting)
     if participant is None:
         try:
             services.meeting_for_joining(code=meeting.code)  # closed or expired: say so instead of a form
@@ -129,16 +169,38 @@ def meeting_page(request: HttpRequest, code: str) -> HttpResponse:
     return _phone_page(request, meeting, participant)
 
 
-def _participant_or_redirect(request: HttpRequest, code: str) -> tuple[Meeting, ParticipantModel | None]:
+def _participant_or_redirect(
+    request: HttpRequest, code: str
+) -> tuple[Meeting, ParticipantModel | None] | HttpResponse:
+    """The meeting behind a code in the address, and the participant this phone is in it (or None).
+
+    Every address with a code answers whether the code exists, so unknown codes count against the network
+    address like typed ones, and too many get a 429. A phone that already takes part (a valid signed cookie
+    for this meeting) learns nothing new and is never held up."""
+    client = _client(request)
     meeting = selectors.meeting_get_by_code(code=code)
+    participant = _participant(request, meeting) if meeting is not None else None
+    if meeting is not None and participant is not None:
+        return meeting, participant
+    try:
+        services.code_guessing_check(client=client)
+    except PleinError as refused:
+        return _join_page(request, error=refused)
     if meeting is None:
-        raise Http404(_("We do not know this code. Check the code on the screen."))
-    return meeting, _participant(request, meeting)
+        services.code_unknown(client=client)
+        unknown = PleinError(
+            _("We do not know this code. Check the code on the screen."), field="code", status=404
+        )
+        return _join_page(request, error=unknown, code=code)
+    return meeting, None
 
 
 @require_POST
 def story_new(request: HttpRequest, code: str) -> HttpResponse:
-    meeting, participant = _participant_or_redirect(request, code)
+    found = _participant_or_redirect(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    meeting, participant = found
     if participant is None:
         return redirect(_meeting_url(meeting))
     form: dict[str, Any] = {
@@ -149,7 +211,7 @@ def story_new(request: HttpRequest, code: str) -> HttpResponse:
     try:
         story = services.story_post(
             participant=participant, text=form["text"], level=form["level"], consent_to_quote=form["consent"],
-            submission_key=request.POST.get("key", ""),
+            submission_key=request.POST.get("key", ""), client=_client(request),
         )  # fmt: skip
     except PleinError as error:
         meeting.refresh_from_db()
@@ -161,12 +223,15 @@ def story_new(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def recognise(request: HttpRequest, code: str) -> HttpResponse:
     """One form around the whole list: the button pressed says which story (herken=ID, or terug=ID)."""
-    meeting, participant = _participant_or_redirect(request, code)
+    found = _participant_or_redirect(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    meeting, participant = found
     if participant is None:
         return redirect(_meeting_url(meeting))
     take_back = "terug" in request.POST
     chosen = request.POST.get("terug" if take_back else "herken", "")
-    story_id = int(chosen) if chosen.isdigit() else 0
+    story_id = _as_id(chosen)
     try:
         services.story_recognise(participant=participant, story_id=story_id, recognise=not take_back)
     except PleinError as error:
@@ -177,15 +242,16 @@ def recognise(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def vote(request: HttpRequest, code: str) -> HttpResponse:
-    meeting, participant = _participant_or_redirect(request, code)
+    found = _participant_or_redirect(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    meeting, participant = found
     if participant is None:
         return redirect(_meeting_url(meeting))
+    # Not a number (or not a plain one): -1, and the service says the story does not exist.
+    story_ids = [_as_id(value) for value in request.POST.getlist("verhaal")]
     try:
-        story_ids = [int(value) for value in request.POST.getlist("verhaal")]
-    except ValueError:
-        story_ids = [-1]  # not a number: the service says the story does not exist
-    try:
-        services.votes_cast(participant=participant, story_ids=story_ids)
+        services.votes_cast(participant=participant, story_ids=story_ids, client=_client(request))
     except PleinError as error:
         meeting.refresh_from_db()
         return _phone_page(request, meeting, participant, error=error, form={"chosen": story_ids})
@@ -200,7 +266,12 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
 def phase(request: HttpRequest, code: str) -> HttpResponse:
     """The phone asks every few seconds whether the meeting moved on; nothing changed is an empty 204."""
     meeting = selectors.meeting_get_by_code(code=code)
-    if meeting is None or meeting.status == request.GET.get("fase", ""):
+    # Only for phones that joined: otherwise the answer would tell a guesser which codes exist.
+    if (
+        meeting is None
+        or meeting.status == request.GET.get("fase", "")
+        or _participant(request, meeting) is None
+    ):
         return HttpResponse(status=204)
     # 286 tells htmx to stop polling: the phone shows the news once and waits for the participant.
     return render(request, "effectenplein/_phase_changed.html", {"meeting": meeting}, status=286)
@@ -220,10 +291,12 @@ def _facilitated_meeting(request: HttpRequest, pk: int) -> Meeting:
 def meeting_new(request: HttpRequest, cbs_code: str) -> HttpResponse:
     neighbourhood = neighbourhood_get_for_user(user=request.user, cbs_code=cbs_code)
     year_text = request.POST.get("year", "")
+    maximum = request.POST.get("max_participants", "").strip()
     try:
         meeting = services.meeting_open(
             neighbourhood=neighbourhood, user=request.user, title=request.POST.get("title", ""),
             year=int(year_text) if year_text.isdigit() else -1 if year_text else None,
+            max_participants=_as_id(maximum) if maximum else None,
         )  # fmt: skip
     except PleinError as error:
         messages.error(request, error.message)
@@ -242,7 +315,8 @@ def _facilitator_context(request: HttpRequest, meeting: Meeting, per_column: int
         "meeting": meeting, "board": selectors.meeting_board(meeting=meeting, per_column=per_column),
         "per_column": per_column, "join_url": join_url, "plein_url": request.build_absolute_uri(reverse(
             "effectenplein:join")), "qr_svg": _qr_svg(join_url), "live": selectors.meeting_is_live(meeting=meeting),
-        "max_votes": MAX_VOTES,
+        "max_votes": MAX_VOTES, "suspicious_joins": selectors.suspicious_joins(meeting=meeting),
+        "max_participants_limit": MAX_PARTICIPANTS_LIMIT,
     }  # fmt: skip
 
 
@@ -251,9 +325,9 @@ def _facilitator_context(request: HttpRequest, meeting: Meeting, per_column: int
 @require_GET
 def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _facilitated_meeting(request, pk)
-    return render(
-        request, "effectenplein/facilitate.html", _facilitator_context(request, meeting, per_column=3)
-    )
+    context = _facilitator_context(request, meeting, per_column=3)
+    context["moderated"], context["moderated_total"] = selectors.stories_for_moderation(meeting=meeting)
+    return render(request, "effectenplein/facilitate.html", context)
 
 
 @never_cache
@@ -288,6 +362,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "per_column": per_column,
             "max_votes": MAX_VOTES,
+            "suspicious_joins": selectors.suspicious_joins(meeting=meeting) if per_column == 3 else [],
         },
     )
 
@@ -310,6 +385,59 @@ def start_voting(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+_MODERATION = {
+    "verberg": {"hidden": True},
+    "toon": {"hidden": False},
+    "niet-bewaren": {"keep": False},
+    "bewaren": {"keep": True},
+}
+
+
+@login_required
+@require_POST
+def moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    """One form around the facilitator's list of stories: the button pressed says what (verberg=ID, ...)."""
+    meeting = _facilitated_meeting(request, pk)
+    story_id = -1
+    if "verberg-alle" in request.POST:
+        try:
+            hidden = services.participant_stories_hide(
+                meeting=meeting, participant_id=_as_id(request.POST["verberg-alle"])
+            )
+        except PleinError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Stories hidden: %(count)d.") % {"count": hidden})
+        return redirect(reverse("effectenplein:facilitate", args=[meeting.pk]) + "#beheer")
+    for action, change in _MODERATION.items():
+        if action in request.POST:
+            story_id = _as_id(request.POST[action])
+            try:
+                services.story_moderate(meeting=meeting, story_id=story_id, **change)
+            except PleinError as error:
+                messages.error(request, error.message)
+            break
+    else:
+        messages.error(request, _("Choose what to do with a story."))
+    return redirect(reverse("effectenplein:facilitate", args=[meeting.pk]) + f"#beheer-{story_id}")
+
+
+@login_required
+@require_POST
+def set_max_participants(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _facilitated_meeting(request, pk)
+    value = request.POST.get("max_participants", "")
+    try:
+        services.meeting_set_max_participants(meeting=meeting, max_participants=_as_id(value))
+    except PleinError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("At most %(max)d people can take part now.") % {"max": meeting.max_participants}
+        )
+    return redirect(reverse("effectenplein:facilitate", args=[meeting.pk]) + "#plein-meedoen")
+
+
 @login_required
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
@@ -329,8 +457,12 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _(
                 "The meeting is closed. Stories saved as coded fragments of the neighbourhood: %(stories)d. "
-                "Chosen as most significant: %(significant)d."
+                "Chosen as most significant: %(significant)d. Not kept (hidden or 'do not keep'): %(not_kept)d."
             )
-            % {"stories": result.fragments_created, "significant": result.most_significant},
+            % {
+                "stories": result.fragments_created,
+                "significant": result.most_significant,
+                "not_kept": result.not_kept,
+            },
         )
     return redirect("effectenplein:facilitate", pk=meeting.pk)
