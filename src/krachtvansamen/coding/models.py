@@ -74,6 +74,12 @@ class Fragment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     settled_at = models.DateTimeField(null=True, blank=True)
+    # The text reveals a special category of personal data (AVG art. 9: health, sexual orientation, religion,
+    # ethnicity, political views, ...). Never quoted (``privacy.selectors.quotable``), never on the praatplaat;
+    # still coded and counted.
+    special_category = models.BooleanField(
+        _("special category of personal data"), default=False, db_default=False
+    )
 
     class Meta:
         verbose_name = _("fragment")

@@ -364,3 +364,21 @@ def own_code_add(
         )  # fmt: skip
         ProgrammeCode.objects.create(programme=programme, key=code.key)
     return code
+
+
+# --- special categories of personal data ------------------------------------------------------------------
+
+
+def fragment_mark_special(*, fragment: Fragment, user: User, special: bool) -> None:
+    """Mark (or unmark) that the fragment's text reveals a special category of personal data (AVG art. 9:
+    health, sexual orientation, religion, ethnicity, political views, ...).
+
+    A marked fragment is never quoted (``privacy.selectors.quotable``) and its text never appears on the
+    praatplaat; it stays in the workbench and its codings still count in analyses.
+    """
+    if recorder(user) is None:
+        raise CodingError(_("Log in to code."))
+    if fragment.special_category == special:
+        return
+    fragment.special_category = special
+    fragment.save(update_fields=["special_category"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -19,6 +19,7 @@ from krachtvansamen.instruments.definition import localised
 from krachtvansamen.instruments.models import CodedAnswer, FormVersion, Submission
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.people.services import recorder
+from krachtvansamen.privacy.selectors import quotable
 
 
 def client_id_taken_by_other(*, client_id: uuid.UUID, user: User) -> bool:
@@ -225,18 +226,48 @@ class PlateStory:
     stance: str
     speaker: str
     year: int
+    team_only: bool = False  # not quotable: shown only when the team asked for internal stories too
 
 
-def praatplaat_stories(*, neighbourhood: Neighbourhood, year: int | None, theme_key: str) -> list[PlateStory]:
+@dataclass(frozen=True)
+class PlateStories:
+    """The stories of one theme that the praatplaat may show, and how many it leaves out."""
+
+    stories: list[PlateStory]
+    withheld: int  # stories of the theme not shown (their words stay with the team)
+    internal: bool  # the team asked to see internal (not quotable) stories too
+
+    def __iter__(self) -> Iterator[PlateStory]:
+        return iter(self.stories)
+
+    def __len__(self) -> int:
+        return len(self.stories)
+
+
+def praatplaat_stories(
+    *, neighbourhood: Neighbourhood, year: int | None, theme_key: str, internal: bool = False
+) -> PlateStories:
+    """The stories of a theme, for a page used with residents present: only the words (and pseudonyms) of
+    fragments that may be quoted (``privacy.selectors.quotable``); the others are counted, not shown.
+
+    ``internal``: the team's own view, also the stories that are for internal use only (marked
+    ``team_only``). Never a fragment that reveals a special category of personal data (AVG art. 9).
+    """
     fragments = (
         _conversation_fragments(neighbourhood=neighbourhood, year=year)
         .filter(codings__code__key=theme_key)
         .distinct()
-        .select_related("speaker")
+    )
+    total = fragments.count()
+    quotable_ids = set(quotable(fragments.order_by()).values_list("pk", flat=True))
+    shown = fragments if internal else fragments.filter(pk__in=quotable_ids)
+    rows = (
+        shown.filter(special_category=False)
         .values_list("pk", "text", "submission_link__stance", "speaker__pseudonym", "year")
         .order_by("-year", "pk")
     )
-    return [
-        PlateStory(pk, text, stance or "value", speaker or "", y)
-        for pk, text, stance, speaker, y in fragments
+    stories = [
+        PlateStory(pk, text, stance or "value", speaker or "", y, team_only=pk not in quotable_ids)
+        for pk, text, stance, speaker, y in rows
     ]
+    return PlateStories(stories=stories, withheld=total - len(stories), internal=internal)

@@ -236,14 +236,19 @@ def praatplaat(request: HttpRequest, cbs_code: str) -> HttpResponse:
     year = int(year_text) if year_text.isdigit() else None
     plate = selectors.praatplaat(neighbourhood=neighbourhood, year=year)
     theme = request.GET.get("thema", "")
+    # The page is used with residents present: only quotable words by default. The team may ask for the
+    # internal stories too (everyone who reaches this page may see the neighbourhood's raw data).
+    internal = request.GET.get("intern") == "1"
     stories = (
-        selectors.praatplaat_stories(neighbourhood=neighbourhood, year=year, theme_key=theme)
+        selectors.praatplaat_stories(
+            neighbourhood=neighbourhood, year=year, theme_key=theme, internal=internal
+        )
         if theme
         else None
     )
     return render(request, "instruments/praatplaat.html", {
         "n": neighbourhood, "plate": plate, "theme": plate.theme(theme) if theme else None, "stories": stories,
-        "year": year,
+        "year": year, "internal": internal,
     })  # fmt: skip
 
 

@@ -21,10 +21,13 @@ M = TypeVar("M", bound=Model)
 
 
 def quotable(fragments: QuerySet[M]) -> QuerySet[M]:
-    """Fragments residents allowed to be quoted: the fragment's consent is pseudonymised or named, and the
-    speaker's newest quoting consent (if any was recorded later) is still given and not 'internal'.
+    """Fragments residents allowed to be quoted: the fragment's consent is pseudonymised or named, the
+    speaker's newest quoting consent (if any was recorded later) is still given and not 'internal', and the
+    text reveals no special category of personal data (``special_category``, AVG art. 9): those are never
+    quoted, whatever the consent.
 
-    Takes any queryset of rows with ``consent_level`` and ``speaker`` (a ``Person``), i.e. fragments.
+    Takes any queryset of rows with ``consent_level``, ``special_category`` and ``speaker`` (a ``Person``),
+    i.e. fragments.
     """
     newest = Consent.objects.filter(person_id=OuterRef("speaker_id"), scope=Consent.Scope.QUOTES).order_by(
         "-recorded_at", "-pk"
@@ -32,7 +35,7 @@ def quotable(fragments: QuerySet[M]) -> QuerySet[M]:
     has_quote_consent = Exists(
         Consent.objects.filter(person_id=OuterRef("speaker_id"), scope=Consent.Scope.QUOTES)
     )
-    return cast(QuerySet[M], fragments.filter(consent_level__in=QUOTABLE_LEVELS).annotate(
+    return cast(QuerySet[M], fragments.filter(consent_level__in=QUOTABLE_LEVELS, special_category=False).annotate(
         newest_given=Subquery(newest.values("given")[:1]), newest_level=Subquery(newest.values("level")[:1]),
         has_quote_consent=has_quote_consent,
     ).filter(

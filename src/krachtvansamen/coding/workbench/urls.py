@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("fragment/<int:pk>/codering/<int:coding_pk>/weg/", views.coding_delete, name="coding_remove"),
     path("fragment/<int:pk>/klaar/", views.fragment_done, name="done"),
     path("fragment/<int:pk>/memo/", views.fragment_memo, name="fragment_memo"),
+    path("fragment/<int:pk>/bijzonder/", views.fragment_special, name="special"),
     path("fragment/<int:pk>/volgende/", views.fragment_next, name="next"),
     path("fragment/<int:pk>/vorige/", views.fragment_previous, name="previous"),
     path("fragment/<int:pk>/beslissen/", settling.settle, name="settle"),

@@ -25,6 +25,7 @@ from krachtvansamen.coding.services import (
     coding_add,
     coding_remove,
     fragment_mark_coded,
+    fragment_mark_special,
     memo_save,
 )
 from krachtvansamen.coding.workbench import access, selectors
@@ -199,6 +200,25 @@ def fragment_memo(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("Memo saved."))
     query = access.queue_query(request.GET, rank=access.rank_from(request.GET))
     return redirect(f"{reverse('coding:fragment', args=[fragment.pk])}?{query}#memo")
+
+
+@login_required
+@require_POST
+def fragment_special(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark or unmark: the text reveals a special category of personal data (AVG art. 9). Coders only."""
+    fragment = access.fragment_get_to_code(request, pk)
+    special = request.POST.get("special") == "1"
+    try:
+        fragment_mark_special(fragment=fragment, user=request.user, special=special)
+    except CodingError as error:
+        return _refused(request, fragment, str(error))
+    messages.success(
+        request,
+        _("Marked: this text reveals a special category of personal data. It is never quoted.")
+        if special
+        else _("No longer marked as a special category of personal data."),
+    )
+    return _back(request, fragment)
 
 
 def _step(request: HttpRequest, fragment: Fragment, *, forward: bool) -> HttpResponse:
