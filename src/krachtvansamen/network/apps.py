@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class NetworkConfig(AppConfig):
+    name = "krachtvansamen.network"
+
+    def ready(self) -> None:
+        # apps.py is imported before the models are ready; the eraser imports models.
+        from krachtvansamen.network.erasure import erase_person_relations  # noqa: PLC0415
+        from krachtvansamen.privacy.erasure import register_eraser  # noqa: PLC0415
+
+        register_eraser(erase_person_relations)
