@@ -10,7 +10,11 @@ import os
 import sys
 
 # Our commands are spelled with hyphens on the command line; Django modules cannot be.
-COMMAND_ALIASES = {"import-cbs": "import_cbs", "national-dataset": "national_dataset", "erase-person": "erase_person"}
+COMMAND_ALIASES = {
+    "import-cbs": "import_cbs",
+    "national-dataset": "national_dataset",
+    "erase-person": "erase_person",
+}
 
 
 def main(argv: list[str] | None = None) -> None:
