@@ -17,20 +17,21 @@ from krachtvansamen.coding.selectors import codings_counted
 from krachtvansamen.privacy.selectors import quotable
 from krachtvansamen.reports.quotes import quotes_for
 
-# The report tests' shared world and log-in (fixtures, found by their names).
-from tests.reports.conftest import QUOTE_NAMED, QUOTE_OK, as_user, reports_world, world  # noqa: F401
+# The report tests' shared world and log-in come from tests/reports/conftest.py.
+from tests.reports.conftest import QUOTE_NAMED, QUOTE_OK
 
 OWN = "BU90000001"
 
 
+# By name, not request.getfixturevalue: the shared set-up is chosen from the fixtures a test names.
 @pytest.fixture
-def reports(request) -> SimpleNamespace:
-    return request.getfixturevalue("world")
+def reports(world) -> SimpleNamespace:
+    return world
 
 
 @pytest.fixture
-def login(request):
-    return request.getfixturevalue("as_user")
+def login(as_user):
+    return as_user
 
 
 @pytest.fixture
