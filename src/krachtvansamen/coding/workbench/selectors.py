@@ -63,32 +63,20 @@ def queue_with_mine(
     return queue.select_related("neighbourhood").annotate(is_mine=mine)
 
 
-def _after(fragment: Fragment, rank: int) -> Q:
-    """Everything after (rank, fragment) in the queue's order: rank, year descending, source, position, pk."""
+def _beyond(fragment: Fragment, rank: int, *, after: bool) -> Q:
+    """Everything after (or before) (rank, fragment) in the queue's order: rank, year descending, source,
+    position, pk."""
+    up, down = ("gt", "lt") if after else ("lt", "gt")
     same_rank = Q(queue_rank=rank)
     same_year = same_rank & Q(year=fragment.year)
     same_source = same_year & Q(source=fragment.source)
     same_position = same_source & Q(position=fragment.position)
     return (
-        Q(queue_rank__gt=rank)
-        | (same_rank & Q(year__lt=fragment.year))
-        | (same_year & Q(source__gt=fragment.source))
-        | (same_source & Q(position__gt=fragment.position))
-        | (same_position & Q(pk__gt=fragment.pk))
-    )
-
-
-def _before(fragment: Fragment, rank: int) -> Q:
-    same_rank = Q(queue_rank=rank)
-    same_year = same_rank & Q(year=fragment.year)
-    same_source = same_year & Q(source=fragment.source)
-    same_position = same_source & Q(position=fragment.position)
-    return (
-        Q(queue_rank__lt=rank)
-        | (same_rank & Q(year__gt=fragment.year))
-        | (same_year & Q(source__lt=fragment.source))
-        | (same_source & Q(position__lt=fragment.position))
-        | (same_position & Q(pk__lt=fragment.pk))
+        Q(**{f"queue_rank__{up}": rank})
+        | (same_rank & Q(**{f"year__{down}": fragment.year}))
+        | (same_year & Q(**{f"source__{up}": fragment.source}))
+        | (same_source & Q(**{f"position__{up}": fragment.position}))
+        | (same_position & Q(**{f"pk__{up}": fragment.pk}))
     )
 
 
@@ -119,10 +107,10 @@ def queue_neighbour(
     queue = fragments_queue(neighbourhoods=neighbourhoods, filters=filters, user=user, blind=blind)
     queue = queue.exclude(pk=fragment.pk)
     if forward:
-        found = queue.filter(_after(fragment, rank)).first()
+        found = queue.filter(_beyond(fragment, rank, after=True)).first()
     else:
         order = ("-queue_rank", "year", "-source", "-position", "-pk")
-        found = queue.filter(_before(fragment, rank)).order_by(*order).first()
+        found = queue.filter(_beyond(fragment, rank, after=False)).order_by(*order).first()
     if found is None:
         return None
     return found, int(getattr(found, "queue_rank", 0))
