@@ -26,6 +26,7 @@ import copy
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import factory
@@ -214,3 +215,17 @@ def dutch_by_default():
     translation.activate("nl")
     yield
     translation.activate("nl")
+
+
+@pytest.fixture(scope="session")
+def _suggest_data_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("kvs-suggest")
+
+
+@pytest.fixture(autouse=True)
+def suggestion_engine_here(settings, monkeypatch, _suggest_data_dir):
+    """The suggestion engine trains in the request (no background thread touching the test database) and keeps
+    its file in a temporary folder, never in the developer's ``var/``. The engine in memory is kept between
+    tests: a test about learning asks for a fresh one."""
+    settings.DATA_DIR = _suggest_data_dir
+    monkeypatch.setenv("KVS_SUGGEST_BACKGROUND", "0")

@@ -84,7 +84,8 @@ def build_neighbourhood(cbs_code: str) -> dict:
         code=code("effect.social.network"),
         origin=Coding.Origin.SUGGESTED,
         confidence=0.4,
-    )  # not confirmed by a person: no evidence
+        coder=None,
+    )  # an open suggestion, not confirmed by a person: no evidence
     questionnaire = FragmentFactory(
         neighbourhood=n,
         year=2024,

@@ -135,6 +135,15 @@ class Coding(models.Model):
     def __str__(self) -> str:
         return f"{self.code.key} @ {self.fragment_id}"
 
+    @staticmethod
+    def by_a_person() -> models.Q:
+        """Codings a person decided: given by hand, or suggested by the engine and confirmed by the coder it
+        names (origin "suggested" with a coder). A "suggested" coding without a coder is an open suggestion
+        (the national benchmark data set writes those): it is never counted."""
+        return models.Q(origin=Coding.Origin.HUMAN) | models.Q(
+            origin=Coding.Origin.SUGGESTED, coder__isnull=False
+        )
+
 
 class CodingPass(models.Model):
     """A coder has been through this fragment: with codes, or deciding that none applies.
@@ -208,3 +217,39 @@ class ProgrammeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.programme_id})"
+
+
+class SuggestionDecision(models.Model):
+    """A person's answer to a suggested code: confirmed (it became a coding with origin "suggested") or rejected.
+
+    Both teach the engine: a confirmation is a coding like any other, a rejection a weighted "not this code" for
+    this text. A rejected suggestion is not offered to that person again for that fragment.
+    """
+
+    class Decision(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+
+    fragment = models.ForeignKey(Fragment, on_delete=models.CASCADE, related_name="suggestion_decisions")
+    code = models.ForeignKey(Code, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suggestion_decisions"
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    score = models.FloatField(_("score"))
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("decision on a suggestion")
+        verbose_name_plural = _("decisions on suggestions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fragment", "code", "decided_by"], name="one_decision_per_suggestion"
+            ),
+            models.CheckConstraint(
+                name="suggestion_score_between_0_and_1", condition=models.Q(score__gte=0, score__lte=1)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision} {self.code_id} @ {self.fragment_id}"

@@ -45,7 +45,7 @@ def codings_counted() -> QuerySet[Coding]:
 
     Two coders giving the same code to an unsettled fragment is harmless: every count is of distinct fragments.
     """
-    return Coding.objects.filter(origin=Coding.Origin.HUMAN).filter(
+    return Coding.objects.filter(Coding.by_a_person()).filter(
         Q(settled=True) | ~Q(fragment__coding_state=CodingState.SETTLED)
     )
 
@@ -128,7 +128,7 @@ def fragments_queue(
     """
     fragments = fragments_filtered(Fragment.objects.filter(neighbourhood__in=neighbourhoods), filters)
     f = filters
-    codings = Coding.objects.filter(fragment=OuterRef("pk"), origin=Coding.Origin.HUMAN)
+    codings = Coding.objects.filter(Coding.by_a_person(), fragment=OuterRef("pk"))
     if blind:
         codings = codings.filter(coder_id=user.pk)
     elif f.coder_id:
@@ -175,7 +175,7 @@ def codings_shown(*, fragment: Fragment, user: User, blind: bool) -> QuerySet[Co
     Suggested codings that nobody confirmed are not shown here (the suggestions have their own place).
     """
     codings = (
-        fragment.codings.filter(origin=Coding.Origin.HUMAN)
+        fragment.codings.filter(Coding.by_a_person())
         .select_related("code", "coder")
         .order_by("settled", "code__position", "start", "pk")
     )

@@ -159,7 +159,7 @@ def fragments_state_refresh(*, fragment_ids: Iterable[int]) -> int:
     for chunk in (ordered[i : i + 500] for i in range(0, len(ordered), 500)):
         codes: dict[int, dict[int | None, set[int]]] = defaultdict(lambda: defaultdict(set))
         settled: set[int] = set()
-        rows = Coding.objects.filter(fragment_id__in=chunk, origin=Coding.Origin.HUMAN).values_list(
+        rows = Coding.objects.filter(Coding.by_a_person(), fragment_id__in=chunk).values_list(
             "fragment_id", "coder_id", "code_id", "settled"
         )
         for fragment_id, coder_id, code_id, is_settled in rows:
@@ -218,11 +218,19 @@ def _check_span(*, fragment: Fragment, start: int | None, end: int | None) -> No
 
 
 def coding_add(
-    *, fragment: Fragment, code: Code, user: User, start: int | None = None, end: int | None = None
+    *,
+    fragment: Fragment,
+    code: Code,
+    user: User,
+    start: int | None = None,
+    end: int | None = None,
+    suggested_score: float | None = None,
 ) -> Coding:
     """``user`` gives ``code`` to the fragment, or to the part ``start:end`` of its text (character offsets).
 
-    Giving the same code to the same part twice keeps one coding. The caller checks access to the fragment.
+    ``suggested_score``: the user confirms the engine's suggestion with that score (origin "suggested", the
+    score kept as its confidence). Giving the same code to the same part twice keeps one coding. The caller
+    checks access to the fragment.
     """
     coder = recorder(user)
     if coder is None:
@@ -233,7 +241,10 @@ def coding_add(
     with transaction.atomic():
         coding, _created = Coding.objects.get_or_create(
             fragment=fragment, code=code, coder=coder, start=start, end=end, settled=False,
-            defaults={"origin": Coding.Origin.HUMAN},
+            defaults={
+                "origin": Coding.Origin.HUMAN if suggested_score is None else Coding.Origin.SUGGESTED,
+                "confidence": suggested_score,
+            },
         )  # fmt: skip
         CodingPass.objects.update_or_create(fragment=fragment, coder=coder)
         fragments_state_refresh(fragment_ids=[fragment.pk])
@@ -273,7 +284,7 @@ def fragment_settle(*, fragment: Fragment, user: User, codes: Sequence[Code], me
         raise CodingError(_("Log in to code."))
     coders = set(CodingPass.objects.filter(fragment=fragment).values_list("coder_id", flat=True))
     coders |= set(
-        fragment.codings.filter(settled=False, origin=Coding.Origin.HUMAN).values_list("coder_id", flat=True)
+        fragment.codings.filter(Coding.by_a_person(), settled=False).values_list("coder_id", flat=True)
     )
     if len(coders) < 2:
         raise CodingError(_("Only a fragment that at least two coders have coded can be settled."))

@@ -61,7 +61,7 @@ def world(codebook) -> SimpleNamespace:
         coded(fragment, w.bas, *([RELATIONS] if b else []))
     # Not a coder's own work: a settled outcome and an unconfirmed suggestion do not count.
     CodingFactory(fragment=w.fragments[5], coder=w.lead, code=code(RELATIONS), settled=True)
-    CodingFactory(fragment=w.fragments[6], coder=w.anna, code=code(RELATIONS), origin=Coding.Origin.SUGGESTED)
+    CodingFactory(fragment=w.fragments[6], coder=None, code=code(RELATIONS), origin=Coding.Origin.SUGGESTED)
     return w
 
 

@@ -48,7 +48,7 @@ def fragments_for_agreement(
 def _own_codings(*, fragments: QuerySet[Fragment], group: str) -> QuerySet[Coding]:
     """The coders' own codings (not the outcome of settling, not unconfirmed suggestions)."""
     codings = Coding.objects.filter(
-        fragment__in=fragments, settled=False, origin=Coding.Origin.HUMAN, coder__isnull=False
+        Coding.by_a_person(), fragment__in=fragments, settled=False, coder__isnull=False
     )
     return codings.filter(code__key__startswith=f"{group}.") if group else codings
 
@@ -57,7 +57,7 @@ def _passes(*, fragments: QuerySet[Fragment]) -> set[tuple[int, int]]:
     """(fragment, coder) for every pass; a coder who gave a code on a fragment has been through it too."""
     passes = set(CodingPass.objects.filter(fragment__in=fragments).values_list("fragment_id", "coder_id"))
     own = Coding.objects.filter(
-        fragment__in=fragments, settled=False, origin=Coding.Origin.HUMAN, coder__isnull=False
+        Coding.by_a_person(), fragment__in=fragments, settled=False, coder__isnull=False
     )
     passes.update((f, c) for f, c in own.values_list("fragment_id", "coder_id").distinct() if c is not None)
     return passes

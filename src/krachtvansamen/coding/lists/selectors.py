@@ -295,7 +295,8 @@ def export_rows(
         )
     )  # fmt: skip
     sql, params = rows.query.sql_with_params()
-    human, settled_state = Coding.Origin.HUMAN.value, CodingState.SETTLED.value
+    human, suggested = Coding.Origin.HUMAN.value, Coding.Origin.SUGGESTED.value
+    settled_state = CodingState.SETTLED.value
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(2000):
@@ -303,7 +304,8 @@ def export_rows(
                 fragment_id, cbs_code, name, year, instrument, role, pseudonym, consent, key, label, label_nl,
                 coder, origin, settled, state, start, end, text,
             ) in batch:  # fmt: skip
-                counts = origin == human and (bool(settled) or state != settled_state)
+                by_a_person = origin == human or (origin == suggested and coder is not None)
+                counts = by_a_person and (bool(settled) or state != settled_state)
                 yield (
                     fragment_id, _text(cbs_code), _text(name), year, instrument, role, _text(pseudonym), consent,
                     int(fragment_id in quotable_ids), _text(key), _text(label or label_nl), own.get(key, ""),

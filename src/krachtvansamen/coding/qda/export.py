@@ -293,7 +293,7 @@ class _ProjectBuilder:
             .order_by("neighbourhood__cbs_code", "year", "instrument", "source", "position", "pk")
         )
         codings = list(
-            Coding.objects.filter(fragment__neighbourhood_id__in=scope, origin=Coding.Origin.HUMAN)
+            Coding.objects.filter(Coding.by_a_person(), fragment__neighbourhood_id__in=scope)
             .select_related("code", "coder")
             .order_by("fragment_id", "start", "end", "pk")
         )

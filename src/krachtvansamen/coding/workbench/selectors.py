@@ -188,7 +188,7 @@ class SettleOverview:
 def settle_overview(*, fragment: Fragment) -> SettleOverview:
     """Each coder's own codings side by side, the codes they gave and which of them all coders gave."""
     codings = list(
-        fragment.codings.filter(origin=Coding.Origin.HUMAN)
+        fragment.codings.filter(Coding.by_a_person())
         .select_related("code", "coder")
         .order_by("code__position", "start", "pk")
     )

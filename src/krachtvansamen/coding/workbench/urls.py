@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern] = [
     path("blind/", views.blind_switch, name="blind"),
     path("fragment/<int:pk>/", views.fragment_page, name="fragment"),
     path("fragment/<int:pk>/coderen/", views.coding_new, name="coding_add"),
+    path("fragment/<int:pk>/voorstel/", views.suggestion_answer, name="suggestion"),
     path("fragment/<int:pk>/codering/<int:coding_pk>/weg/", views.coding_delete, name="coding_remove"),
     path("fragment/<int:pk>/klaar/", views.fragment_done, name="done"),
     path("fragment/<int:pk>/memo/", views.fragment_memo, name="fragment_memo"),

@@ -28,6 +28,7 @@ from krachtvansamen.coding.services import (
     fragment_mark_special,
     memo_save,
 )
+from krachtvansamen.coding.suggest.services import suggestion_decide, suggestions_for
 from krachtvansamen.coding.workbench import access, selectors
 from krachtvansamen.coding.workbench.forms import CodingAddForm, MemoForm, QueueFilterForm
 from krachtvansamen.framework.selectors import codes_current
@@ -79,6 +80,9 @@ def _main_context(request: HttpRequest, fragment: Fragment, blind: bool) -> dict
     codings = sorted(
         codings_shown(fragment=fragment, user=request.user, blind=blind), key=lambda c: not c.settled
     )
+    may_code = access.may_code(request, fragment)
+    # Blind coding keeps a coder's judgement their own: no suggestions either.
+    suggestions = suggestions_for(fragment=fragment, user=request.user) if may_code and not blind else []
     return {
         "fragment": fragment,
         "segments": selectors.text_segments(text=fragment.text, codings=codings),
@@ -87,7 +91,8 @@ def _main_context(request: HttpRequest, fragment: Fragment, blind: bool) -> dict
         "whole": [c for c in codings if c.start is None],
         "parts": [(c, fragment.text[c.start : c.end]) for c in codings if c.start is not None],
         "blind": blind,
-        "may_code": access.may_code(request, fragment),
+        "may_code": may_code,
+        "suggestions": suggestions,
         "nav_query": access.queue_query(request.GET, rank=_rank(request, fragment, blind)),
     }
 
@@ -157,6 +162,23 @@ def coding_new(request: HttpRequest, pk: int) -> HttpResponse:
         )
     try:
         coding_add(fragment=fragment, code=code, user=request.user, start=data["start"], end=data["end"])
+    except CodingError as error:
+        return _refused(request, fragment, str(error))
+    return _back(request, fragment)
+
+
+@login_required
+@require_POST
+def suggestion_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Yes or no to a suggested code: yes makes it the coder's coding (origin "suggested"), no is remembered."""
+    fragment = access.fragment_get_to_code(request, pk)
+    answer = request.POST.get("answer")
+    if answer not in ("ja", "nee"):
+        return _refused(request, fragment, _("Choose yes or no for the suggested code."))
+    try:
+        suggestion_decide(
+            fragment=fragment, key=request.POST.get("code", ""), user=request.user, confirm=answer == "ja"
+        )
     except CodingError as error:
         return _refused(request, fragment, str(error))
     return _back(request, fragment)

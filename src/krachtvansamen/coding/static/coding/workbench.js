@@ -152,7 +152,7 @@
     send(target, event.submitter);
   });
 
-  // --- keys: / find a code, j next, k previous, d done ---
+  // --- keys: / find a code, j next, k previous, d done, a yes / x no to the first suggestion ---
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
     var t = event.target;
@@ -168,6 +168,10 @@
       window.location.href = link.href;
     } else if (event.key === "d" && document.getElementById("wb-done-form")) {
       document.getElementById("wb-done").click();
+    } else if (event.key === "a" && (link = document.getElementById("wb-suggest-yes"))) {
+      link.click();
+    } else if (event.key === "x" && (link = document.getElementById("wb-suggest-no"))) {
+      link.click();
     }
   });
 })();

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from waitress import serve
 
+from krachtvansamen.core.serving import serve_start_tasks_run
 from krachtvansamen.wsgi import application
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             f"Kracht van Samen draait op http://{options['host']}:{options['port']}/ (stoppen: Ctrl+C)"
         )
         self.stdout.flush()
+        serve_start_tasks_run()
         serve(
             without_body_for_head(application),
             host=options["host"],

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from krachtvansamen.coding.suggest.installation import installation_engine
 from krachtvansamen.demo.build_demo import demo_load, demo_password
 
 
@@ -35,6 +36,10 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(self.style.SUCCESS(f"Demodata stond er al; niets veranderd ({seconds:.1f} s)."))
+        # Trained now and kept beside the database, so the first coder does not wait for it.
+        trained = time.perf_counter()
+        installation_engine(wait_for_fresh=True)
+        self.stdout.write(f"Codevoorstellen klaar ({time.perf_counter() - trained:.1f} s).")
         self.stdout.write("")
         self.stdout.write(f"Inloggen als (wachtwoord: {demo_password()}):")
         for username, role in result.users:

@@ -1,0 +1,67 @@
+"""Choose the suggestion engine's settings by cross-validation on the DEVELOPMENT set only.
+
+    .venv/bin/python benchmarks/suggest_tuning.py [benchmarks/suggest_data/dev.jsonl]
+
+Prints the macro-F1 over the 13 top-level codes for each setting tried (5-fold cross-validation: every fold is
+scored by an engine that learnt from the shipped knowledge, the codebook and the other folds). The held-out set
+(benchmarks/suggest_data/heldout.jsonl) is never read here: it is scored once, with `kvs suggest-evaluate
+--held-out`, after the settings are chosen.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+import time
+from dataclasses import replace
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "krachtvansamen.settings")
+import django  # noqa: E402
+
+django.setup()
+
+from krachtvansamen.coding.suggest import installation, knowledge  # noqa: E402
+from krachtvansamen.coding.suggest.engine import Engine, Example, Settings  # noqa: E402
+from krachtvansamen.coding.suggest.evaluate import cross_validate  # noqa: E402
+from krachtvansamen.coding.suggest.jsonl import read_rows  # noqa: E402
+
+GRID = {
+    "ridge": [0.3, 1.0, 3.0],
+    "chars_weight": [0.5, 0.7],
+    "knn_weight": [0.0, 0.2],
+    "cue_bonus": [0.08],
+}
+
+
+def main() -> None:
+    path = sys.argv[1] if len(sys.argv) > 1 else "benchmarks/suggest_data/dev.jsonl"
+    if "heldout" in path:
+        sys.exit("The held-out set is not for tuning.")
+    rows = read_rows(path, labelled=True)
+    data = [Example(text=r.text, labels=frozenset(r.labels or ()), origin="data") for r in rows]
+    base = [*knowledge.shipped_examples(), *installation.codebook_examples()]
+    print(
+        f"{len(data)} development fragments, {len(base)} examples of shipped knowledge and codebook",
+        flush=True,
+    )
+    results = []
+    keys = list(GRID)
+    for values in itertools.product(*(GRID[k] for k in keys)):
+        settings = replace(Settings(), **dict(zip(keys, values, strict=True)))
+        started = time.perf_counter()
+        report = cross_validate(
+            lambda s=settings: Engine(cues=knowledge.cues(), encoder=installation._encoder, settings=s),
+            base,
+            data,
+        )
+        results.append((report.macro_f1, settings))
+        print(
+            f"macro-F1 {report.macro_f1:.3f}  {settings}  ({time.perf_counter() - started:.1f} s)", flush=True
+        )
+    best = max(results, key=lambda r: r[0])
+    print(f"best: {best[0]:.3f} {best[1]}")
+
+
+if __name__ == "__main__":
+    main()
