@@ -26,11 +26,12 @@ from krachtvansamen.coding.suggest.engine import Engine, Example, Settings  # no
 from krachtvansamen.coding.suggest.evaluate import cross_validate  # noqa: E402
 from krachtvansamen.coding.suggest.jsonl import read_rows  # noqa: E402
 
+# The last grid run; earlier runs (see docs/coding.md) chose ridge 0.3, characters 0.5, no neighbours, cue bonus
+# 0.08, and thresholds on all training examples rather than on real texts only (0.622 against 0.594).
 GRID = {
-    "ridge": [0.3, 1.0, 3.0],
+    "ridge": [0.3, 1.0],
     "chars_weight": [0.5, 0.7],
     "knn_weight": [0.0, 0.2],
-    "cue_bonus": [0.08],
 }
 
 
@@ -40,7 +41,11 @@ def main() -> None:
         sys.exit("The held-out set is not for tuning.")
     rows = read_rows(path, labelled=True)
     data = [Example(text=r.text, labels=frozenset(r.labels or ()), origin="data") for r in rows]
-    base = [*knowledge.shipped_examples(), *installation.codebook_examples()]
+    # The shipped knowledge holds the development set too: never learn a text that is scored.
+    scored = {e.text for e in data}
+    base = [
+        e for e in [*knowledge.shipped_examples(), *installation.codebook_examples()] if e.text not in scored
+    ]
     print(
         f"{len(data)} development fragments, {len(base)} examples of shipped knowledge and codebook",
         flush=True,

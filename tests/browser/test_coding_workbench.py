@@ -93,7 +93,7 @@ def test_two_coders_blind_then_settle(login, demo_server, screenshot_dir):
     # Mouse: select a part of the text (after an emoji: offsets count code points), then click a code.
     _select_with_mouse(page, "mijn buren kennen")
     expect(page.locator("#wb-selection")).to_contain_text("mijn buren kennen")
-    page.get_by_role("button", name="Contact tussen bewoners").click()
+    page.get_by_role("button", name="Contact tussen bewoners", exact=True).click()
     expect(main.locator(".kvs-wb-coding")).to_have_count(2)
     expect(main.locator("q.kvs-wb-coding__part")).to_have_text("mijn buren kennen")
     expect(main.locator("mark.kvs-wb-mark")).to_have_text("mijn buren kennen")

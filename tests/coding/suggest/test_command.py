@@ -101,6 +101,6 @@ def test_the_measurement_prints_per_code_figures_and_the_macro_f1(codebook, tmp_
     out = capsys.readouterr().out
     assert "Kruisvalidatie, 2 delen" in out
     assert "factor.governance" in out and "macro-F1 over 13 codes:" in out
-    assert "fragmenten per seconde" in out
+    assert "snelheid:" in out
     with pytest.raises(CommandError, match="--folds moet minstens 2 zijn"):
         call_command("suggest_evaluate", data=str(data), folds=1)

@@ -87,8 +87,8 @@ def base_examples() -> list[Example]:
     return [*knowledge.shipped_examples(), *codebook_examples()]
 
 
-def new_engine() -> Engine:
-    return Engine(cues=knowledge.cues(), encoder=_encoder)
+def new_engine(encoder: Encoder | None = None) -> Engine:
+    return Engine(cues=knowledge.cues(), encoder=encoder or _encoder)
 
 
 def engine_build(extra: Iterable[Example] = ()) -> Engine:

@@ -32,7 +32,8 @@ class Suggestion:
 
     @property
     def percent(self) -> int:
-        return round(self.score * 100)
+        """For people: a machine is never 100 % sure, and a suggestion shown is at least half sure."""
+        return min(99, max(50, round(self.score * 100)))
 
 
 def fragment_scores(*, fragment: Fragment) -> dict[str, float]:
