@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -69,6 +70,15 @@ class Example:
     rejected: frozenset[str] = frozenset()
     weight: float = 1.0
     origin: str = ""
+    # Texts from one source (a web page, an interview) share wording: folds keep a source together, so a
+    # threshold is chosen on sources the engine did not learn from. Empty: the text is its own source.
+    source: str = ""
+
+
+def fold_of(example: Example, folds: int) -> int:
+    """The fold of an example, by its source (stable across runs and processes)."""
+    key = example.source or example.text
+    return zlib.crc32(key.encode("utf-8")) % folds
 
 
 @dataclass(frozen=True)
@@ -157,10 +167,15 @@ class Encoder:
             self._embed = USE(threads=2).encode
         return self._embed
 
+    # 2 KB per text: a national installation would otherwise keep every fragment ever shown.
+    MAX_CACHED = 100_000
+
     def encode(self, texts: Sequence[str], batch: int = 64) -> np.ndarray:
         if self._known is not None:
             self._cache.update(self._known())
             self._known = None
+        if len(self._cache) > self.MAX_CACHED:
+            self._cache.clear()
         keys = [self.key(t) for t in texts]
         missing = list({key: i for i, key in enumerate(keys) if key not in self._cache}.values())
         # Batches of texts of about the same length: the encoder pads every text to the longest of its batch.
@@ -226,6 +241,8 @@ class Settings:
     knn_weight: float = 0.0  # final = (1 - w) * regression + w * neighbours
     cue_bonus: float = 0.08  # added per cue word found (at most 2), before the threshold
     folds: int = 3
+    # Weight of examples written for the engine, next to texts people said or wrote (1.0).
+    written_weight: float = 0.5
 
 
 class Engine:
@@ -264,7 +281,8 @@ class Engine:
         texts = [e.text for e in examples]
         features, vectors, cue_counts = self._features(texts)
         # Thresholds from out-of-fold predictions: the engine is judged on texts it did not learn from.
-        oof = self._out_of_fold(features, texts, vectors, cue_counts, targets, weights)
+        fold_ids = np.array([fold_of(e, self.settings.folds) for e in examples])
+        oof = self._out_of_fold(features, texts, vectors, cue_counts, targets, weights, fold_ids)
         self.thresholds = {
             code: self._best_threshold(oof[:, j], targets[:, j], weights[:, j])
             for j, code in enumerate(self.codes)
@@ -279,7 +297,9 @@ class Engine:
         targets = np.zeros((len(examples), len(self.codes)), dtype=np.float32)
         weights = np.zeros_like(targets)
         for i, example in enumerate(examples):
-            weights[i, :] = example.weight
+            weights[i, :] = example.weight * (
+                self.settings.written_weight if example.origin == "written" else 1.0
+            )
             for key in example.labels:
                 j = index.get(top_level(key))
                 if j is not None:
@@ -369,16 +389,14 @@ class Engine:
         cue_counts: np.ndarray,
         targets: np.ndarray,
         weights: np.ndarray,
+        fold_ids: np.ndarray,
     ) -> np.ndarray:
-        n = len(features)
         oof = np.zeros_like(targets)
-        folds = min(self.settings.folds, n)
-        if folds < 2:
-            return oof
-        order = np.random.default_rng(0).permutation(n)
-        for f in range(folds):
-            test = order[f::folds]
-            train = np.setdiff1d(order, test)
+        for f in range(self.settings.folds):
+            test = np.flatnonzero(fold_ids == f).tolist()
+            train = np.flatnonzero(fold_ids != f).tolist()
+            if not len(test) or not len(train):
+                continue
             models = self._fit_models(
                 features[train], [texts[i] for i in train], targets[train], weights[train]
             )

@@ -61,11 +61,14 @@ def installation_examples() -> list[Example]:
     """Every text people here coded, with the codes they gave (as analyses count them), every text someone went
     through and found no code for, and the suggestions people rejected. Identical texts are learnt once."""
     labels: dict[str, set[str]] = defaultdict(set)
-    for text, key in codings_counted().values_list("fragment__text", "code__key"):
+    sources: dict[str, str] = {}
+    for text, source, key in codings_counted().values_list("fragment__text", "fragment__source", "code__key"):
         labels[text].add(key)
-    passed = Fragment.objects.filter(passes__isnull=False).values_list("text", flat=True).distinct()
-    for text in passed:
+        sources.setdefault(text, source)
+    passed = Fragment.objects.filter(passes__isnull=False).values_list("text", "source").distinct()
+    for text, source in passed:
         labels.setdefault(text, set())
+        sources.setdefault(text, source)
     rejected: dict[str, set[str]] = defaultdict(set)
     decisions = SuggestionDecision.objects.filter(decision=SuggestionDecision.Decision.REJECTED)
     for text, key in decisions.values_list("fragment__text", "code__key"):

@@ -19,6 +19,7 @@ class Row:
     id: object
     text: str
     labels: tuple[str, ...] | None
+    source: str = ""  # optional: where the text comes from (fragments of one source stay in one fold)
 
 
 def read_rows(path: Path | str, *, labelled: bool, known_codes: set[str] | None = None) -> list[Row]:
@@ -54,4 +55,4 @@ def _rows(handle: IO[str], name: str, *, labelled: bool, known_codes: set[str] |
                     raise LineError(f"{where}: onbekende code {unknown[0]!r} (niet in het codeboek).")
             labels = tuple(raw_labels)
         seen += 1
-        yield Row(line=number, id=data["id"], text=text, labels=labels)
+        yield Row(line=number, id=data["id"], text=text, labels=labels, source=str(data.get("source") or ""))

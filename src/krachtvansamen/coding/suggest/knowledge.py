@@ -58,7 +58,14 @@ def _public() -> tuple[Example, ...]:
             for line in handle:
                 if line.strip():
                     row = json.loads(line)
-                    out.append(Example(text=row["text"], labels=frozenset(row["labels"]), origin="public"))
+                    out.append(
+                        Example(
+                            text=row["text"],
+                            labels=frozenset(row["labels"]),
+                            origin="public",
+                            source=row.get("source", ""),
+                        )  # fmt: skip
+                    )
     return tuple(out)
 
 

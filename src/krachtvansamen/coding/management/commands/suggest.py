@@ -46,7 +46,10 @@ class Command(BaseCommand):
                 if options.get("train"):
                     train = read_rows(options["train"], labelled=True, known_codes=keys)
                     extra = [
-                        Example(text=r.text, labels=frozenset(r.labels or ()), origin="train") for r in train
+                        Example(
+                            text=r.text, labels=frozenset(r.labels or ()), origin="train", source=r.source
+                        )
+                        for r in train
                     ]
             except FileNotFoundError as exc:
                 raise CommandError(f"Bestand niet gevonden: {exc.filename}") from None

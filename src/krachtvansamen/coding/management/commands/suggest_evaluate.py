@@ -81,4 +81,7 @@ class Command(BaseCommand):
     @staticmethod
     def _examples(path: str, keys: set[str]) -> list[Example]:
         rows = read_rows(path, labelled=True, known_codes=keys)
-        return [Example(text=r.text, labels=frozenset(r.labels or ()), origin="data") for r in rows]
+        return [
+            Example(text=r.text, labels=frozenset(r.labels or ()), origin="data", source=r.source)
+            for r in rows
+        ]
