@@ -321,3 +321,21 @@ def test_the_facilitator_hides_all_stories_of_a_flooding_participant_at_once(
     )
     assert "Verhalen verborgen: 4." in response.content.decode()
     assert list(Story.objects.filter(hidden=False).values_list("pk", flat=True)) == [mine.pk]
+
+
+def test_behind_the_proxy_each_phone_counts_by_its_own_address_and_a_forged_one_does_not_help(meeting, settings):
+    """KVS_PROXY_COUNT=1: the proxy adds the phone's address to X-Forwarded-For; all requests come from the proxy.
+    Without reading it every phone in the country would share one limit; with it, a phone that writes a false
+    address in front of the header is still counted by the address the proxy saw."""
+    settings.PROXY_COUNT = 1
+    settings.EFFECTENPLEIN_LIMITS = {"joins_per_address": (2, 60)}
+
+    def via_proxy(seen: str, forged: str = "") -> Client:
+        header = f"{forged}, {seen}" if forged else seen
+        return Client(enforce_csrf_checks=True, REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR=header)
+
+    assert _join(via_proxy("203.0.113.1"), meeting).status_code == 302
+    assert _join(via_proxy("203.0.113.1", forged="198.51.100.7"), meeting).status_code == 302
+    assert _join(via_proxy("203.0.113.1", forged="198.51.100.8"), meeting).status_code == 429
+    # Another phone behind the same proxy has its own limit.
+    assert _join(via_proxy("203.0.113.2"), meeting).status_code == 302

@@ -76,7 +76,12 @@ def test_every_form_page_refuses_a_closed_year_with_the_year_named(
         f"/instrumenten/{key}/{neighbourhood.cbs_code}/", {**SCALES, "jaar": "2024", "actie": action}
     )
     assert response.status_code == 400
-    assert CLOSED in response.content.decode()
+    page = response.content.decode()
+    assert CLOSED in page
+    # The error summary's link leads to the year question, which says what is wrong beside it.
+    assert 'href="#vraag-jaar"' in page
+    year_question = page.split('id="vraag-jaar"', 1)[1].split("</div>", 1)[0]
+    assert CLOSED in year_question and 'aria-invalid="true"' in year_question
     _nothing_saved()
 
 

@@ -54,9 +54,10 @@ class SecurityHeadersMiddleware:
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """The address a log-in comes from. Behind ``settings.PROXY_COUNT`` reverse proxies that each append the
-    address they saw to X-Forwarded-For, the client is that many entries from the right; what the client wrote
-    there itself (further left) is not trusted."""
+    """The address a request comes from (log-in throttling, Effectenplein limits). Behind
+    ``settings.PROXY_COUNT`` reverse proxies that each append the address they saw to X-Forwarded-For, the
+    client is that many entries from the right; what the client wrote there itself (further left) is not
+    trusted."""
     count = int(getattr(settings, "PROXY_COUNT", 0))
     if count > 0:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]

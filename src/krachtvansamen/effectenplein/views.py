@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from krachtvansamen.core.security import client_address
 from krachtvansamen.effectenplein import selectors, services
 from krachtvansamen.effectenplein.models import (
     MAX_PARTICIPANTS_LIMIT,
@@ -50,7 +51,8 @@ def _client(request: HttpRequest, device_id: str | None = None) -> services.Clie
     device = _device_id(request) if device_id is None else device_id
     return services.Client(
         device=selectors.client_hash(device, purpose="device"),
-        address=selectors.client_hash(request.META.get("REMOTE_ADDR", ""), purpose="address"),
+        # Behind the TLS proxy every phone would otherwise share the proxy's address (KVS_PROXY_COUNT).
+        address=selectors.client_hash(client_address(request) or "", purpose="address"),
     )
 
 
