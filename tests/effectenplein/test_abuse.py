@@ -323,7 +323,9 @@ def test_the_facilitator_hides_all_stories_of_a_flooding_participant_at_once(
     assert list(Story.objects.filter(hidden=False).values_list("pk", flat=True)) == [mine.pk]
 
 
-def test_behind_the_proxy_each_phone_counts_by_its_own_address_and_a_forged_one_does_not_help(meeting, settings):
+def test_behind_the_proxy_each_phone_counts_by_its_own_address_and_a_forged_one_does_not_help(
+    meeting, settings
+):
     """KVS_PROXY_COUNT=1: the proxy adds the phone's address to X-Forwarded-For; all requests come from the proxy.
     Without reading it every phone in the country would share one limit; with it, a phone that writes a false
     address in front of the header is still counted by the address the proxy saw."""
