@@ -14,6 +14,7 @@ COMMAND_ALIASES = {
     "import-cbs": "import_cbs",
     "national-dataset": "national_dataset",
     "erase-person": "erase_person",
+    "export-person": "export_person",
     "suggest-evaluate": "suggest_evaluate",
 }
 

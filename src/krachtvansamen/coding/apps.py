@@ -8,11 +8,14 @@ class CodingConfig(AppConfig):
 
     def ready(self) -> None:
         # apps.py is imported before the models are ready; the eraser imports models.
+        from krachtvansamen.coding.access_export import collect_person_fragments  # noqa: PLC0415
         from krachtvansamen.coding.erasure import erase_person_fragments  # noqa: PLC0415
         from krachtvansamen.coding.suggest.installation import installation_engine_warm  # noqa: PLC0415
         from krachtvansamen.core.serving import register_on_serve_start  # noqa: PLC0415
+        from krachtvansamen.privacy.access_export import register_collector  # noqa: PLC0415
         from krachtvansamen.privacy.erasure import register_eraser  # noqa: PLC0415
 
         register_eraser(erase_person_fragments)
+        register_collector(collect_person_fragments)
         # A coder's first fragment page should not wait for the suggestion engine to train.
         register_on_serve_start(installation_engine_warm)

@@ -35,7 +35,10 @@ class InstrumentsConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(default_forms_after_migrate, sender=self)
         # Models are ready in ready(); the eraser imports them.
+        from krachtvansamen.instruments.access_export import collect_person_submissions  # noqa: PLC0415
         from krachtvansamen.instruments.erasure import erase_person_submissions  # noqa: PLC0415
+        from krachtvansamen.privacy.access_export import register_collector  # noqa: PLC0415
         from krachtvansamen.privacy.erasure import register_eraser  # noqa: PLC0415
 
         register_eraser(erase_person_submissions, order=10)
+        register_collector(collect_person_submissions)

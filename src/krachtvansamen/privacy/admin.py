@@ -6,6 +6,8 @@ The ``Person`` admin belongs to people, a lower layer that cannot import privacy
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
@@ -17,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from krachtvansamen.people.admin import PersonAdmin
 from krachtvansamen.people.models import Person
+from krachtvansamen.privacy.access_export import person_data
 from krachtvansamen.privacy.erasure import person_erase
 from krachtvansamen.privacy.models import ErasureRecord
 
@@ -25,7 +28,7 @@ class PersonErasureAdmin(PersonAdmin):
     """Deleting a person in the admin (one, or "delete selected") is an erasure too: a plain delete would
     keep their words in submission answers (issue 13 row 7)."""
 
-    actions = ["erase_everywhere"]
+    actions = ["erase_everywhere", "download_data"]
 
     def delete_model(self, request: HttpRequest, obj: Person) -> None:
         person_erase(obj, request.user, _("Deleted in the admin"))
@@ -60,6 +63,20 @@ class PersonErasureAdmin(PersonAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "privacy/erase_confirm.html", context)
+
+    @admin.action(description=gettext_lazy("Download this person's data (GDPR art. 15)"))
+    def download_data(self, request: HttpRequest, queryset: QuerySet[Person]) -> HttpResponse | None:
+        """One person at a time: a file of several people's data would be a leak, not an answer."""
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one person."), messages.ERROR)
+            return None
+        person = queryset.get()
+        response = HttpResponse(
+            json.dumps(person_data(person), ensure_ascii=False, indent=2), content_type="application/json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="persoon-{person.pk}.json"'
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 admin.site.unregister(Person)
