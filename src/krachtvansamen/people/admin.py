@@ -4,9 +4,18 @@ from krachtvansamen.people.models import Consent, Funding, Membership, Organisat
 
 
 class ConsentInline(admin.TabularInline):
+    """Consents are a history: a new record can be added (it counts, being the newest), none changed or
+    removed."""
+
     model = Consent
     extra = 0
     readonly_fields = ("recorded_at", "recorded_by")
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(Person)
@@ -16,6 +25,14 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ("pseudonym",)
     raw_id_fields = ("neighbourhood", "user", "organisation")
     inlines = [ConsentInline]
+
+    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+        """A consent added here is recorded by the administrator who added it."""
+        for record in formset.save(commit=False):
+            if isinstance(record, Consent) and record.pk is None:
+                record.recorded_by = request.user
+            record.save()
+        formset.save_m2m()
 
 
 @admin.register(Organisation)

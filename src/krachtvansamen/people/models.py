@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -201,3 +203,18 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_scope_display()} — {'ja' if self.given else 'nee'}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Only new records: the history of a consent is the proof of it (AVG art. 7(1)). Narrowing or
+        withdrawing is a new record, which counts because it is the newest."""
+        if self.pk is not None and Consent.objects.filter(pk=self.pk).exists():
+            raise ConsentHistoryError(_("A consent that was recorded cannot be changed: record a new one."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Only erasure of the whole person removes consents (``privacy.erasure``), never one record."""
+        raise ConsentHistoryError(_("A consent that was recorded cannot be deleted: record a new one."))
+
+
+class ConsentHistoryError(Exception):
+    """An attempt to change or remove a recorded consent."""
