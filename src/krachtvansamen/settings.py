@@ -273,3 +273,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("KVS_DEFAULT_FROM_EMAIL", "Kracht van Samen 
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A password-reset link works for one hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# Effectenplein: days after a meeting closed before its raw stories, nicknames and votes are removed by
+# `kvs retention` (the fragments made from kept stories stay). 0 keeps them forever.
+EFFECTENPLEIN_RETENTION_DAYS = int(os.environ.get("KVS_RETENTION_PLEIN_DAYS", "180"))

@@ -72,6 +72,13 @@ class Meeting(models.Model):
     # Raised by every change (story, recognition, vote, join, status): the projector polls this one
     # number and only fetches the board again when it moved.
     version = models.PositiveIntegerField(default=0)
+    # Retention (``services.effectenplein_retention_apply``): some time after closing, the participants (nicknames,
+    # device and address hashes), their stories, recognitions and votes are removed; the fragments made from kept
+    # stories stay (under their own consent rules), and these totals keep the meeting's figures right.
+    purged_at = models.DateTimeField(_("raw stories removed on"), null=True, blank=True)
+    kept_story_total = models.PositiveIntegerField(null=True, blank=True)
+    kept_participant_total = models.PositiveIntegerField(null=True, blank=True)
+    kept_significant_total = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("Effectenplein meeting")

@@ -304,9 +304,12 @@ def meetings_for_neighbourhood(*, neighbourhood: Neighbourhood, limit: int = 20)
     return list(
         Meeting.objects.filter(neighbourhood=neighbourhood)
         .annotate(
-            story_total=_per_meeting(Story.objects.filter(hidden=False)),
-            participant_total=_per_meeting(Participant.objects.all()),
-            significant_total=_per_meeting(Story.objects.filter(is_most_significant=True)),
+            # After retention removed the raw stories, the totals kept on the meeting.
+            story_total=Coalesce("kept_story_total", _per_meeting(Story.objects.filter(hidden=False))),
+            participant_total=Coalesce("kept_participant_total", _per_meeting(Participant.objects.all())),
+            significant_total=Coalesce(
+                "kept_significant_total", _per_meeting(Story.objects.filter(is_most_significant=True))
+            ),
         )
         .order_by("-created_at")[:limit]
     )

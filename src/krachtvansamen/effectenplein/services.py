@@ -14,10 +14,11 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
@@ -591,3 +592,49 @@ def votes_cast(*, participant: Participant, story_ids: list[int], client: Client
                 for slot, story_id in enumerate(wanted, 1)
             ]
         )
+
+
+# --- retention ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    meetings: int
+    participants: int
+    stories: int
+
+
+def effectenplein_retention_apply(*, now: datetime | None = None, days: int | None = None) -> RetentionResult:
+    """Remove the raw material of meetings closed at least ``days`` ago (``EFFECTENPLEIN_RETENTION_DAYS``):
+    participants with their nicknames and hashes, stories, recognitions and votes. What the meeting became stays:
+    the fragments made from kept stories, and its totals on the meeting. Each meeting in one transaction;
+    running it again changes nothing. ``days`` 0 (or less) keeps everything."""
+    days = settings.EFFECTENPLEIN_RETENTION_DAYS if days is None else days
+    if days <= 0:
+        return RetentionResult(0, 0, 0)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    due = Meeting.objects.filter(status=Meeting.Status.CLOSED, closed_at__lte=cutoff, purged_at__isnull=True)
+    meetings = participants = stories = 0
+    for meeting_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+            visible = meeting.stories.filter(hidden=False)
+            meeting.kept_story_total = visible.count()
+            meeting.kept_significant_total = meeting.stories.filter(is_most_significant=True).count()
+            meeting.kept_participant_total = meeting.participants.count()
+            stories += meeting.stories.count()
+            participants += meeting.kept_participant_total
+            # Stories first (their fragments stay: the link is on the story), then everyone who took part.
+            meeting.stories.all().delete()
+            meeting.participants.all().delete()
+            meeting.purged_at = timezone.now()
+            meeting.save(
+                update_fields=[
+                    "kept_story_total",
+                    "kept_significant_total",
+                    "kept_participant_total",
+                    "purged_at",
+                ]
+            )
+            meetings += 1
+    return RetentionResult(meetings, participants, stories)

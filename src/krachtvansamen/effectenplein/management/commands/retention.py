@@ -1,0 +1,28 @@
+"""``kvs retention [--days N]``: remove what is kept no longer than needed (for a scheduler, daily).
+
+Today: the raw material of Effectenplein meetings closed at least ``KVS_RETENTION_PLEIN_DAYS`` days ago
+(default 180): participants with their nicknames, stories, recognitions and votes. The fragments made from kept
+stories stay under their own consent, and each meeting keeps its totals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from krachtvansamen.effectenplein.services import effectenplein_retention_apply
+
+
+class Command(BaseCommand):
+    help = "Remove Effectenplein stories, nicknames and votes some time after a meeting closed (retention)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--days", type=int, help="days after closing (default: KVS_RETENTION_PLEIN_DAYS)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = effectenplein_retention_apply(days=options.get("days"))
+        self.stdout.write(
+            f"Effectenplein: {result.meetings} bijeenkomst(en) opgeschoond, {result.participants} deelnemers en "
+            f"{result.stories} verhalen verwijderd (de fragmenten blijven)."
+        )
