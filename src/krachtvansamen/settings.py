@@ -144,6 +144,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "krachtvansamen.core.security.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: who opened which page with personal data, or which report.
+    "krachtvansamen.privacy.middleware.AccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: turns a locked-out log-in into the Dutch lock-out page.
@@ -277,3 +279,18 @@ PASSWORD_RESET_TIMEOUT = 60 * 60
 # Effectenplein: days after a meeting closed before its raw stories, nicknames and votes are removed by
 # `kvs retention` (the fragments made from kept stories stay). 0 keeps them forever.
 EFFECTENPLEIN_RETENTION_DAYS = int(os.environ.get("KVS_RETENTION_PLEIN_DAYS", "180"))
+
+# The access log (privacy.middleware): which pages hold personal data or are reports, by path prefix.
+ACCESS_LOG_PREFIXES = [
+    ("/rapporten/", "report"),
+    ("/buurten/", "personal"),
+    ("/coderen/", "personal"),
+    ("/codeboek/", "personal"),
+    ("/instrumenten/antwoorden/", "personal"),
+    ("/instrumenten/praatplaat/", "personal"),
+    ("/documenten/", "personal"),
+    ("/plein/bijeenkomst/", "personal"),
+    ("/beheer/", "personal"),
+]
+# Days the access log is kept before `kvs retention` removes older entries.
+ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("KVS_RETENTION_ACCESS_LOG_DAYS", "365"))

@@ -21,7 +21,7 @@ from krachtvansamen.people.admin import PersonAdmin
 from krachtvansamen.people.models import Person
 from krachtvansamen.privacy.access_export import person_data
 from krachtvansamen.privacy.erasure import person_erase
-from krachtvansamen.privacy.models import ErasureRecord
+from krachtvansamen.privacy.models import AccessLogEntry, ErasureRecord
 
 
 class PersonErasureAdmin(PersonAdmin):
@@ -95,4 +95,29 @@ class ErasureRecordAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: ErasureRecord | None = None) -> bool:
+        return False
+
+
+@admin.register(AccessLogEntry)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Read by administrators only; nobody adds, changes or removes an entry here."""
+
+    list_display = ("at", "username", "action", "kind", "path", "status")
+    list_filter = ("action", "kind")
+    search_fields = ("username", "path")
+    readonly_fields = ("at", "user", "username", "action", "kind", "path", "status")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: AccessLogEntry | None = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AccessLogEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AccessLogEntry | None = None) -> bool:
         return False

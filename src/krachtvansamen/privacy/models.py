@@ -30,3 +30,42 @@ class ErasureRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.erased_at:%Y-%m-%d %H:%M} · {self.neighbourhood_id}"
+
+
+class AccessLogEntry(models.Model):
+    """Who opened or changed pages with personal data, and who opened which report (AVG art. 5(2), 32).
+
+    Kept apart from what it logs, written by ``privacy.middleware.AccessLogMiddleware``, never changed afterwards,
+    readable only by administrators, removed after ``ACCESS_LOG_RETENTION_DAYS`` by ``kvs retention``. The
+    username is copied, so the entry still says who it was after the account is gone."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        CHANGE = "change", _("changed")
+
+    class Kind(models.TextChoices):
+        PERSONAL = "personal", _("personal data")
+        REPORT = "report", _("report")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    username = models.CharField(_("user"), max_length=150)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    path = models.CharField(_("page"), max_length=500)
+    status = models.PositiveSmallIntegerField(_("answer"))
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.path}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("An access log entry is never changed.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

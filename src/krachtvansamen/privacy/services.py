@@ -7,12 +7,17 @@ or origin without a demographics consent" lives here once.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from krachtvansamen.core.types import User
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.people.models import Consent, Person
 from krachtvansamen.people.services import person_create, recorder
+from krachtvansamen.privacy.models import AccessLogEntry
 
 
 def person_create_pseudonymous(
@@ -79,3 +84,12 @@ def person_create_pseudonymous(
             )
         Consent.objects.bulk_create(consents)
     return person
+
+
+def access_log_prune(*, now: datetime | None = None, days: int | None = None) -> int:
+    """Remove access log entries older than ``days`` (``ACCESS_LOG_RETENTION_DAYS``); 0 keeps them all."""
+    days = settings.ACCESS_LOG_RETENTION_DAYS if days is None else days
+    if days <= 0:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    return AccessLogEntry.objects.filter(at__lt=cutoff).delete()[0]

@@ -1,8 +1,9 @@
 """``kvs retention [--days N]``: remove what is kept no longer than needed (for a scheduler, daily).
 
-Today: the raw material of Effectenplein meetings closed at least ``KVS_RETENTION_PLEIN_DAYS`` days ago
-(default 180): participants with their nicknames, stories, recognitions and votes. The fragments made from kept
-stories stay under their own consent, and each meeting keeps its totals.
+The raw material of Effectenplein meetings closed at least ``KVS_RETENTION_PLEIN_DAYS`` days ago (default 180,
+or ``--days``): participants with their nicknames, stories, recognitions and votes. The fragments made from kept
+stories stay under their own consent, and each meeting keeps its totals. And access log entries older than
+``KVS_RETENTION_ACCESS_LOG_DAYS`` (default 365).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from krachtvansamen.effectenplein.services import effectenplein_retention_apply
+from krachtvansamen.privacy.services import access_log_prune
 
 
 class Command(BaseCommand):
@@ -26,3 +28,5 @@ class Command(BaseCommand):
             f"Effectenplein: {result.meetings} bijeenkomst(en) opgeschoond, {result.participants} deelnemers en "
             f"{result.stories} verhalen verwijderd (de fragmenten blijven)."
         )
+        pruned = access_log_prune()
+        self.stdout.write(f"Toegangslog: {pruned} regels ouder dan de bewaartermijn verwijderd.")
