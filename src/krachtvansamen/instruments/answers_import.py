@@ -51,9 +51,18 @@ def _records_from_csv(content: bytes) -> dict[str, list[dict[str, str]]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise AnswersImportError(_("This CSV file is not in UTF-8. Export it again as UTF-8.")) from None
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    rows = list(reader)
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = (
+            csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+        )
+    except csv.Error:  # one column, or no separator in the sample: read it as plain CSV
+        dialect = csv.excel
+    try:
+        rows = list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error:
+        raise AnswersImportError(
+            _("This CSV file cannot be read: check that it is an export of KoboToolbox or ODK.")
+        ) from None
     if not rows:
         return {"": []}
     header = rows[0]
