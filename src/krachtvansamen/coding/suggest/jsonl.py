@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from .engine import Example
+
 
 class LineError(ValueError):
     """A malformed line; the message names the file and the line number."""
@@ -28,7 +30,6 @@ def read_rows(path: Path | str, *, labelled: bool, known_codes: set[str] | None 
 
 
 def _rows(handle: IO[str], name: str, *, labelled: bool, known_codes: set[str] | None) -> Iterator[Row]:
-    seen = 0
     for number, raw in enumerate(handle, start=1):
         if not raw.strip():
             continue
@@ -54,5 +55,11 @@ def _rows(handle: IO[str], name: str, *, labelled: bool, known_codes: set[str] |
                 if unknown:
                     raise LineError(f"{where}: onbekende code {unknown[0]!r} (niet in het codeboek).")
             labels = tuple(raw_labels)
-        seen += 1
         yield Row(line=number, id=data["id"], text=text, labels=labels, source=str(data.get("source") or ""))
+
+
+def rows_as_examples(rows: list[Row], *, origin: str) -> list[Example]:
+    """Labelled rows as what the engine learns from (the labels as given: a child counts as its parent)."""
+    return [
+        Example(text=r.text, labels=frozenset(r.labels or ()), origin=origin, source=r.source) for r in rows
+    ]

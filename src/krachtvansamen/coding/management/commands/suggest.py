@@ -20,9 +20,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from krachtvansamen.coding.suggest.engine import Example
 from krachtvansamen.coding.suggest.installation import codebook_keys, engine_build
-from krachtvansamen.coding.suggest.jsonl import LineError, read_rows
+from krachtvansamen.coding.suggest.jsonl import LineError, read_rows, rows_as_examples
 
 BATCH = 500
 
@@ -45,12 +44,7 @@ class Command(BaseCommand):
                 extra = []
                 if options.get("train"):
                     train = read_rows(options["train"], labelled=True, known_codes=keys)
-                    extra = [
-                        Example(
-                            text=r.text, labels=frozenset(r.labels or ()), origin="train", source=r.source
-                        )
-                        for r in train
-                    ]
+                    extra = rows_as_examples(train, origin="train")
             except FileNotFoundError as exc:
                 raise CommandError(f"Bestand niet gevonden: {exc.filename}") from None
             except LineError as exc:

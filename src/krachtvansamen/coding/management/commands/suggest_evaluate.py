@@ -25,7 +25,7 @@ from krachtvansamen.coding.suggest.installation import (
     installation_examples,
     new_engine,
 )
-from krachtvansamen.coding.suggest.jsonl import LineError, read_rows
+from krachtvansamen.coding.suggest.jsonl import LineError, read_rows, rows_as_examples
 from krachtvansamen.coding.suggest.knowledge import shipped_embeddings
 
 
@@ -80,8 +80,4 @@ class Command(BaseCommand):
 
     @staticmethod
     def _examples(path: str, keys: set[str]) -> list[Example]:
-        rows = read_rows(path, labelled=True, known_codes=keys)
-        return [
-            Example(text=r.text, labels=frozenset(r.labels or ()), origin="data", source=r.source)
-            for r in rows
-        ]
+        return rows_as_examples(read_rows(path, labelled=True, known_codes=keys), origin="data")
