@@ -17,6 +17,18 @@ class FragmentFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Verhaal nummer {n} over de buurt.")
     instrument = "wijkwaardenkaart"
     speaker_role = "resident"
+    # A fragment the factory makes with quoting consent has been through quote review, its words unchanged (the
+    # texts the tests use name nobody); tests of the review itself pass quote_review="pending".
+    quote_review = factory.LazyAttribute(
+        lambda o: (
+            "approved"
+            if o.consent_level in ("pseudonymised", "named") and not o.special_category
+            else "pending"
+        )
+    )
+    quote_text = factory.LazyAttribute(lambda o: o.text if o.quote_review == "approved" else "")
+    consent_level = "internal"
+    special_category = False
 
 
 class CodingFactory(factory.django.DjangoModelFactory):

@@ -9,6 +9,7 @@ import pytest
 from krachtvansamen.assessments.models import FactorObservation, SustainabilityAssessment
 from krachtvansamen.assets.models import Asset
 from krachtvansamen.coding.models import Fragment
+from krachtvansamen.coding.quotes.services import quote_review_decide
 from krachtvansamen.instruments import services
 from krachtvansamen.instruments.models import CodedAnswer, FormVersion, Submission
 from krachtvansamen.instruments.selectors import coded_scale_answers, praatplaat, praatplaat_stories
@@ -171,7 +172,14 @@ def test_conversation_records_consent_and_feeds_the_praatplaat(forms, builder):
     nature = plate.theme("vitality.nature")
     assert (nature.total, nature.hinders, nature.helps, plate.conversations) == (2, 1, 0, 1)
     stories = praatplaat_stories(neighbourhood=neighbourhood, year=None, theme_key="vitality.nature")
+    # Consent alone does not put words on the praatplaat: a person reviews them first (issue 13, row 5).
+    assert (len(stories), stories.withheld) == (0, 2)
+    for fragment in fragments:
+        quote_review_decide(fragment=fragment, user=user, approve=True, text=f"Nagekeken: {fragment.text}")
+    stories = praatplaat_stories(neighbourhood=neighbourhood, year=None, theme_key="vitality.nature")
     assert {(s.stance, s.speaker) for s in stories} == {("value", "Tuinvrouw"), ("hinders", "Tuinvrouw")}
+    assert {s.text for s in stories} == {"Nagekeken: De moestuin achter de flat.",
+                                         "Nagekeken: Er ligt troep bij de containers."}  # fmt: skip
 
 
 def test_a_resident_who_says_no_leaves_no_words_and_no_person(forms, builder):

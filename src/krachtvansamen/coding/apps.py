@@ -14,8 +14,11 @@ class CodingConfig(AppConfig):
         from krachtvansamen.core.serving import register_on_serve_start  # noqa: PLC0415
         from krachtvansamen.privacy.access_export import register_collector  # noqa: PLC0415
         from krachtvansamen.privacy.erasure import register_eraser  # noqa: PLC0415
+        from krachtvansamen.privacy.pseudonymise import warm_up as pseudonymiser_warm_up  # noqa: PLC0415
 
         register_eraser(erase_person_fragments)
         register_collector(collect_person_fragments)
         # A coder's first fragment page should not wait for the suggestion engine to train.
         register_on_serve_start(installation_engine_warm)
+        # Nor the quote review page for deduce's name lists (~7 s to load; ~1 minute the first time after installing).
+        register_on_serve_start(pseudonymiser_warm_up)

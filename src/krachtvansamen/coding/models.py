@@ -41,6 +41,14 @@ class CodingState(models.TextChoices):
     SETTLED = "settled", _("settled")
 
 
+class QuoteReview(models.TextChoices):
+    """Whether a person looked at a fragment's words before they may be quoted outside the team."""
+
+    PENDING = "pending", _("not reviewed yet")
+    APPROVED = "approved", _("may be quoted")
+    DECLINED = "declined", _("not to be quoted")
+
+
 class Fragment(models.Model):
     neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE, related_name="fragments")
     year = models.PositiveSmallIntegerField(_("year"))
@@ -80,6 +88,18 @@ class Fragment(models.Model):
     special_category = models.BooleanField(
         _("special category of personal data"), default=False, db_default=False
     )
+    # A quote leaves the team only as ``quote_text``: the words with names, addresses, phone numbers and e-mail
+    # pseudonymised (``privacy.pseudonymise``), approved by a person (``coding.quotes``). A changed text needs a
+    # new review.
+    quote_review = models.CharField(
+        _("quote review"), max_length=10, choices=QuoteReview.choices,
+        default=QuoteReview.PENDING, db_default=QuoteReview.PENDING,
+    )  # fmt: skip
+    quote_text = models.TextField(_("text as quoted"), blank=True, default="", db_default="")
+    quote_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    quote_reviewed_at = models.DateTimeField(_("quote reviewed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("fragment")
@@ -89,6 +109,12 @@ class Fragment(models.Model):
             models.Index(fields=["neighbourhood", "year"]),
             models.Index(fields=["source", "position"]),
             models.Index(fields=["coding_state"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="approved_quote_has_text",
+                condition=~models.Q(quote_review="approved") | ~models.Q(quote_text=""),
+            )
         ]
 
     def __str__(self) -> str:

@@ -11,11 +11,12 @@ from typing import Protocol
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 
-from krachtvansamen.coding.models import Coding, CodingPass, CodingState, Fragment, ProgrammeCode
+from krachtvansamen.coding.models import Coding, CodingPass, CodingState, Fragment, ProgrammeCode, QuoteReview
 from krachtvansamen.core.types import User
 from krachtvansamen.framework.models import Code
 from krachtvansamen.framework.selectors import codes_current
 from krachtvansamen.neighbourhoods.models import Neighbourhood
+from krachtvansamen.privacy.selectors import QUOTABLE_LEVELS
 
 
 def fragments_for(
@@ -188,14 +189,20 @@ class CodingTodo:
 
     uncoded: int
     disputed: int
+    quotes: int = 0  # quotes waiting for a person's review (``coding.quotes``)
 
 
 def coding_todo(*, neighbourhoods: QuerySet[Neighbourhood]) -> CodingTodo:
-    """Fragments nobody coded yet, and disagreements not yet settled, in these neighbourhoods (one query)."""
-    counts = Fragment.objects.filter(
-        neighbourhood__in=neighbourhoods, coding_state__in=(CodingState.UNCODED, CodingState.DISPUTED)
-    ).aggregate(
-        uncoded=Count("pk", filter=Q(coding_state=CodingState.UNCODED)),
-        disputed=Count("pk", filter=Q(coding_state=CodingState.DISPUTED)),
+    """Fragments nobody coded yet, disagreements not yet settled, and quotes to review, in these neighbourhoods
+    (one query)."""
+    to_review = Q(consent_level__in=QUOTABLE_LEVELS, special_category=False, quote_review=QuoteReview.PENDING)
+    counts = (
+        Fragment.objects.filter(neighbourhood__in=neighbourhoods)
+        .filter(Q(coding_state__in=(CodingState.UNCODED, CodingState.DISPUTED)) | to_review)
+        .aggregate(
+            uncoded=Count("pk", filter=Q(coding_state=CodingState.UNCODED)),
+            disputed=Count("pk", filter=Q(coding_state=CodingState.DISPUTED)),
+            quotes=Count("pk", filter=to_review),
+        )
     )
-    return CodingTodo(uncoded=counts["uncoded"], disputed=counts["disputed"])
+    return CodingTodo(uncoded=counts["uncoded"], disputed=counts["disputed"], quotes=counts["quotes"])

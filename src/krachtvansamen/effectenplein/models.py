@@ -117,6 +117,9 @@ class Participant(models.Model):
     address_hash = models.CharField(max_length=64, blank=True, default="")
     nickname = models.CharField(_("nickname"), max_length=NICKNAME_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # sha256 of the participant's personal code (``privacy.personal_codes``), asked for on the phone: it opens their
+    # stories at /mijn-gegevens/ after the meeting, until retention removes them.
+    code_digest = models.CharField(max_length=64, blank=True, default="", db_default="", db_index=True)
 
     class Meta:
         verbose_name = _("Effectenplein participant")

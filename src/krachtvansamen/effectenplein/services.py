@@ -49,6 +49,7 @@ from krachtvansamen.framework.selectors import codes_current_by_key
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.people.models import Consent
 from krachtvansamen.people.services import recorder
+from krachtvansamen.privacy.personal_codes import code_digest, code_new
 
 MEETING_LIFETIME = timedelta(hours=12)
 TITLE_MAX_LENGTH = 200
@@ -638,3 +639,11 @@ def effectenplein_retention_apply(*, now: datetime | None = None, days: int | No
             )
             meetings += 1
     return RetentionResult(meetings, participants, stories)
+
+
+def participant_code_issue(*, participant: Participant) -> str:
+    """A personal code for an Effectenplein participant (``privacy.personal_codes``): it opens their stories at
+    /mijn-gegevens/ after the meeting. Returns the code, the only time it is known; a new one replaces the old."""
+    code = code_new()
+    Participant.objects.filter(pk=participant.pk).update(code_digest=code_digest(code))
+    return code

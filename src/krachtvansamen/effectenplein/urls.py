@@ -36,4 +36,5 @@ urlpatterns = [
     path("<plein_code:code>/herken/", views.recognise, name="recognise"),
     path("<plein_code:code>/kiezen/", views.vote, name="vote"),
     path("<plein_code:code>/fase/", views.phase, name="phase"),
+    path("<plein_code:code>/mijn-code/", views.personal_code, name="personal_code"),
 ]

@@ -139,6 +139,7 @@ def _phone_page(
     *,
     error: PleinError | None = None,
     form: dict[str, Any] | None = None,
+    personal_code: str = "",
 ) -> HttpResponse:
     everything = request.GET.get("alle") == "1"
     view = selectors.participant_view(
@@ -148,6 +149,8 @@ def _phone_page(
         "view": view, "meeting": meeting, "error": error, "form": form or {}, "story_max": STORY_MAX_LENGTH,
         "max_votes": MAX_VOTES, "submission_key": services.new_submission_key(),
         "live": selectors.meeting_is_live(meeting=meeting),
+        "personal_code": personal_code,
+        "personal_code_where": request.build_absolute_uri(reverse("resident_code")) if personal_code else "",
     }  # fmt: skip
     response = render(request, "effectenplein/phone.html", context, status=error.status if error else 200)
     return _with_retry_after(response, error)
@@ -195,6 +198,22 @@ def _participant_or_redirect(
         )
         return _join_page(request, error=unknown, code=code)
     return meeting, None
+
+
+@never_cache
+@require_POST
+def personal_code(request: HttpRequest, code: str) -> HttpResponse:
+    """A personal code for this phone's participant, shown once on their page (a new one replaces the old)."""
+    found = _participant_or_redirect(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    meeting, participant = found
+    if participant is None:
+        return redirect(_meeting_url(meeting))
+    issued = services.participant_code_issue(participant=participant)
+    response = _phone_page(request, meeting, participant, personal_code=issued)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

@@ -263,11 +263,13 @@ def praatplaat_stories(
     shown = fragments if internal else fragments.filter(pk__in=quotable_ids)
     rows = (
         shown.filter(special_category=False)
-        .values_list("pk", "text", "submission_link__stance", "speaker__pseudonym", "year")
+        .values_list("pk", "text", "quote_text", "submission_link__stance", "speaker__pseudonym", "year")
         .order_by("-year", "pk")
     )
+    # A quotable story in its approved, pseudonymised words; the team's internal view shows the others as said.
     stories = [
-        PlateStory(pk, text, stance or "value", speaker or "", y, team_only=pk not in quotable_ids)
-        for pk, text, stance, speaker, y in rows
-    ]
+        PlateStory(pk, quote_text if pk in quotable_ids else text, stance or "value", speaker or "", y,
+                   team_only=pk not in quotable_ids)
+        for pk, text, quote_text, stance, speaker, y in rows
+    ]  # fmt: skip
     return PlateStories(stories=stories, withheld=total - len(stories), internal=internal)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.instruments_home, name="home"),
     path("formulier-importeren/", views.form_import, name="form_import"),
     path("antwoorden/<int:pk>/", views.submission_detail, name="submission"),
+    path("antwoorden/<int:pk>/persoonlijke-code/", views.personal_code_new, name="personal_code"),
     path("praatplaat/<str:cbs_code>/", views.praatplaat, name="praatplaat"),
     path("<slug:key>/xlsform/", views.xlsform_download, name="xlsform"),
     path("<slug:key>/<str:cbs_code>/", views.form_fill, name="fill"),

@@ -8,9 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from krachtvansamen.instruments import selectors
 from krachtvansamen.instruments.answers_import import (
@@ -37,7 +38,9 @@ from krachtvansamen.people.access import (
     neighbourhood_get_for_user,
     neighbourhoods_for_user,
     user_manages_forms,
+    user_sees_data,
 )
+from krachtvansamen.privacy.personal_codes import personal_code_issue
 
 
 def _year_from(request: HttpRequest) -> int:
@@ -227,6 +230,26 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "answers": selectors.answers_for_display(submission=submission),
         "fragments": selectors.fragments_of_submission(submission=submission),
     })  # fmt: skip
+
+
+@login_required
+@require_POST
+def personal_code_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """A personal code for the resident of this conversation, shown once, to write on their card. A new code
+    replaces the old one (a lost card)."""
+    submission = get_object_or_404(Submission.objects.select_related("neighbourhood", "person"), pk=pk)
+    neighbourhood = neighbourhood_get_for_user(user=request.user, cbs_code=submission.neighbourhood.cbs_code)
+    if not user_sees_data(user=request.user, neighbourhood=neighbourhood):
+        raise PermissionDenied(_("Only the neighbourhood's team gives out personal codes."))
+    if submission.person is None:
+        raise Http404(_("No resident is linked to these answers."))
+    code = personal_code_issue(person=submission.person, user=request.user)
+    response = render(request, "instruments/personal_code.html", {
+        "submission": submission, "n": submission.neighbourhood, "code": code,
+        "where": request.build_absolute_uri(reverse("resident_code")),
+    })  # fmt: skip
+    response["Cache-Control"] = "private, no-store"  # the code is on this page only, once
+    return response
 
 
 @login_required

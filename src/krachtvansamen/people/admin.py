@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from krachtvansamen.people.models import Consent, Funding, Membership, Organisation, Person
+from krachtvansamen.people.models import Consent, Funding, Invitation, Membership, Organisation, Person
 
 
 class ConsentInline(admin.TabularInline):
@@ -55,3 +55,43 @@ class FundingAdmin(admin.ModelAdmin):
     list_display = ("funder", "neighbourhood", "programme", "start_year", "end_year")
     list_filter = ("funder", "programme")
     raw_id_fields = ("neighbourhood",)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are made, accepted and withdrawn on /uitnodigingen/ (``people.invitations``),
+    so the e-mail is sent and the token is only ever stored as a hash. The hash itself is not shown."""
+
+    list_display = (
+        "email",
+        "neighbourhood",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    )
+    list_filter = ("role",)
+    search_fields = ("email", "neighbourhood__name")
+    fields = (
+        "email",
+        "neighbourhood",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_user",
+        "revoked_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

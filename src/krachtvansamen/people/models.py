@@ -218,3 +218,70 @@ class Consent(models.Model):
 
 class ConsentHistoryError(Exception):
     """An attempt to change or remove a recorded consent."""
+
+
+# Roles a community builder (or an administrator) may invite someone to, in one neighbourhood.
+INVITABLE_ROLES = [
+    (Role.CONNECTOR.value, Role.CONNECTOR.label),
+    (Role.COMMUNITY_BUILDER.value, Role.COMMUNITY_BUILDER.label),
+]
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to join one neighbourhood as a connector or community builder.
+
+    Only a hash (sha256) of the link's secret token is stored: whoever reads the database cannot accept an
+    invitation. An invitation is open until it is accepted (once), withdrawn or expired (see
+    ``people.invitations``)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        ACCEPTED = "accepted", _("accepted")
+        EXPIRED = "expired", _("expired")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    email = models.EmailField(_("e-mail address"))
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("neighbourhood")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=INVITABLE_ROLES)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("invited on"))
+    expires_at = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(_("accepted on"), null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account made"),
+    )
+    revoked_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["neighbourhood", "email"], name="invitation_neighbourhood_email")]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.neighbourhood} ({self.get_role_display()})"
+
+    def status_at(self, now: Any) -> str:
+        """open / accepted / expired / withdrawn at the moment ``now``."""
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.revoked_at is not None:
+            return self.Status.WITHDRAWN
+        if now >= self.expires_at:
+            return self.Status.EXPIRED
+        return self.Status.OPEN

@@ -69,3 +69,26 @@ class AccessLogEntry(models.Model):
         if self.pk is not None:
             raise ValueError("An access log entry is never changed.")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class PersonalCode(models.Model):
+    """The code a resident got after a conversation (on a card): it opens what was recorded about them at
+    /mijn-gegevens/, without an account. Only a hash of the code is kept; a new code replaces the old one."""
+
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.CASCADE, related_name="personal_code", verbose_name=_("person")
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("made on"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("made by"),
+    )  # fmt: skip
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personal code")
+        verbose_name_plural = _("personal codes")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}"

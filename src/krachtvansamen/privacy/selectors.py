@@ -16,18 +16,21 @@ from krachtvansamen.people.models import Consent
 # Consent levels under which a fragment may be quoted. A quote is always shown without a name: 'named'
 # consent is used as pseudonymised.
 QUOTABLE_LEVELS = (Consent.Level.PSEUDONYMISED, Consent.Level.NAMED)
+# ``coding.models.QuoteReview.APPROVED`` (privacy sits below coding, so by value).
+QUOTE_APPROVED = "approved"
 
 M = TypeVar("M", bound=Model)
 
 
 def quotable(fragments: QuerySet[M]) -> QuerySet[M]:
     """Fragments residents allowed to be quoted: the fragment's consent is pseudonymised or named, the
-    speaker's newest quoting consent (if any was recorded later) is still given and not 'internal', and the
+    speaker's newest quoting consent (if any was recorded later) is still given and not 'internal', the
     text reveals no special category of personal data (``special_category``, AVG art. 9): those are never
-    quoted, whatever the consent.
+    quoted, whatever the consent; and a person reviewed the words and approved them as a quote, with names of
+    others pseudonymised (``quote_review``; what may be shown is then ``quote_text``, never ``text``).
 
-    Takes any queryset of rows with ``consent_level``, ``special_category`` and ``speaker`` (a ``Person``),
-    i.e. fragments.
+    Takes any queryset of rows with ``consent_level``, ``special_category``, ``quote_review`` and ``speaker`` (a
+    ``Person``), i.e. fragments.
     """
     newest = Consent.objects.filter(person_id=OuterRef("speaker_id"), scope=Consent.Scope.QUOTES).order_by(
         "-recorded_at", "-pk"
@@ -35,7 +38,9 @@ def quotable(fragments: QuerySet[M]) -> QuerySet[M]:
     has_quote_consent = Exists(
         Consent.objects.filter(person_id=OuterRef("speaker_id"), scope=Consent.Scope.QUOTES)
     )
-    return cast(QuerySet[M], fragments.filter(consent_level__in=QUOTABLE_LEVELS, special_category=False).annotate(
+    return cast(QuerySet[M], fragments.filter(
+        consent_level__in=QUOTABLE_LEVELS, special_category=False, quote_review=QUOTE_APPROVED
+    ).annotate(
         newest_given=Subquery(newest.values("given")[:1]), newest_level=Subquery(newest.values("level")[:1]),
         has_quote_consent=has_quote_consent,
     ).filter(

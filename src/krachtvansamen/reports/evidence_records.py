@@ -67,7 +67,10 @@ def _fragment_items(ids: list[int], *, funder_view: bool) -> list[Item]:
         if not funder_view:
             lines.append(_("Consent: %(level)s") % {"level": f.get_consent_level_display()})
         codes = tuple(dict.fromkeys(str(c.code.label) for c in f.codings.all()))
-        items.append(Item(title=f.text, lines=tuple(lines), codes=codes, quote=True))
+        # Outside the team only the approved, pseudonymised words (the list holds only quotable fragments then).
+        items.append(
+            Item(title=f.quote_text if funder_view else f.text, lines=tuple(lines), codes=codes, quote=True)
+        )
     return items
 
 

@@ -1,5 +1,5 @@
-"""Quotes for a report: the fragments residents allowed to be quoted (``privacy.selectors.quotable``), the
-most representative first, and a pick that does not repeat a text or, where it can, a speaker."""
+"""Quotes for a report: the fragments residents allowed to be quoted (``privacy.selectors.quotable``), in the
+words a person approved with others' names pseudonymised (``Fragment.quote_text``), the most representative first, and a pick that does not repeat a text or, where it can, a speaker."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def quotes_for(*, neighbourhood_ids: Sequence[int], years: Sequence[int], show_s
               role=roles.get(role, role), speaker=(pseudonym or "") if show_speaker else "",
               speaker_id=speaker_id, code_keys=frozenset(by_fragment.get(pk, ())), is_resident=role in RESIDENT_ROLES)
         for pk, text, year, instrument, role, speaker_id, pseudonym in rows.values_list(
-            "pk", "text", "year", "instrument", "speaker_role", "speaker_id", "speaker__pseudonym")
+            "pk", "quote_text", "year", "instrument", "speaker_role", "speaker_id", "speaker__pseudonym")
     ]  # fmt: skip
     quotes.sort(key=lambda q: (-q.weight, not q.is_resident, -q.year, len(q.text), q.fragment_id))
     return quotes

@@ -18,11 +18,13 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 
-from krachtvansamen.coding.models import Coding, CodingState, Fragment, ProgrammeCode
+from krachtvansamen.coding.models import Coding, CodingState, Fragment, ProgrammeCode, QuoteReview
+from krachtvansamen.coding.quotes.services import places_kept
 from krachtvansamen.coding.selectors import QueueFilters, codings_counted, fragments_filtered
 from krachtvansamen.framework.models import Code
 from krachtvansamen.framework.selectors import codes_current
 from krachtvansamen.neighbourhoods.models import Neighbourhood
+from krachtvansamen.privacy.pseudonymise import pseudonymise
 from krachtvansamen.privacy.selectors import QUOTABLE_LEVELS, quotable
 
 PAGE_SIZE = 50
@@ -245,6 +247,21 @@ def _listed(on_page: list[int], *, code_ids: list[int], all_codings: bool) -> li
     return [listed[pk] for pk in on_page if pk in listed]
 
 
+class _Pseudonymiser:
+    """Each fragment's text pseudonymised once, however many codings it has."""
+
+    def __init__(self) -> None:
+        self._texts: dict[int, str] = {}
+
+    def whole(self, fragment_id: int, text: str, approved_quote: str, places: tuple[str, str]) -> str:
+        if fragment_id not in self._texts:
+            self._texts[fragment_id] = approved_quote or pseudonymise(text, keep=places_kept(*places)).text
+        return self._texts[fragment_id]
+
+    def coded(self, part: str, places: tuple[str, str]) -> str:
+        return pseudonymise(part, keep=places_kept(*places)).text
+
+
 # --- downloads: one row per coding -------------------------------------------------------------------------
 
 EXPORT_FIELDS = (
@@ -269,9 +286,15 @@ def export_rows(
     fragments: QuerySet[Fragment],
     code_ids: Iterable[int],
     all_codings: bool,
+    pseudonymised: bool = False,
 ) -> Iterator[tuple[object, ...]]:
     """Every coding of ``code_ids`` on ``fragments``, one row per coding (fields: ``EXPORT_FIELDS``), ready
     for a spreadsheet: text made formula-safe, yes/no as 1/0, nothing as "".
+
+    ``pseudonymised``: for sharing outside the team. Every text as it may leave the team: an approved quote's
+    reviewed words, any other text with names, addresses, phone numbers and e-mail addresses replaced
+    (``privacy.pseudonymise``); a coded part pseudonymised on its own, its offsets left empty (they point into
+    the words as said).
 
     Three queries: which fragments may be quoted, the programmes' own codes, and the codings themselves (read
     straight from the cursor: thousands of rows, no model conversions needed). Only pseudonyms, never names:
@@ -291,26 +314,41 @@ def export_rows(
             "fragment__instrument", "fragment__speaker_role", "fragment__speaker__pseudonym",
             "fragment__consent_level", "code__key", "code__label_en" if english else "code__label_nl",
             "code__label_nl", "coder__username", "origin", "settled", "fragment__coding_state", "start", "end",
-            "fragment__text",
+            "fragment__text", "fragment__quote_review", "fragment__quote_text",
+            "fragment__neighbourhood__municipality_name",
         )
     )  # fmt: skip
     sql, params = rows.query.sql_with_params()
     human, suggested = Coding.Origin.HUMAN.value, Coding.Origin.SUGGESTED.value
+    approved = QuoteReview.APPROVED.value
+    shared = _Pseudonymiser()
     settled_state = CodingState.SETTLED.value
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(2000):
             for (
                 fragment_id, cbs_code, name, year, instrument, role, pseudonym, consent, key, label, label_nl,
-                coder, origin, settled, state, start, end, text,
+                coder, origin, settled, state, start, end, text, quote_review, quote_text, municipality,
             ) in batch:  # fmt: skip
                 by_a_person = origin == human or (origin == suggested and coder is not None)
                 counts = by_a_person and (bool(settled) or state != settled_state)
+                if pseudonymised:
+                    places = (name, municipality)
+                    coded = None if start is None else shared.coded(text[start:end], places)
+                    text = shared.whole(
+                        fragment_id, text, quote_text if quote_review == approved else "", places
+                    )
+                    if coded is not None:
+                        start, end, text_of_span = None, None, coded
+                    else:
+                        text_of_span = text
+                else:
+                    text_of_span = text[start:end] if start is not None else text
                 yield (
                     fragment_id, _text(cbs_code), _text(name), year, instrument, role, _text(pseudonym), consent,
                     int(fragment_id in quotable_ids), _text(key), _text(label or label_nl), own.get(key, ""),
                     _text(coder), origin, int(bool(settled)), int(counts), "" if start is None else start,
-                    "" if end is None else end, _text(text[start:end] if start is not None else text), _text(text),
+                    "" if end is None else end, _text(text_of_span), _text(text),
                 )  # fmt: skip
 
 

@@ -93,8 +93,13 @@ def code_fragments(request: HttpRequest, key: str) -> HttpResponseBase:
     )  # fmt: skip
     download = request.GET.get("format")
     if download in ("csv", "xlsx"):
-        rows = export_rows(fragments=fragments, code_ids=family.ids, all_codings=all_codings)
+        pseudonymised = request.GET.get("gepseudonimiseerd") == "1"
+        rows = export_rows(
+            fragments=fragments, code_ids=family.ids, all_codings=all_codings, pseudonymised=pseudonymised
+        )
         name = re.sub(r"[^A-Za-z0-9._-]", "_", f"fragmenten-{key}{f'-{with_key}' if with_key else ''}")
+        if pseudonymised:
+            name += "-gepseudonimiseerd"
         if download == "csv":
             return csv_response(filename=f"{name}.csv", header=EXPORT_FIELDS, rows=rows)
         return xlsx_response(filename=f"{name}.xlsx", sheet="fragmenten", header=EXPORT_FIELDS, rows=rows)
@@ -126,6 +131,8 @@ def code_fragments(request: HttpRequest, key: str) -> HttpResponseBase:
             "next_query": _query(data, keep=keep, pagina=page + 1) if page < pages else "",
             "csv_query": _query(data, keep=keep, format="csv"),
             "xlsx_query": _query(data, keep=keep, format="xlsx"),
+            "shared_csv_query": _query(data, keep=keep, format="csv", gepseudonimiseerd="1"),
+            "shared_xlsx_query": _query(data, keep=keep, format="xlsx", gepseudonimiseerd="1"),
             "counted_query": _query(data, keep=(*FILTER_FIELDS, "with")),
             "all_query": _query(data, keep=(*FILTER_FIELDS, "with"), alle="1"),
             "without_with_query": _query(data, keep=(*FILTER_FIELDS, "alle")),

@@ -1,0 +1,86 @@
+"""The quote review page, /coderen/citaten/: the words to review with a pseudonymised proposal, and the reviewed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from krachtvansamen.coding.models import Fragment, QuoteReview
+from krachtvansamen.coding.quotes.services import (
+    QuoteReviewError,
+    quote_proposal,
+    quote_review_decide,
+    quote_review_reset,
+    quotes_to_review,
+)
+from krachtvansamen.neighbourhoods.models import Neighbourhood
+from krachtvansamen.people.access import neighbourhoods_codable_for_user, user_codes
+
+PER_PAGE = 10
+
+
+def _reviewable(request: HttpRequest) -> QuerySet[Neighbourhood]:
+    # Those who code a buurt's fragments review its quotes: researchers, and community builders for their own.
+    if not user_codes(user=request.user):
+        raise PermissionDenied(_("Reviewing quotes is for researchers and community builders."))
+    return neighbourhoods_codable_for_user(user=request.user)
+
+
+@login_required
+@require_GET
+def review_list(request: HttpRequest) -> HttpResponse:
+    neighbourhoods = _reviewable(request)
+    reviewed = request.GET.get("tab") == "nagekeken"
+    if reviewed:
+        fragments = (
+            Fragment.objects.filter(neighbourhood__in=neighbourhoods)
+            .exclude(quote_review=QuoteReview.PENDING)
+            .select_related("neighbourhood", "quote_reviewed_by")
+            .order_by("-quote_reviewed_at", "-pk")
+        )
+    else:
+        fragments = quotes_to_review(neighbourhoods=neighbourhoods)
+    page = Paginator(fragments, PER_PAGE).get_page(request.GET.get("pagina"))
+    items = [(f, None if reviewed else quote_proposal(f)) for f in page.object_list]
+    return render(request, "coding/quotes/review.html", {"page": page, "items": items, "reviewed": reviewed})
+
+
+@login_required
+@require_POST
+def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    neighbourhoods = _reviewable(request)
+    fragment = get_object_or_404(Fragment.objects.select_related("neighbourhood"), pk=pk)
+    if not neighbourhoods.filter(pk=fragment.neighbourhood_id).exists():
+        raise PermissionDenied(_("This fragment is outside the neighbourhoods you work in."))
+    decision = request.POST.get("decision")
+    back = reverse("coding:quotes")
+    if decision == "again":
+        quote_review_reset([fragment.pk])
+        messages.success(request, _("The fragment is back among the quotes to review."))
+        return redirect(f"{back}?tab=nagekeken")
+    if decision not in ("approve", "decline"):
+        messages.error(request, _("Choose 'Approve as quote' or 'Do not quote'."))
+        return redirect(back)
+    try:
+        quote_review_decide(
+            fragment=fragment,
+            user=request.user,
+            approve=decision == "approve",
+            text=request.POST.get("text", ""),
+        )
+    except QuoteReviewError as error:
+        messages.error(request, str(error))
+        return redirect(f"{back}#citaat-{fragment.pk}")
+    messages.success(
+        request,
+        _("Approved: these words may now be quoted.") if decision == "approve" else _("Not to be quoted."),
+    )
+    return redirect(back)
