@@ -217,6 +217,17 @@ def dutch_by_default():
     translation.activate("nl")
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Throttles and rate limits count in Django's (process-wide, local-memory) cache: each test starts with none
+    used, whatever the tests before it tried."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def _suggest_data_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("kvs-suggest")

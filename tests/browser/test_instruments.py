@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -13,7 +15,7 @@ KRONENBURG = "BU02021990"
 
 
 def test_connector_holds_a_conversation_on_a_phone_and_finds_it_on_the_praatplaat(
-    login, demo_server, screenshot_dir
+    login, browser, demo_server, screenshot_dir
 ):
     page = login("connector")
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Instrumenten").click()
@@ -46,14 +48,42 @@ def test_connector_holds_a_conversation_on_a_phone_and_finds_it_on_the_praatplaa
     expect(page.get_by_role("heading", name="Dit werd 2 fragmenten om te coderen")).to_be_visible()
     page.screenshot(path=screenshot_dir / "instruments-conversation-sent-phone.png", full_page=True)
 
+    # A personal code for the resident's card: shown once.
+    page.get_by_role("button", name="Maak een persoonlijke code").click()
+    expect(page.get_by_role("heading", level=1, name="Persoonlijke code")).to_be_visible()
+    code = page.locator(".kvs-personal-code").inner_text()
+    assert re.fullmatch(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}", code)
+    page.screenshot(path=screenshot_dir / "personal-code-card-phone.png", full_page=True)
+    page.go_back()
+
     page.get_by_role("link", name="Bekijk de praatplaat").click()
     expect(page.get_by_role("heading", level=1, name="Praatplaat van Kronenburg")).to_be_visible()
     page.screenshot(path=screenshot_dir / "praatplaat-phone.png", full_page=True)
     page.locator(".kvs-plate__bubble", has_text="Natuur en groen").click()
     stories = page.locator("#verhalen")
+    # Consent alone does not put the words on a screen with residents: nobody reviewed them yet.
+    expect(stories.get_by_text("De bankjes bij het water.")).to_have_count(0)
+    page.get_by_role(
+        "link", name="Toon ook interne verhalen (alleen voor het team, niet op een scherm met bewoners)"
+    ).click()
     expect(stories.get_by_text("De bankjes bij het water.")).to_be_visible()
     expect(stories.locator(".kvs-fragment--hinders", has_text="hard gereden")).to_contain_text("Wat hindert")
     page.screenshot(path=screenshot_dir / "praatplaat-theme-phone.png", full_page=True)
+
+    # The resident, at home on their own phone, opens what was written down with the code from the card.
+    home = browser.new_context(viewport=PHONE, locale="nl-NL").new_page()
+    home.goto(f"{demo_server}/mijn-gegevens/")
+    home.get_by_label("Je persoonlijke code").fill(code.lower())
+    home.get_by_role("button", name="Open mijn gegevens").click()
+    expect(home.get_by_role("heading", level=1, name="Wat we over je hebben opgeschreven")).to_be_visible()
+    expect(home.get_by_text("Waterkant")).to_be_visible()
+    words = home.get_by_label("Jouw woorden (je mag ze verbeteren)").first
+    expect(words).to_have_value(re.compile("bankjes bij het water|hard gereden"))
+    home.screenshot(path=screenshot_dir / "my-data-phone.png", full_page=True)
+    home.get_by_role("button", name="Citeer mij niet meer").click()
+    expect(home.get_by_text("Vanaf nu citeren we niets meer van wat je zei.")).to_be_visible()
+    expect(home.get_by_text("We citeren je niet.")).to_be_visible()
+    home.context.close()
 
 
 def test_a_questionnaire_draft_survives_closing_the_browser_tab(login, demo_server, screenshot_dir):

@@ -34,13 +34,3 @@ def join(meeting):
         return participant
 
     return _join
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """The rate-limit counters live in the cache; each test starts with none used."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()

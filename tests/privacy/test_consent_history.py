@@ -56,6 +56,9 @@ def test_the_admin_adds_a_consent_but_cannot_change_or_remove_one(person, client
     existing = person.consents.get()
     assert 'name="consents-0-level"' not in page  # shown, not editable
     assert 'name="consents-0-DELETE"' not in page
+    # The history's columns speak Dutch, like the rest of the admin.
+    assert "Vastgelegd op" in page and "Vastgelegd door" in page
+    assert "Recorded at" not in page and "Recorded by" not in page
     data = {
         "pseudonym": person.pseudonym, "neighbourhood": person.neighbourhood_id, "role": person.role,
         "consents-TOTAL_FORMS": "2", "consents-INITIAL_FORMS": "1", "consents-MIN_NUM_FORMS": "0",

@@ -16,7 +16,7 @@ from krachtvansamen.core.types import User
 from krachtvansamen.framework.models import Code
 from krachtvansamen.framework.selectors import codes_current
 from krachtvansamen.neighbourhoods.models import Neighbourhood
-from krachtvansamen.privacy.selectors import QUOTABLE_LEVELS
+from krachtvansamen.privacy.selectors import quote_consented
 
 
 def fragments_for(
@@ -193,16 +193,15 @@ class CodingTodo:
 
 
 def coding_todo(*, neighbourhoods: QuerySet[Neighbourhood]) -> CodingTodo:
-    """Fragments nobody coded yet, disagreements not yet settled, and quotes to review, in these neighbourhoods
-    (one query)."""
-    to_review = Q(consent_level__in=QUOTABLE_LEVELS, special_category=False, quote_review=QuoteReview.PENDING)
-    counts = (
-        Fragment.objects.filter(neighbourhood__in=neighbourhoods)
-        .filter(Q(coding_state__in=(CodingState.UNCODED, CodingState.DISPUTED)) | to_review)
-        .aggregate(
-            uncoded=Count("pk", filter=Q(coding_state=CodingState.UNCODED)),
-            disputed=Count("pk", filter=Q(coding_state=CodingState.DISPUTED)),
-            quotes=Count("pk", filter=to_review),
-        )
+    """Fragments nobody coded yet, disagreements not yet settled (one query), and quotes waiting for review (as
+    the review page counts them: the speaker's newest consent decides; one more query)."""
+    counts = Fragment.objects.filter(
+        neighbourhood__in=neighbourhoods, coding_state__in=(CodingState.UNCODED, CodingState.DISPUTED)
+    ).aggregate(
+        uncoded=Count("pk", filter=Q(coding_state=CodingState.UNCODED)),
+        disputed=Count("pk", filter=Q(coding_state=CodingState.DISPUTED)),
     )
-    return CodingTodo(uncoded=counts["uncoded"], disputed=counts["disputed"], quotes=counts["quotes"])
+    quotes = quote_consented(
+        Fragment.objects.filter(neighbourhood__in=neighbourhoods, quote_review=QuoteReview.PENDING)
+    ).count()
+    return CodingTodo(uncoded=counts["uncoded"], disputed=counts["disputed"], quotes=quotes)

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from krachtvansamen.coding.models import Fragment
-from krachtvansamen.coding.quotes.services import quotes_approve_as_proposed
+from krachtvansamen.coding.quotes.services import quote_proposal, quotes_approve_as_proposed, quotes_to_review
 from krachtvansamen.demo.coding_work import demo_interview_add, second_coding_add
 from krachtvansamen.demo.neighbourhood_records import (
     YEARS,
@@ -168,10 +168,15 @@ def _build(rng: random.Random) -> DemoResult:
     kronenburg = next(n for n in neighbourhoods if n.cbs_code == "BU02021990")
     second = get_user_model().objects.get(username="researcher2")
     result.codings += second_coding_add(rng, neighbourhood=kronenburg, coder=second)
-    # The demo's researcher reviewed the quotes of the made-up stories, as pseudonymised by deduce; the in-depth
-    # interview added next waits for review, so the review page has work to show.
-    # Deduce also took "Pas" (as in "Pas toen ...") and "Hollanders" for surnames: the reviewer kept those words.
-    quotes_approve_as_proposed(fragments=Fragment.objects.all(), user=researcher, keep=["Pas", "Hollanders"])
+    # The demo's researcher reviewed the quotes of the made-up stories as pseudonymised by deduce, except this
+    # year's that name someone: those wait on the review page, as real work would. Deduce also took "Pas" (as in
+    # "Pas toen ...") and "Hollanders" for surnames: the reviewer kept those words.
+    keep = ["Pas", "Hollanders"]
+    waiting = [
+        f.pk for f in quotes_to_review(neighbourhoods=Neighbourhood.objects.all()).filter(year=YEARS[-1])
+        if quote_proposal(f, keep=keep).changed
+    ]  # fmt: skip
+    quotes_approve_as_proposed(fragments=Fragment.objects.exclude(pk__in=waiting), user=researcher, keep=keep)
     result.fragments += demo_interview_add(neighbourhood=kronenburg, year=YEARS[-1], user=researcher)
     return result
 

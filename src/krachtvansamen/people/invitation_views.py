@@ -164,7 +164,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _unusable(request: HttpRequest, message: str, status: int) -> HttpResponse:
     response = render(request, "people/invitation_invalid.html", {"message": message}, status=status)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -210,5 +210,5 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
             return redirect("start")
     response = render(request, "people/invitation_accept.html", {"form": form, "invitation": invitation})
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response

@@ -23,14 +23,20 @@ M = TypeVar("M", bound=Model)
 
 
 def quotable(fragments: QuerySet[M]) -> QuerySet[M]:
-    """Fragments residents allowed to be quoted: the fragment's consent is pseudonymised or named, the
-    speaker's newest quoting consent (if any was recorded later) is still given and not 'internal', the
-    text reveals no special category of personal data (``special_category``, AVG art. 9): those are never
-    quoted, whatever the consent; and a person reviewed the words and approved them as a quote, with names of
-    others pseudonymised (``quote_review``; what may be shown is then ``quote_text``, never ``text``).
+    """Fragments residents allowed to be quoted (``quote_consented``) whose words a person reviewed and approved as
+    a quote, with names of others pseudonymised (``quote_review``; what may be shown is then ``quote_text``, never
+    ``text``)."""
+    return quote_consented(fragments.filter(quote_review=QUOTE_APPROVED))
 
-    Takes any queryset of rows with ``consent_level``, ``special_category``, ``quote_review`` and ``speaker`` (a
-    ``Person``), i.e. fragments.
+
+def quote_consented(fragments: QuerySet[M]) -> QuerySet[M]:
+    """Fragments whose speaker allows quoting them: the fragment's consent is pseudonymised or named, the
+    speaker's newest quoting consent (if any was recorded later) is still given and not 'internal', and the
+    text reveals no special category of personal data (``special_category``, AVG art. 9): those are never
+    quoted, whatever the consent. Reviewed or not: ``quotable`` adds the review.
+
+    Takes any queryset of rows with ``consent_level``, ``special_category`` and ``speaker`` (a ``Person``), i.e.
+    fragments.
     """
     newest = Consent.objects.filter(person_id=OuterRef("speaker_id"), scope=Consent.Scope.QUOTES).order_by(
         "-recorded_at", "-pk"
@@ -38,9 +44,7 @@ def quotable(fragments: QuerySet[M]) -> QuerySet[M]:
     has_quote_consent = Exists(
         Consent.objects.filter(person_id=OuterRef("speaker_id"), scope=Consent.Scope.QUOTES)
     )
-    return cast(QuerySet[M], fragments.filter(
-        consent_level__in=QUOTABLE_LEVELS, special_category=False, quote_review=QUOTE_APPROVED
-    ).annotate(
+    return cast(QuerySet[M], fragments.filter(consent_level__in=QUOTABLE_LEVELS, special_category=False).annotate(
         newest_given=Subquery(newest.values("given")[:1]), newest_level=Subquery(newest.values("level")[:1]),
         has_quote_consent=has_quote_consent,
     ).filter(

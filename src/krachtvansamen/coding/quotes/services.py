@@ -21,7 +21,7 @@ from krachtvansamen.coding.models import Fragment, QuoteReview
 from krachtvansamen.core.types import User
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.privacy.pseudonymise import Pseudonymised, pseudonymise
-from krachtvansamen.privacy.selectors import QUOTABLE_LEVELS
+from krachtvansamen.privacy.selectors import QUOTABLE_LEVELS, quote_consented
 
 # A reviewed quote may shorten the words (leave out a sentence) but not grow into something else.
 QUOTE_MAX_GROWTH = 200
@@ -49,14 +49,11 @@ def quote_proposal(fragment: Fragment, *, keep: Iterable[str] = ()) -> Pseudonym
 
 
 def quotes_to_review(*, neighbourhoods: QuerySet[Neighbourhood]) -> QuerySet[Fragment]:
-    """Fragments whose speaker allowed quoting and whose words nobody reviewed yet, oldest first. Never a
-    fragment marked as a special category of personal data: those are never quoted."""
+    """Fragments whose speaker allows quoting them (``privacy.selectors.quote_consented``: their newest consent,
+    never a special category) and whose words nobody reviewed yet, oldest first."""
     return (
-        Fragment.objects.filter(
-            neighbourhood__in=neighbourhoods,
-            consent_level__in=QUOTABLE_LEVELS,
-            special_category=False,
-            quote_review=QuoteReview.PENDING,
+        quote_consented(
+            Fragment.objects.filter(neighbourhood__in=neighbourhoods, quote_review=QuoteReview.PENDING)
         )
         .select_related("neighbourhood", "speaker")
         .order_by("created_at", "pk")
