@@ -43,8 +43,8 @@ def test_codebook_code_fragments_and_palet(login, demo_server, screenshot_dir, v
         "alle coderingen van alle codeurs"
     )
 
-    page.get_by_role("link", name="Palet: codes die samen voorkomen").first.click()
-    expect(page.get_by_role("heading", level=1, name="Palet: codes die samen voorkomen")).to_be_visible()
+    page.get_by_role("link", name="Welke codes samen voorkomen").first.click()
+    expect(page.get_by_role("heading", level=1, name="Welke codes samen voorkomen")).to_be_visible()
     table = page.get_by_role("table")
     expect(table).to_be_visible()
     page.screenshot(path=screenshot_dir / f"coderen-palet-{name}.png", full_page=True)

@@ -105,6 +105,14 @@ def test_small_national_set_is_complete_valid_and_consistent(prepared):
         .exists()
     )
 
+    # Quotes as the demo's reviewer approved them: every quotable fragment, with the made-up names replaced.
+    quotable = Fragment.objects.filter(consent_level__in=("pseudonymised", "named"))
+    assert quotable.exists() and not quotable.exclude(quote_review="approved").exists()
+    assert not Fragment.objects.filter(consent_level="internal", quote_review="approved").exists()
+    named = quotable.filter(text__contains="Anouk")
+    assert named.exists() and not named.filter(quote_text__contains="Anouk").exists()
+    assert all("[naam]" in quote for quote in named.values_list("quote_text", flat=True))
+
     # Codings: two to three per fragment, all from the current codebook, every fragment coded.
     codings = Coding.objects.count()
     assert 2 * FRAGMENTS <= codings <= 3.5 * FRAGMENTS

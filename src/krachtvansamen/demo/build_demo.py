@@ -73,6 +73,11 @@ def _content(name: str) -> Any:
     return yaml.safe_load((CONTENT_DIR / name).read_text(encoding="utf-8"))
 
 
+# Words deduce takes for names in the demo's made-up stories that are no one's name ("Pas toen ...", "Hollanders"):
+# the demo's reviewer keeps them.
+DEMO_NOT_NAMES = ("Pas", "Hollanders")
+
+
 def demo_password() -> str:
     return os.environ.get("KVS_DEMO_PASSWORD") or DEFAULT_PASSWORD
 
@@ -170,8 +175,8 @@ def _build(rng: random.Random) -> DemoResult:
     result.codings += second_coding_add(rng, neighbourhood=kronenburg, coder=second)
     # The demo's researcher reviewed the quotes of the made-up stories as pseudonymised by deduce, except this
     # year's that name someone: those wait on the review page, as real work would. Deduce also took "Pas" (as in
-    # "Pas toen ...") and "Hollanders" for surnames: the reviewer kept those words.
-    keep = ["Pas", "Hollanders"]
+    # "Pas toen ...") and "Hollanders" for surnames: the reviewer kept those words (DEMO_NOT_NAMES).
+    keep = list(DEMO_NOT_NAMES)
     waiting = [
         f.pk for f in quotes_to_review(neighbourhoods=Neighbourhood.objects.all()).filter(year=YEARS[-1])
         if quote_proposal(f, keep=keep).changed

@@ -81,7 +81,14 @@ from django.utils.translation import gettext as _
 from krachtvansamen.assessments.models import FactorObservation, SustainabilityAssessment
 from krachtvansamen.assets.models import Activity, Asset
 from krachtvansamen.coding.models import Coding, Fragment
-from krachtvansamen.demo.build_demo import CBS_DIR, CBS_FILES, DEMO_USERS, _content, demo_password
+from krachtvansamen.demo.build_demo import (
+    CBS_DIR,
+    CBS_FILES,
+    DEMO_NOT_NAMES,
+    DEMO_USERS,
+    _content,
+    demo_password,
+)
 from krachtvansamen.demo.neighbourhood_records import INSTRUMENTS_ALL, INSTRUMENTS_FOCUS, YEARS
 from krachtvansamen.framework.models import Code
 from krachtvansamen.framework.services import codebook_load_shipped
@@ -98,6 +105,7 @@ from krachtvansamen.people.models import (
     Person,
     Role,
 )
+from krachtvansamen.privacy.pseudonymise import pseudonymise
 
 REFUSED_DATABASE_NAMES = frozenset({"test"})
 REGIONAL_PROGRAMMES = 20
@@ -218,7 +226,7 @@ def _tables() -> dict[str, _Table]:
             "note", "created_at")),
         "fragment": _Table(Fragment, (
             "neighbourhood", "year", "text", "instrument", "speaker_role", "speaker", "consent_level",
-            "created_at", "coding_state")),
+            "created_at", "coding_state", "quote_review", "quote_text")),
         "coding": _Table(Coding, (
             "fragment", "code", "coder", "origin", "confidence", "start", "end", "settled", "created_at")),
         "factor": _Table(FactorObservation, (
@@ -438,7 +446,8 @@ def _apportion(buurten: list[_Buurt], fragments: int) -> None:
 
 @dataclass
 class _Content:
-    fragments: dict[str, list[tuple[str, str, tuple[int, ...], tuple[int, str] | None]]]
+    # (text, speaker role, code ids, factor, the approved quote's text)
+    fragments: dict[str, list[tuple[str, str, tuple[int, ...], tuple[int, str] | None, str]]]
     assets: dict[str, list[tuple[str, str, bool]]]
     activities: list[tuple[str, str, str, int]]
     factors: list[tuple[int, list[str], list[str]]]
@@ -454,9 +463,10 @@ def _load_content(codes: dict[str, int]) -> _Content:
         factor_code = (
             (codes[factor["type"]], factor["direction"]) if factor and factor["type"] in codes else None
         )
-        by_instrument[spec["instrument"]].append(
-            (spec["text"].strip(), spec["speaker_role"], keys, factor_code)
-        )
+        text = spec["text"].strip()
+        # As the demo's reviewer approved them (demo.build_demo): names pseudonymised by deduce, once per text.
+        quote = pseudonymise(text, keep=DEMO_NOT_NAMES).text
+        by_instrument[spec["instrument"]].append((text, spec["speaker_role"], keys, factor_code, quote))
     assets = {
         category: [(e["name"], e.get("description", ""), bool(e.get("meeting_place"))) for e in entries]
         for category, entries in _content("assets.yaml").items()
@@ -787,14 +797,16 @@ class _Generator:
             pool = pools.get(instrument)
             if pool is None:  # e.g. the buurtscan: as in the demo, its texts are questionnaire answers
                 instrument, pool = "vragenlijst", fallback
-            template, speaker_role, codes, factor = choice(pool)
+            template, speaker_role, codes, factor, quote_template = choice(pool)
             text = template.format_map(names)
+            quote = quote_template.format_map(names)
             span = None
             if random_() < 0.2:
-                second, _role, second_codes, _factor = choice(pool)
+                second, _role, second_codes, _factor, second_quote = choice(pool)
                 if second_codes and second_codes[0] not in codes:
                     start = len(text) + 1
                     text = f"{text} {second.format_map(names)}"
+                    quote = f"{quote} {second_quote.format_map(names)}"
                     codes = (*codes, second_codes[0])
                     span = (start, len(text))
             speakers = by_role.get(speaker_role) or by_role["resident"]
@@ -804,6 +816,7 @@ class _Generator:
             else:
                 speaker = speakers[int(len(speakers) * random_() ** 2)]
             stamp = choice(stamps)
+            consent = quote_level[speaker] if speaker else "internal"
             coder = choice(coders)  # one coder per fragment: two would make it a disagreement to settle
             human = False
             last = len(codes) - 1
@@ -839,9 +852,11 @@ class _Generator:
                     instrument,
                     speaker_role,
                     speaker,
-                    quote_level[speaker] if speaker else "internal",
+                    consent,
                     stamp,
                     "coded" if human else "uncoded",
+                    "approved" if consent in ("pseudonymised", "named") else "pending",
+                    quote if consent in ("pseudonymised", "named") else "",
                 )
             )
             if factor is not None:

@@ -62,6 +62,11 @@ def quotes_for(*, neighbourhood_ids: Sequence[int], years: Sequence[int], show_s
     return quotes
 
 
+def _same(text: str) -> str:
+    """Texts that differ only in case and spacing are the same quote."""
+    return " ".join(text.casefold().split())
+
+
 def pick_quotes(
     quotes: Sequence[Quote],
     *,
@@ -72,12 +77,15 @@ def pick_quotes(
     max_length: int | None = None,
     residents_first: bool = False,
 ) -> list[Quote]:
-    """Up to ``count`` quotes not used before in the report, each with another text and, where possible,
-    another speaker. ``prefixes``: only quotes coded with such a code; ``among``: only these fragments."""
+    """Up to ``count`` quotes not used before in the report (neither the fragment nor its words), each with another
+    text and, where possible, another speaker. ``prefixes``: only quotes coded with such a code; ``among``: only these fragments."""
     allowed = set(among) if among is not None else None
+    # The same words said twice (by two speakers, or copied into two records) are one quote in a report.
+    used_texts = {_same(q.text) for q in quotes if q.fragment_id in used}
     candidates = [
         q for q in quotes
-        if q.fragment_id not in used and (allowed is None or q.fragment_id in allowed)
+        if q.fragment_id not in used and _same(q.text) not in used_texts
+        and (allowed is None or q.fragment_id in allowed)
         and (not prefixes or any(k.startswith(tuple(prefixes)) for k in q.code_keys))
         and (max_length is None or len(q.text) <= max_length)
     ]  # fmt: skip
@@ -92,12 +100,12 @@ def pick_quotes(
                 break
             if (
                 q in chosen
-                or q.text in texts
+                or _same(q.text) in texts
                 or (strict and q.speaker_id is not None and q.speaker_id in speakers)
             ):
                 continue
             chosen.append(q)
-            texts.add(q.text)
+            texts.add(_same(q.text))
             if q.speaker_id is not None:
                 speakers.add(q.speaker_id)
     used.update(q.fragment_id for q in chosen)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from krachtvansamen.analysis.aggregate import ProgrammeAggregate, StructureSummary
 from krachtvansamen.analysis.figures import percent
@@ -24,6 +26,7 @@ from krachtvansamen.analysis.years import check_year, data_years
 from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
 from krachtvansamen.neighbourhoods.years import years_up_to
 from krachtvansamen.reports import charts
+from krachtvansamen.reports.quotes import Quote, pick_quotes, quotes_for
 from krachtvansamen.reports.links import (
     Linker,
     Num,
@@ -133,6 +136,26 @@ class Synthese:
     vitality_chart: Chart | None
     values: list[ValueLine]
     others: list[ProgrammeComparison]
+    stories: list[tuple[str, list[Quote]]]  # per theme, the residents' own words (quotable only)
+
+
+# The themes of the stories section: a heading and the codes whose quotes tell it.
+STORY_THEMES: tuple[tuple[Any, tuple[str, ...]], ...] = (
+    (gettext_lazy("For residents themselves"), ("effect.individual",)),
+    (gettext_lazy("Between people"), ("effect.social",)),
+    (gettext_lazy("For the neighbourhood"), ("effect.neighbourhood",)),
+    (gettext_lazy("What gets in the way"), ("factor.",)),
+    (gettext_lazy("What it needs to last"), ("sustainability.",)),
+)
+
+
+def _stories(ids: Sequence[int], year: int) -> list[tuple[str, list[Quote]]]:
+    """Two quotes per theme from the year, never the same words twice, never the speaker's pseudonym (the
+    synthesis goes to funders too)."""
+    quotes = quotes_for(neighbourhood_ids=ids, years=[year], show_speaker=False)
+    used: set[int] = set()
+    return [(str(title), pick_quotes(quotes, count=2, used=used, prefixes=prefixes, residents_first=True))
+            for title, prefixes in STORY_THEMES]  # fmt: skip
 
 
 def synthese_report(
@@ -173,6 +196,7 @@ def synthese_report(
         vitality_rows=[(t.label, link.count(t.count, f"vitality:{t.key}")) for t in agg.vitality.themes],
         vitality_chart=_vitality_chart(agg, link), values=value_lines(agg.value, link),
         others=[_comparison(programme, p, href=""), *_others(other_programmes, year=year, site=site)],
+        stories=_stories(ids, year),
     )  # fmt: skip
 
 
