@@ -156,7 +156,7 @@ def test_risk_signals_with_their_evidence(codebook_rows):
     with translation.override("en"):
         messages = {s.key: str(s.message) for s in signals}
     assert messages["funding_ends"] == "All recorded funding ends in 2025 at the latest."
-    assert messages["factors_stack"] == "Hindering factors stack up: 3 of 5 types hinder."
+    assert messages["factors_stack"] == "Hindering factors stack up: 3 of 5 types have hindering factors."
     assert messages["professional_led"] == "Professionals lead 66.7 percent of the activities."
     with translation.override("nl"):
         assert str(signals[0].message) == "Alle financiering stopt uiterlijk in 2025."

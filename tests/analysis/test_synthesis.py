@@ -122,11 +122,14 @@ def test_programme_aggregate_over_neighbourhoods(codebook_rows):
         ("effect.individual.confidence", "effect.social.contact", (1,))
     ]
 
-    # Inclusion: 30 residents took part, 16 of them 65+ (10 + 3 + 3): 53.3% against 20% of the inhabitants.
+    # Inclusion: 30 residents took part, 16 of them 65+ (10 + 3 + 3): 53.3% against 60 of the 240 inhabitants
+    # aged 15 or over (25%): nobody under 15 took part, and no instrument asks children, so they are left out.
     age = {g.key: g for g in aggregate.inclusion.dimensions[0].groups}
     assert aggregate.inclusion.participants == 30
-    assert (age["65+"].participants, age["65+"].inhabitants, age["65+"].gap) == (16, 60, 33.3)
-    assert age["0-15"].under_represented
+    assert (age["65+"].participants, age["65+"].inhabitants, age["65+"].gap) == (16, 60, 28.3)
+    assert (age["0-15"].asked, age["0-15"].under_represented) == (False, False)
+    # 30 known: enough to judge. 95% interval of 16/30 is 36.1–69.8%, wholly above 25 + 5: takes part more.
+    assert (age["65+"].share_low, age["65+"].share_high, age["65+"].over_represented) == (36.1, 69.8, True)
     assert aggregate.inclusion.dimensions[0].neighbourhoods == 3
     assert aggregate.inclusion.cbs_record_ids == (901, 902, 903)
 

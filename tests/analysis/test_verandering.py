@@ -58,7 +58,8 @@ def test_effects_matrix_counts_distinct_fragments_per_indicator_and_year():
     assert [(c.year, c.count, c.change) for c in confidence.cells] == [
         (2023, 1, None),
         (2024, 2, 1),
-        (2025, 0, -2),
+        # Nothing was coded in 2025, so no instrument ran in both 2024 and 2025: no change (was -2).
+        (2025, 0, None),
     ]
     assert confidence.cells[1].fragment_ids == (2, 3)
     assert confidence.total == 3
@@ -179,7 +180,11 @@ def test_network_growth_shares_and_hooks():
     )
 
     assert (first.relations, first.new_ties, first.new_tie_ids, first.growth) == (2, 1, (1,), None)
-    assert (second.relations, second.growth, second.growth_percent) == (3, 1, 50.0)
+    # Growth is new ties only (it was relations 3 minus 2 = 1): relation 3 is the pair 1–2 of 2023 recorded
+    # again; 4 (2–3) is a new pair, 5 has no known second end and counts by its mark. 2 new ties against the 2
+    # pairs known before 2024 = 100%.
+    assert (second.relations, second.growth, second.growth_percent) == (3, 2, 100.0)
+    assert (second.new_tie_ids, second.recorded_again_ids) == ((4, 5), (3,))
     capital = {c.capital_type: c for c in second.capital}
     assert [(k, capital[k].count, capital[k].share) for k in ("bonding", "bridging", "linking")] == [
         ("bonding", 1, 33.3),
@@ -230,26 +235,22 @@ def test_inclusion_gap_per_dimension_and_who_is_not_reached():
     age = {d.key: d for d in result.dimensions}["age"]
     assert (age.known, age.unknown, age.unknown_person_ids) == (10, 2, (11, 12))
     groups = {g.key: g for g in age.groups}
+    # Nobody under 15 took part and no instrument asks children: 0-15 is left out, and the other age
+    # groups are compared with the 80 inhabitants aged 15 or over (65+: 20 of 80 = 25%).
     assert (groups["65+"].participant_share, groups["65+"].inhabitant_share, groups["65+"].gap) == (
         50.0,
-        20.0,
-        30.0,
+        25.0,
+        25.0,
     )
-    assert groups["65+"].over_represented and not groups["65+"].under_represented
-    assert (groups["0-15"].participants, groups["0-15"].gap, groups["0-15"].under_represented) == (
-        0,
-        -20.0,
-        True,
-    )
-    assert groups["25-45"].gap == -10.0
+    assert (groups["0-15"].asked, groups["0-15"].participant_share, groups["0-15"].gap) == (False, None, None)
+    assert not groups["0-15"].under_represented
+    assert groups["25-45"].gap == -17.5  # 20% against 30 of 80 = 37.5%
     assert groups["25-45"].person_ids == (9, 10)
-    assert [(g.dimension, g.key) for g in result.not_reached] == [
-        ("age", "0-15"),
-        ("age", "15-25"),
-        ("age", "25-45"),
-        ("origin", "outside_europe"),
-        ("gender", "man"),
-    ]
+    # 95% interval of 5 of 10: 23.7–76.3%.
+    assert (groups["65+"].share_low, groups["65+"].share_high) == (23.7, 76.3)
+    # Only 10 known: too few (at least 30) to say who takes part less or more.
+    assert age.too_few
+    assert result.not_reached == () and result.over_represented == ()
 
     origin = {g.key: g for g in result.dimensions[1].groups}
     # CBS keeps Europe secret: that group is not compared, the others are shares of the population.
@@ -268,20 +269,18 @@ def test_inclusion_gap_per_dimension_and_who_is_not_reached():
 
 
 def test_inclusion_threshold_is_a_parameter_and_without_cbs_nothing_is_compared():
-    persons = {1: PersonRow(1, 1, "resident", "65+", "netherlands", "woman")}
+    # 40 women aged 65+ born in the Netherlands: 0 of 40 men has the interval 0–8.8%.
+    persons = {i: PersonRow(i, 1, "resident", "65+", "netherlands", "woman") for i in range(1, 41)}
     lenient = inclusion(
-        participant_ids={1},
+        participant_ids=set(persons),
         persons=persons,
         cbs=cbs(),
         year=2024,
         parameters=AnalysisParameters(inclusion_gap_points=25),
     )
-    # Only gaps of more than 25 points: 25-45 (0% vs 30%), born outside Europe (0% vs 30%), men (0% vs 50%).
-    assert [(g.dimension, g.key) for g in lenient.not_reached] == [
-        ("age", "25-45"),
-        ("origin", "outside_europe"),
-        ("gender", "man"),
-    ]
+    # Only where the whole interval lies more than 25 points below: 25-45 (up to 8.8% vs 37.5% of the 15+:
+    # 8.8 < 12.5) and men (8.8 < 25). Not born outside Europe (30%: 8.8 is not below 5), 15-25 or 45-65.
+    assert [(g.dimension, g.key) for g in lenient.not_reached] == [("age", "25-45"), ("gender", "man")]
     nothing = inclusion(participant_ids={1}, persons=persons, cbs=None, year=2024)
     assert nothing.not_reached == () and nothing.cbs_record_id is None
     assert all(g.gap is None for d in nothing.dimensions for g in d.groups)

@@ -138,6 +138,21 @@ def test_a_live_meeting_from_phone_to_projector(login, browser, demo_server, scr
     expect(phone.get_by_role("heading", name="Dank je wel voor het meedoen!")).to_be_visible()
     phone.screenshot(path=screenshot_dir / "plein-afgesloten-phone.png", full_page=True)
 
+    # After the meeting, the phone asks for a personal code; at home it opens the story that was kept.
+    phone.get_by_role("button", name="Geef mij mijn persoonlijke code").click()
+    personal = phone.locator(".kvs-personal-code").inner_text()
+    assert re.fullmatch(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}", personal)
+    phone.locator("#plein-code").scroll_into_view_if_needed()
+    phone.screenshot(path=screenshot_dir / "plein-persoonlijke-code-phone.png")
+    home = browser.new_context(viewport=PHONE, locale="nl-NL").new_page()
+    home.goto(f"{demo_server}/mijn-gegevens/")
+    home.get_by_label("Je persoonlijke code").fill(personal)
+    home.get_by_role("button", name="Open mijn gegevens").click()
+    expect(home.get_by_text("Mira")).to_be_visible()
+    expect(home.get_by_label("Jouw woorden (je mag ze verbeteren)").first).to_have_value(STORY)
+    home.screenshot(path=screenshot_dir / "plein-mijn-gegevens-phone.png", full_page=True)
+    home.context.close()
+
     # The neighbourhood page lists the meeting with its counts, and the story among the fragments.
     laptop.goto(f"{demo_server}/buurten/{KRONENBURG}/?jaar=2025")
     row = laptop.locator("tr", has=laptop.get_by_role("link", name="Effectenplein in het buurthuis"))

@@ -35,10 +35,12 @@ def test_a_funder_sees_only_quotable_fragments_with_a_role_and_how_many_others_t
     response = as_user("funder").get(url("value:value.contact:2025"))
     page = unescape(response.content.decode())
     assert response.status_code == 200
-    assert "3 gegevens" in page  # ok, internal, withdrawn
-    assert QUOTE_OK in page
+    # The value row follows the effect codes (effect.social.contact, effect.social.network): ok, named and
+    # internal. The withdrawn fragment carries only the old value.contact code, so it no longer counts.
+    assert "3 gegevens" in page
+    assert QUOTE_OK in page and QUOTE_NAMED in page
     assert QUOTE_INTERNAL not in page and QUOTE_WITHDRAWN not in page
-    assert "2 daarvan zie je niet." in page
+    assert "1 daarvan zie je niet." in page
     assert "Schuilnaam" not in page and "Toestemming:" not in page
     assert "Bewoner · Wijkwaardenkaart-gesprek · 2025" in page
     assert "Terug naar het financiersrapport" in page

@@ -19,20 +19,22 @@ def test_buurtbeeld_query_count(world, django_assert_num_queries):
 
 
 def test_financier_query_count(world, django_assert_num_queries):
-    # + quotes of the year, and of every year to fill up to three (2 × 2).
-    with django_assert_num_queries(YEARS_WITH_DATA + ANALYSIS + 4):
+    # + quotes of the year, and of every year to fill up (2 × 2); the fragments that say what hinders, for the
+    # quote about what is hard (factor observations and "what hinders" answers: 2).
+    with django_assert_num_queries(YEARS_WITH_DATA + ANALYSIS + 6):
         report = financier_report(neighbourhood=world.own, year=2025)
     assert report.quotes and report.values
 
 
 def test_synthese_query_count(world, django_assert_num_queries):
     neighbourhoods = [world.own, world.same]
-    # + the codebook's labels and the size of the programme.
-    with django_assert_num_queries(YEARS_WITH_DATA + ANALYSIS + 2):
+    # + the codebook's labels and the size of the programme, + the stories per theme (quotable fragments and
+    # their codings: two queries).
+    with django_assert_num_queries(YEARS_WITH_DATA + ANALYSIS + 2 + 2):
         report = synthese_report(programme=world.programme_a, neighbourhoods=neighbourhoods, year=2025)
     assert len(report.rows) == 2
     # Every other programme compared with is one more analysis.
-    with django_assert_num_queries(YEARS_WITH_DATA + ANALYSIS + 2 + ANALYSIS):
+    with django_assert_num_queries(YEARS_WITH_DATA + ANALYSIS + 2 + 2 + ANALYSIS):
         report = synthese_report(
             programme=world.programme_a,
             neighbourhoods=neighbourhoods,

@@ -67,7 +67,9 @@ def test_the_funder_sees_nothing_of_it_before_review(login, named):
     assert "buurtfeest hangt op" not in page
     evidence = _page(login("funder"), f"/rapporten/bewijs/{OWN}/2025/?n={quote('value:value.contact:2025')}")
     assert "Anouk" not in evidence
-    assert "3 daarvan zie je niet." in evidence  # named (pending), internal, withdrawn: counted, not shown
+    # The value row follows the effect codes: Ans's (pending review) and the internal one are counted, not
+    # shown; the withdrawn fragment carries only value.contact and no longer counts.
+    assert "2 daarvan zie je niet." in evidence
 
 
 def test_the_review_page_proposes_the_words_with_name_phone_and_e_mail_replaced(login, named):

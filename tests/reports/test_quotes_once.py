@@ -29,9 +29,16 @@ def test_the_same_words_under_two_speakers_are_picked_once_across_sections():
     assert [q.fragment_id for q in second] == [3]  # not fragment 2: the same words
 
 
-def test_case_and_spacing_do_not_make_other_words():
-    quotes = [_quote(1, SAID, 10), _quote(2, "  " + SAID.upper().replace(" ", "  "), 11)]
+def test_spacing_does_not_make_other_words():
+    quotes = [_quote(1, SAID, 10), _quote(2, "  " + SAID.replace(" ", "  ") + "\n", 11)]
     assert [q.fragment_id for q in pick_quotes(quotes, count=2, used=set())] == [1]
+
+
+def test_the_same_story_told_about_another_place_is_the_same_quote():
+    quotes = [_quote(1, "Nu koken we voor zestig mensen uit Hatert.", 10),
+              _quote(2, "Nu koken we voor zestig mensen uit Spangen.", 11),
+              _quote(3, "Nu koken we voor zestig mensen uit de flat.", 12)]  # fmt: skip
+    assert [q.fragment_id for q in pick_quotes(quotes, count=3, used=set())] == [1, 3]
 
 
 def test_other_words_by_the_same_speaker_are_still_picked_when_nothing_else_is_left():

@@ -20,7 +20,8 @@ from krachtvansamen.analysis.rows import ActivityRow, AssetRow, CodingRow, Facto
 from krachtvansamen.assets.models import Asset
 
 STRONG, MEDIUM, WEAK, UNKNOWN = "strong", "medium", "weak", "unknown"
-STRENGTH_LABELS = {STRONG: _("strong"), MEDIUM: _("medium"), WEAK: _("weak"), UNKNOWN: _("no data")}
+# UNKNOWN: too little evidence for a verdict (never read as weak).
+STRENGTH_LABELS = {STRONG: _("strong"), MEDIUM: _("medium"), WEAK: _("weak"), UNKNOWN: _("too little data")}
 HELPS, HINDERS, EVEN, NONE = "helps", "hinders", "even", "none"
 BALANCE_LABELS = {
     HELPS: _("mostly helps"),
@@ -36,25 +37,30 @@ TALENT_CATEGORIES = ("talent_head", "talent_heart", "talent_hands")
 
 @dataclass(frozen=True)
 class PrincipleStrength(CodeLabelMixin):
-    """How strongly one ABCD principle shows in one neighbourhood and year, and on what it rests."""
+    """How strongly one ABCD principle shows in one neighbourhood and year, and on what it rests (its n)."""
 
     key: str
     label_nl: str
     label_en: str
     year: int
-    questionnaire_mean: float | None  # mean of the 1–5 answers; None without answers
-    questionnaire_count: int
+    questionnaire_mean: float | None  # mean of the 1–5 answers; None without answers (shown, with its n)
+    questionnaire_count: int  # n: the answers behind the mean
     submission_ids: tuple[int, ...]
     fragment_count: int  # distinct fragments coded with the principle (or a user's code under it)
     fragment_share: float | None  # percent of all fragments of the neighbourhood and year
     fragment_ids: tuple[int, ...]
-    questionnaire_points: int | None
-    evidence_points: int
-    strength: str  # strong / medium / weak / unknown
+    strength: str  # strong / medium / weak / unknown (too little data)
+    questionnaire_min_answers: int = DEFAULT_PARAMETERS.questionnaire_min_answers
+    evidence_strong: int = DEFAULT_PARAMETERS.evidence_strong
 
     @property
     def strength_label(self) -> str:
         return str(STRENGTH_LABELS[self.strength])
+
+    @property
+    def questionnaire_counts(self) -> bool:
+        """Enough answers for their mean to count towards the verdict."""
+        return self.questionnaire_count >= self.questionnaire_min_answers
 
 
 def principle_strengths(
@@ -68,15 +74,14 @@ def principle_strengths(
 ) -> tuple[PrincipleStrength, ...]:
     """Strength of each ``abcd.*`` principle in one neighbourhood-year (pass only that year's rows).
 
-    Two sources, each turned into points, then averaged:
+    Two sources; each counts only with enough behind it (see ``_strength``):
 
-    - questionnaire: the mean of the 1–5 scale answers linked to the principle's code:
-      mean ≥ 4.0 → 2 points, ≥ 3.0 → 1, lower → 0; no answers → the source is left out;
-    - coded evidence: distinct fragments coded with the principle: ≥ 3 → 2 points, 1–2 → 1, none → 0.
+    - questionnaire: the mean of the 1–5 scale answers linked to the principle's code, only when at least
+      ``questionnaire_min_answers`` (5) answers are there; fewer: the mean is kept, with its n, but not judged;
+    - coded evidence: distinct fragments coded with the principle; at least ``evidence_strong`` (3) show it.
 
-    Mean points ≥ 1.5 → *strong*, ≥ 0.75 → *medium*, lower → *weak* (so both sources must agree for
-    strong, unless one source is missing). *unknown* when there are neither answers nor fragments at all
-    in that neighbourhood-year. All thresholds are ``AnalysisParameters`` fields.
+    A principle is never *weak* for lack of data: with too little evidence it is *unknown* ("too little data").
+    ``fragment_total`` is kept for the share of fragments.
     """
     principles = codebook.children("abcd")
     rollup = codebook.rollup(p.key for p in principles)
@@ -97,9 +102,6 @@ def principle_strengths(
         answered = values.get(principle.key, [])
         mean = round(sum(answered) / len(answered), 2) if answered else None
         evidence = fragments.get(principle.key, set())
-        q_points, e_points, strength = _strength(
-            mean=mean, evidence=len(evidence), fragment_total=fragment_total, parameters=parameters
-        )
         result.append(
             PrincipleStrength(
                 key=principle.key,
@@ -112,43 +114,36 @@ def principle_strengths(
                 fragment_count=len(evidence),
                 fragment_share=percent(len(evidence), fragment_total),
                 fragment_ids=tuple(sorted(evidence)),
-                questionnaire_points=q_points,
-                evidence_points=e_points,
-                strength=strength,
+                strength=_strength(
+                    mean=mean, answers=len(answered), evidence=len(evidence), parameters=parameters
+                ),
+                questionnaire_min_answers=parameters.questionnaire_min_answers,
+                evidence_strong=parameters.evidence_strong,
             )
         )
     return tuple(result)
 
 
-def _strength(
-    *, mean: float | None, evidence: int, fragment_total: int, parameters: AnalysisParameters
-) -> tuple[int | None, int, str]:
-    """Questionnaire points, evidence points and the strength they give (see ``principle_strengths``)."""
-    q_points = (
-        None
-        if mean is None
-        else (
-            2
-            if mean >= parameters.questionnaire_strong
-            else 1
-            if mean >= parameters.questionnaire_medium
-            else 0
-        )
-    )
-    e_points = (
-        2 if evidence >= parameters.evidence_strong else 1 if evidence >= parameters.evidence_medium else 0
-    )
-    if mean is None and fragment_total == 0:
-        return q_points, e_points, UNKNOWN
-    points = e_points if q_points is None else (q_points + e_points) / 2
-    strength = (
-        STRONG
-        if points >= parameters.strength_strong
-        else MEDIUM
-        if points >= parameters.strength_medium
-        else WEAK
-    )
-    return q_points, e_points, strength
+def _strength(*, mean: float | None, answers: int, evidence: int, parameters: AnalysisParameters) -> str:
+    """The verdict on one principle, from what is known — never from what is missing.
+
+    - *unknown* (too little data): fewer than ``questionnaire_min_answers`` answers and fewer than
+      ``evidence_strong`` fragments;
+    - *strong*: at least ``evidence_strong`` fragments, and — when there are enough answers — a mean of at
+      least ``questionnaire_strong``;
+    - *weak*: enough answers with a mean below ``questionnaire_medium``, and fewer than ``evidence_strong``
+      fragments (coded fragments show the principle; they never show its absence);
+    - *medium*: the rest (enough answers with a middle mean, or the two sources disagree).
+    """
+    answered = mean is not None and answers >= parameters.questionnaire_min_answers
+    shown = evidence >= parameters.evidence_strong
+    if not answered and not shown:
+        return UNKNOWN
+    if shown and (not answered or (mean is not None and mean >= parameters.questionnaire_strong)):
+        return STRONG
+    if answered and not shown and mean is not None and mean < parameters.questionnaire_medium:
+        return WEAK
+    return MEDIUM
 
 
 # --- Who leads activities -----------------------------------------------------------------------------------
@@ -273,11 +268,12 @@ class FactorTypeBalance(CodeLabelMixin):
     hinders: int
     helps_observation_ids: tuple[int, ...]
     hinders_observation_ids: tuple[int, ...]
-    balance: str  # helps / hinders / even / none
+    balance: str  # helps / hinders / even / none: for display only, never a verdict
 
     @property
     def is_hindering(self) -> bool:
-        return self.balance == HINDERS
+        """At least one hindering observation: helping ones are shown beside it, never subtracted."""
+        return self.hinders > 0
 
     @property
     def balance_label(self) -> str:
@@ -286,10 +282,11 @@ class FactorTypeBalance(CodeLabelMixin):
 
 @dataclass(frozen=True)
 class FactorBalance:
-    """Helping against hindering environment factors per type, in one neighbourhood-year.
+    """Helping and hindering environment factors per type, in one neighbourhood-year.
 
-    A type is *hindering* when it has more hindering than helping observations. ``stacking`` is the study's
-    *stapeling*: hindering types in at least ``stacking_threshold`` (default 3) of the five types at once.
+    A type is *hindering* when it has at least one hindering observation, however many helping ones there are
+    (those are counted beside it, never netted against it). ``stacking`` is the study's *stapeling*:
+    hindering factors in at least ``stacking_threshold`` (default 3) of the five types at once.
     """
 
     year: int
@@ -345,7 +342,7 @@ def factor_balance(
                 balance=balance,
             )
         )
-    hindering = tuple(r.key for r in rows if r.balance == HINDERS)
+    hindering = tuple(r.key for r in rows if r.is_hindering)
     observations.sort()
     return FactorBalance(
         year=year,

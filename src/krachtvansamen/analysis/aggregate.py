@@ -58,7 +58,9 @@ class PrincipleSummary(CodeLabelMixin):
     key: str
     label_nl: str
     label_en: str
-    strengths: tuple[LabelCount, ...]  # strong, medium, weak, unknown
+    strengths: tuple[
+        LabelCount, ...
+    ]  # strong, medium, weak, unknown ("too little data": never counted as weak)
     questionnaire_mean: float | None  # over all answers of the year
     questionnaire_count: int
     submission_ids: tuple[int, ...]
@@ -76,7 +78,7 @@ class FactorTypeSummary(CodeLabelMixin):
     label_en: str
     helps: int  # observations over all neighbourhoods
     hinders: int
-    hindering: LabelCount  # neighbourhoods where this type hinders
+    hindering: LabelCount  # neighbourhoods with at least one hindering observation of this type (not netted)
     observation_ids: tuple[int, ...]
 
 

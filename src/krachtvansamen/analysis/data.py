@@ -411,10 +411,35 @@ def _activity_rows(
             "hook_activity_id",
             "hook_place_id",
             "hook_person_id",
+            "source_organisation_id",
+            "target_organisation_id",
         ),
         RelationRow,
     )
     return activities, activity_participants, relations
+
+
+def load_participation(*, neighbourhood_id: int, year: int) -> AnalysisData:
+    """Only the rows that say who took part in one neighbourhood and year (``analysis.participants``): fragments
+    per speaker, activities, their participants, relations and the persons. Six queries."""
+    ids, year_list = [neighbourhood_id], [year]
+    with gc_paused():
+        fragment_groups = _rows(
+            Fragment.objects.filter(neighbourhood_id=neighbourhood_id, year=year)
+            .order_by()
+            .values_list("neighbourhood_id", "year", "instrument", "speaker_id")
+            .annotate(fragment_count=Count("pk")),
+            FragmentGroupRow,
+        )
+        activities, activity_participants, relations = _activity_rows(ids, year_list)
+        return AnalysisData(
+            years=(year,),
+            fragment_groups=fragment_groups,
+            activities=activities,
+            activity_participants=activity_participants,
+            relations=relations,
+            persons=_persons(ids),
+        )
 
 
 def _record_rows(

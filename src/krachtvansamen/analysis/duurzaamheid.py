@@ -335,7 +335,7 @@ def _factor_risks(factors: FactorBalance | None) -> list[RiskSignal]:
         RiskSignal(
             "factors_stack",
             format_lazy(
-                _("Hindering factors stack up: {count} of {total} types hinder."),
+                _("Hindering factors stack up: {count} of {total} types have hindering factors."),
                 count=factors.hindering_count,
                 total=len(factors.types),
             ),

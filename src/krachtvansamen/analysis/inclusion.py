@@ -6,6 +6,7 @@ Pure functions over rows of ``analysis.rows``; no database access. Part of Veran
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -40,6 +41,10 @@ INCLUSION_DIMENSIONS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] =
     ("gender", "gender", (("man", "men"), ("woman", "women"))),
 )
 
+# Groups no instrument reaches (children are not asked by any questionnaire, conversation or register): they
+# are left out of the comparison, unless participants of that group were recorded in the neighbourhood.
+NOT_ASKED: dict[str, tuple[str, ...]] = {"age": ("0-15",)}
+
 
 @dataclass(frozen=True)
 class InclusionGroup:
@@ -50,9 +55,12 @@ class InclusionGroup:
     inhabitants: int | None  # CBS; None when CBS keeps it secret or does not publish it
     inhabitant_share: float | None
     gap: float | None  # participant share minus inhabitant share, in percentage points
-    under_represented: bool  # gap below minus the threshold: "wie doet nog niet mee"
-    over_represented: bool
+    under_represented: bool  # the whole interval lies more than the threshold below: "wie doet nog niet mee"
+    over_represented: bool  # the whole interval lies more than the threshold above
     person_ids: tuple[int, ...]
+    share_low: float | None = None  # the 95% (Wilson) interval of the participant share, in percent
+    share_high: float | None = None
+    asked: bool = True  # False: no instrument reaches this group here, so it is not compared
 
     @property
     def label(self) -> str:
@@ -70,6 +78,16 @@ class InclusionDimension:
     other: int  # a value CBS does not count (gender "other"): shown, not compared
     other_person_ids: tuple[int, ...]
     neighbourhoods: int = 1  # how many neighbourhoods were compared (programme totals)
+    min_known: int = 0  # fewer known participants than this: no group is called under- or over-represented
+
+    @property
+    def too_few(self) -> bool:
+        """Too few known participants to conclude who takes part less or more."""
+        return self.known < self.min_known
+
+    @property
+    def not_asked(self) -> tuple[InclusionGroup, ...]:
+        return tuple(g for g in self.groups if not g.asked)
 
     @property
     def label(self) -> str:
@@ -84,8 +102,10 @@ class Inclusion:
 
     Participant shares are over the participants whose value is known (the unknown are reported next to
     it), inhabitant shares over the CBS groups of that dimension (or over the population when CBS keeps
-    one group secret). ``not_reached`` lists the groups whose share among participants is more than the
-    threshold (default 5 points) below their share among inhabitants.
+    one group secret), leaving out the groups no instrument reaches (``NOT_ASKED``). ``not_reached`` lists
+    the groups whose whole 95% interval of the share among participants lies more than the threshold
+    (default 5 points) below their share among inhabitants, in dimensions with at least ``min_known`` (30)
+    known participants.
     """
 
     year: int
@@ -107,6 +127,21 @@ class Inclusion:
     def over_represented(self) -> tuple[InclusionGroup, ...]:
         return tuple(g for d in self.dimensions for g in d.groups if g.over_represented)
 
+    @property
+    def not_asked(self) -> tuple[InclusionGroup, ...]:
+        return tuple(g for d in self.dimensions for g in d.not_asked)
+
+
+def wilson_interval(count: int, total: int, z: float = 1.96) -> tuple[float, float] | None:
+    """The Wilson score interval of the share ``count / total``, in percent (one decimal); None for no total."""
+    if total <= 0:
+        return None
+    p = count / total
+    denominator = 1 + z * z / total
+    centre = (p + z * z / (2 * total)) / denominator
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denominator
+    return round(max(0.0, centre - half) * 100, 1), round(min(1.0, centre + half) * 100, 1)
+
 
 def cbs_for_year(rows: Sequence[CbsRow], year: int) -> CbsRow | None:
     """The CBS record for a year: that year, else the latest before it, else the earliest after it."""
@@ -124,17 +159,45 @@ def inclusion_groups(
     population: int | None,
     person_ids: Mapping[str, Sequence[int]],
     threshold: float,
+    parameters: AnalysisParameters = DEFAULT_PARAMETERS,
 ) -> tuple[InclusionGroup, ...]:
-    """The comparison for one dimension, from counts (also used to add neighbourhoods up)."""
+    """The comparison for one dimension, from counts (also used to add neighbourhoods up).
+
+    A group of ``NOT_ASKED`` without participants is left out: no share, no verdict, and its inhabitants are
+    left out of the other groups' shares. A verdict needs ``inclusion_min_known`` known participants and the
+    whole 95% interval of the participant share beyond the threshold.
+    """
+    not_asked = {k for k in NOT_ASKED.get(dimension, ()) if k in counts and counts[k] == 0}
     known = sum(counts.values())
-    values = list(inhabitants.values())
-    denominator = sum(values) if all(v is not None for v in values) else population  # type: ignore[arg-type]
+    asked_living = [v for k, v in inhabitants.items() if k not in not_asked]
+    left_out = [inhabitants.get(k) for k in not_asked]
+    if all(v is not None for v in asked_living):
+        denominator: int | None = sum(v for v in asked_living if v is not None)
+    elif population is not None and all(v is not None for v in left_out):
+        denominator = population - sum(v for v in left_out if v is not None)
+    else:
+        denominator = None
+    judged = known >= parameters.inclusion_min_known
     groups = []
     for key, count in counts.items():
-        share = percent(count, known)
         living = inhabitants.get(key)
+        if key in not_asked:
+            groups.append(
+                InclusionGroup(
+                    dimension=dimension, key=key, participants=0, participant_share=None, inhabitants=living,
+                    inhabitant_share=None, gap=None, under_represented=False, over_represented=False,
+                    person_ids=(), asked=False,
+                )
+            )  # fmt: skip
+            continue
+        share = percent(count, known)
+        interval = wilson_interval(count, known, parameters.inclusion_z)
         living_share = percent(living, denominator) if living is not None and denominator else None
         gap = round(share - living_share, 1) if share is not None and living_share is not None else None
+        low, high = interval if interval else (None, None)
+        under = over = False
+        if judged and living_share is not None and low is not None and high is not None:
+            under, over = high < living_share - threshold, low > living_share + threshold
         groups.append(
             InclusionGroup(
                 dimension=dimension,
@@ -144,9 +207,11 @@ def inclusion_groups(
                 inhabitants=living,
                 inhabitant_share=living_share,
                 gap=gap,
-                under_represented=gap is not None and gap < -threshold,
-                over_represented=gap is not None and gap > threshold,
+                under_represented=under,
+                over_represented=over,
                 person_ids=tuple(sorted(person_ids.get(key, ()))),
+                share_low=low,
+                share_high=high,
             )
         )
     return tuple(groups)
@@ -186,12 +251,14 @@ def inclusion(
                     population=cbs.population if cbs else None,
                     person_ids=ids,
                     threshold=parameters.inclusion_gap_points,
+                    parameters=parameters,
                 ),
                 known=sum(len(found) for found in ids.values()),
                 unknown=len(unknown),
                 unknown_person_ids=tuple(sorted(unknown)),
                 other=len(other),
                 other_person_ids=tuple(sorted(other)),
+                min_known=parameters.inclusion_min_known,
             )
         )
     return Inclusion(
@@ -244,6 +311,7 @@ def inclusion_total(
                     population=None,
                     person_ids=ids,
                     threshold=parameters.inclusion_gap_points,
+                    parameters=parameters,
                 ),
                 known=sum(counts.values()),
                 unknown=len(unknown),
@@ -251,6 +319,7 @@ def inclusion_total(
                 other=len(other),
                 other_person_ids=tuple(sorted(other)),
                 neighbourhoods=compared,
+                min_known=parameters.inclusion_min_known,
             )
         )
     return Inclusion(

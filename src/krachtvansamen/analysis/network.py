@@ -104,17 +104,35 @@ class HookCount:
 
 @dataclass(frozen=True)
 class NetworkYear:
+    """The network of one year.
+
+    Relations are recorded per year, so the number of relations says as much about how much was recorded as
+    about the network. A *new tie* is a relation marked new (``is_new``) between a pair not recorded in an
+    earlier year; every other relation of the year is *recorded again* (a tie already there). Growth is the
+    new ties only, never the difference in relations recorded.
+    """
+
     year: int
-    relations: int
+    relations: int  # recorded this year: new ties plus ties recorded again
     relation_ids: tuple[int, ...]
     new_ties: int
     new_tie_ids: tuple[int, ...]
-    growth: int | None  # relations minus the previous year's; None in the first year
-    growth_percent: float | None
+    # New ties (the growth of the network; None in the first year, when there is nothing to grow from).
+    growth: int | None
+    growth_percent: float | None  # new ties as a percentage of the distinct ties known before this year
     capital: tuple[CapitalShare, ...]  # bonding, bridging, linking
     hooks: tuple[HookCount, ...]
     persons_in_ties: int
     concentration: RoleConcentration
+    recorded_again: int = 0  # ties already there (known earlier, or not marked new)
+    recorded_again_ids: tuple[int, ...] = ()
+
+
+def is_new_tie(relation: RelationRow, earlier_pairs: Collection[object]) -> bool:
+    """New: marked new, and the pair was not recorded in an earlier year (a pair with an unknown end counts
+    by its mark alone)."""
+    pair = relation.pair
+    return relation.is_new and (pair is None or pair not in earlier_pairs)
 
 
 def resident_role_counts(
@@ -143,12 +161,18 @@ def network_years(
     years: Sequence[int],
     parameters: AnalysisParameters = DEFAULT_PARAMETERS,
 ) -> tuple[NetworkYear, ...]:
-    """Network figures per year for ONE neighbourhood (growth: against the previous year in ``years``)."""
+    """Network figures per year for ONE neighbourhood (new ties: against every earlier loaded year)."""
+    relations = list(relations)
     relations_by_year = rows_by_year(relations)
     activities_by_year = rows_by_year(activities)
-    out, previous = [], None
-    for year in years:
+    out: list[NetworkYear] = []
+    earlier_pairs: set[object] = set()
+    for y in sorted(relations_by_year):  # pairs recorded before the first year analysed
+        if years and y < years[0]:
+            earlier_pairs.update(r.pair for r in relations_by_year[y] if r.pair is not None)
+    for index, year in enumerate(years):
         rows = relations_by_year.get(year, [])
+        again: list[int] = []
         capital: dict[str, list[int]] = {kind: [] for kind in CAPITAL_TYPES}
         hooks: dict[str, list[int]] = {kind: [] for kind in HOOK_KINDS}
         new: list[int] = []
@@ -165,14 +189,14 @@ def network_years(
                 else "none"
             )
             hooks[hook].append(r.relation_id)
-            if r.is_new:
-                new.append(r.relation_id)
+            (new if is_new_tie(r, earlier_pairs) else again).append(r.relation_id)
             people.update(p for p in (r.source_person_id, r.target_person_id) if p is not None)
         year_participants = participants.get(year, set())
         resident_roles = resident_role_counts(
             relations=rows, activities=activities_by_year.get(year, ()), participants=year_participants
         )
         total = len(rows)
+        known_before = len(earlier_pairs)
         out.append(
             NetworkYear(
                 year=year,
@@ -180,8 +204,8 @@ def network_years(
                 relation_ids=tuple(sorted(r.relation_id for r in rows)),
                 new_ties=len(new),
                 new_tie_ids=tuple(sorted(new)),
-                growth=None if previous is None else total - previous,
-                growth_percent=None if previous is None else percent(total - previous, previous),
+                growth=None if index == 0 else len(new),
+                growth_percent=None if index == 0 else percent(len(new), known_before),
                 capital=tuple(
                     CapitalShare(
                         capital_type=kind,
@@ -199,7 +223,9 @@ def network_years(
                 concentration=role_concentration(
                     role_counts=resident_roles, participants=year_participants, parameters=parameters
                 ),
+                recorded_again=len(again),
+                recorded_again_ids=tuple(sorted(again)),
             )
         )
-        previous = total
+        earlier_pairs.update(r.pair for r in rows if r.pair is not None)
     return tuple(out)

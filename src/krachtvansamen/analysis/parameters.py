@@ -7,17 +7,19 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class AnalysisParameters:
-    # ABCD principle strength (see aanpak.principle_strengths): points per source, then their mean.
-    questionnaire_strong: float = 4.0  # mean answer (1–5) at or above this: 2 points
-    questionnaire_medium: float = 3.0  # at or above this: 1 point; below: 0
-    evidence_strong: int = 3  # coded fragments at or above this: 2 points
-    evidence_medium: int = 1  # at or above this: 1 point; none: 0
-    strength_strong: float = 1.5  # mean points at or above this: strong
-    strength_medium: float = 0.75  # at or above this: medium; below: weak
-    # Environment factors: stacking when this many types hinder in one neighbourhood and year.
+    # ABCD principle strength (see aanpak.principle_strengths). A source only counts with enough behind it:
+    questionnaire_min_answers: int = 5  # fewer answers: their mean is shown with its n, never judged
+    questionnaire_strong: float = 4.0  # mean answer (1–5) at or above this: the questionnaire says strong
+    questionnaire_medium: float = 3.0  # below this: the questionnaire says weak
+    evidence_strong: int = 3  # coded fragments at or above this: the fragments say strong
+    # Environment factors: stacking when this many types have at least one hindering observation (helping
+    # observations are shown beside them, never subtracted) in one neighbourhood and year.
     stacking_types: int = 3
-    # Inclusion: a group is under- or over-represented when its share differs by more than this (points).
+    # Inclusion: a group is under- or over-represented when the whole 95% (Wilson) interval of its share
+    # among participants lies more than this many points below (above) its share among inhabitants ...
     inclusion_gap_points: float = 5.0
+    inclusion_min_known: int = 30  # ... and at least this many participants' value is known in the dimension
+    inclusion_z: float = 1.96  # the interval: 1.96 gives 95%
     # Network concentration: the share of roles carried by the top fraction and by the top N persons.
     top_fraction: float = 0.10
     top_persons: int = 5

@@ -89,6 +89,26 @@ class RelationRow(NamedTuple):
     hook_activity_id: int | None
     hook_place_id: int | None
     hook_person_id: int | None
+    # An end that is an organisation (then the person id of that end is None); with the person ids these
+    # name the pair, so a tie recorded again in a later year is told apart from a new one.
+    source_organisation_id: int | None = None
+    target_organisation_id: int | None = None
+
+    @property
+    def pair(self) -> frozenset[tuple[str, int]] | None:
+        """The two ends, in either direction; None when an end is not known."""
+        ends = []
+        for person, organisation in (
+            (self.source_person_id, self.source_organisation_id),
+            (self.target_person_id, self.target_organisation_id),
+        ):
+            if person is not None:
+                ends.append(("person", person))
+            elif organisation is not None:
+                ends.append(("organisation", organisation))
+            else:
+                return None
+        return frozenset(ends)
 
 
 class AssetRow(NamedTuple):

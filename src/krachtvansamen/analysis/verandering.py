@@ -11,28 +11,30 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
+from krachtvansamen.analysis.compare import (
+    YearComparison,
+    instruments_by_year,
+    like_with_like_change,
+    year_comparisons,
+)
 from krachtvansamen.analysis.data import AnalysisData, Codebook
 from krachtvansamen.analysis.inclusion import Inclusion, cbs_for_year, inclusion
 from krachtvansamen.analysis.labels import CodeLabelMixin
 from krachtvansamen.analysis.network import NetworkYear, network_years
 from krachtvansamen.analysis.parameters import DEFAULT_PARAMETERS, AnalysisParameters
+from krachtvansamen.analysis.participants import PROFESSIONAL_ROLES, attendances, participants_by_year
 from krachtvansamen.analysis.rows import (
-    ActivityParticipantRow,
-    ActivityRow,
     CodingRow,
     FactorRow,
     FragmentGroupRow,
     FragmentStanceRow,
-    PersonRow,
-    RelationRow,
 )
 
 WIJKWAARDENKAART = "wijkwaardenkaart"
-# Persons in these roles are the professionals around the work, not the residents who take part.
-PROFESSIONAL_ROLES = frozenset({"community_builder", "professional"})
+__all__ = ["PROFESSIONAL_ROLES", "participants_by_year"]  # re-exported: their home is analysis.participants
 
 
 # --- Effects matrix -----------------------------------------------------------------------------------------
@@ -43,7 +45,9 @@ class EffectCell:
     year: int
     count: int  # distinct fragments coded with the indicator (or a user's code under it) in that year
     fragment_ids: tuple[int, ...]
-    change: int | None  # count minus the previous year's count; None in the first year
+    # Like with like: this year's fragments minus the previous year's, counting only the instruments used in
+    # both years (``EffectsMatrix.comparisons``); None in the first year or when no instrument ran in both.
+    change: int | None
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,17 @@ class EffectsMatrix:
     years: tuple[int, ...]
     rows: tuple[EffectRow, ...]
     levels: tuple[EffectRow, ...]
+    # Per year after the first: which instruments the change from the year before counts (see
+    # ``analysis.compare``).
+    comparisons: Mapping[int, YearComparison] = field(default_factory=dict)
+
+    def comparison(self, year: int) -> YearComparison | None:
+        return self.comparisons.get(year)
+
+    @property
+    def comparison_sentences(self) -> tuple[str, ...]:
+        """Per year after the first, in plain words what its change compares (for under a table)."""
+        return tuple(self.comparisons[year].sentence for year in self.years if year in self.comparisons)
 
     def rows_of_level(self, level_key: str) -> tuple[EffectRow, ...]:
         return tuple(row for row in self.rows if row.level_key == level_key)
@@ -92,31 +107,40 @@ def effects_matrix(
     indicators = effect_indicators(codebook)
     level_of = {key: level for key, level in indicators} | {level.key: level.key for level in levels}
     rollup = codebook.rollup(level_of)
-    cells: dict[tuple[str, int], set[int]] = defaultdict(set)
-    for fragment_id, _nid, year, code_id, _instrument in codings:
+    codings = list(codings)
+    comparisons = year_comparisons(instruments_by_year(codings), years)
+    # (key, year) → fragment id → its instrument
+    cells: dict[tuple[str, int], dict[int, str]] = defaultdict(dict)
+    for fragment_id, _nid, year, code_id, instrument in codings:
         key = rollup[code_id]
         if key is None:
             continue
-        cells[key, year].add(fragment_id)
+        cells[key, year][fragment_id] = instrument
         level = level_of[key]
         if level != key:
-            cells[level, year].add(fragment_id)
+            cells[level, year][fragment_id] = instrument
 
     def row(key: str, level_key: str) -> EffectRow:
         code = codebook.labelled(key)
-        out, previous, everything = [], None, set()
+        out: list[EffectCell] = []
+        everything: set[int] = set()
+        previous: Mapping[int, str] | None = None
         for year in years:
-            ids = cells.get((key, year), set())
-            everything |= ids
+            found = cells.get((key, year), {})
+            everything |= found.keys()
             out.append(
                 EffectCell(
                     year=year,
-                    count=len(ids),
-                    fragment_ids=tuple(sorted(ids)),
-                    change=None if previous is None else len(ids) - previous,
+                    count=len(found),
+                    fragment_ids=tuple(sorted(found)),
+                    change=None
+                    if previous is None
+                    else like_with_like_change(
+                        this_year=found, previous_year=previous, comparison=comparisons.get(year)
+                    ),
                 )
             )
-            previous = len(ids)
+            previous = found
         return EffectRow(
             key=key,
             label_nl=code.label_nl,
@@ -130,6 +154,7 @@ def effects_matrix(
         years=tuple(years),
         rows=tuple(row(key, level) for key, level in indicators),
         levels=tuple(row(level.key, level.key) for level in levels),
+        comparisons=comparisons,
     )
 
 
@@ -207,44 +232,6 @@ def palet(*, codebook: Codebook, codings: Iterable[CodingRow]) -> Palet:
         multi_effect_count=sum(1 for found in per_fragment.values() if len(found) > 1),
         fragment_ids=tuple(sorted(per_fragment)),
     )
-
-
-# --- Who took part ------------------------------------------------------------------------------------------
-
-
-def participants_by_year(
-    *,
-    persons: Mapping[int, PersonRow],
-    fragment_groups: Iterable[FragmentGroupRow],
-    activities: Iterable[ActivityRow],
-    activity_participants: Iterable[ActivityParticipantRow],
-    relations: Iterable[RelationRow],
-) -> dict[int, set[int]]:
-    """Residents who took part, per year: registered activity participants, activity initiators, speakers of
-    fragments, both ends of relations and the persons who were the *haakje* of a relation.
-
-    Community builders and professionals are left out: they run the work, the comparison is about residents.
-    A person not in ``persons`` (not loaded) is kept: taking part is recorded, the demographics are unknown.
-    """
-    found: dict[int, set[int]] = defaultdict(set)
-    for group in fragment_groups:
-        if group.speaker_id is not None:
-            found[group.year].add(group.speaker_id)
-    for activity in activities:
-        if activity.initiator_person_id is not None:
-            found[activity.year].add(activity.initiator_person_id)
-    for participant in activity_participants:
-        found[participant.year].add(participant.person_id)
-    for relation in relations:
-        ids = found[relation.year]
-        for person_id in (relation.source_person_id, relation.target_person_id, relation.hook_person_id):
-            if person_id is not None:
-                ids.add(person_id)
-    for ids in found.values():
-        ids.difference_update(
-            [pid for pid in ids if (p := persons.get(pid)) is not None and p.role in PROFESSIONAL_ROLES]
-        )
-    return found
 
 
 # --- Vitality -----------------------------------------------------------------------------------------------
@@ -349,6 +336,16 @@ class VeranderingResult:
     inclusion: Inclusion  # the analysed year
     vitality: VitalityProfile  # the analysed year
     vitality_all_years: VitalityProfile  # every loaded year up to ``year`` (the praatplaat)
+    # The year before ``year`` (None without one): compare a year with a year, never the all-years total
+    # with one year (that makes the last year look like a decline).
+    vitality_previous: VitalityProfile | None = None
+    # The residents who took part in ``year`` (``analysis.participants``: one definition for every page).
+    participant_ids: tuple[int, ...] = ()
+    attendances: int = 0  # bezoeken: activity participant counts added up; never shown as participants
+
+    @property
+    def participants(self) -> int:
+        return len(self.participant_ids)
 
     @property
     def network_current(self) -> NetworkYear:
@@ -408,4 +405,16 @@ def analyse_verandering(
             years=set(years),
             stances=data.stances,
         ),
+        vitality_previous=vitality_profile(
+            codebook=data.codebook,
+            codings=codings,
+            factors=data.factors,
+            fragment_groups=data.fragment_groups,
+            years={years[-2]},
+            stances=data.stances,
+        )
+        if len(years) > 1
+        else None,
+        participant_ids=tuple(sorted(participants.get(year, set()))),
+        attendances=attendances(row for row in data.activities if row.year == year),
     )

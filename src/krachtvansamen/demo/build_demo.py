@@ -199,10 +199,15 @@ def _add_questionnaires(rng: random.Random, *, neighbourhoods: list[Neighbourhoo
     for neighbourhood in neighbourhoods:
         level = {p: rng.choice([2, 3, 3, 4]) for p in principles}
         for year in YEARS:
-            raw = {f"abcd_{p}": str(min(5, max(1, level[p] + rng.choice([-1, 0, 0, 1])))) for p in principles}
-            submission_submit(
-                form_version=form_version, neighbourhood=neighbourhood, year=year, raw=raw, user=None
-            )
+            # Several people answer each year (the team, connectors, active residents); in some neighbourhood-years
+            # fewer than the five a verdict needs, so the reports also show "te weinig gegevens" where it is true.
+            for _respondent in range(rng.randint(3, 8)):
+                raw = {
+                    f"abcd_{p}": str(min(5, max(1, level[p] + rng.choice([-1, 0, 0, 1])))) for p in principles
+                }
+                submission_submit(
+                    form_version=form_version, neighbourhood=neighbourhood, year=year, raw=raw, user=None
+                )
             level = {p: min(5, level[p] + rng.choice([0, 0, 1])) for p in principles}
 
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from krachtvansamen.analysis.aanpak import AanpakResult, FactorBalance
+from krachtvansamen.analysis.aanpak import AanpakResult, FactorBalance, PrincipleStrength
 from krachtvansamen.analysis.duurzaamheid import ContinuityYear, FundingLine, StructureStatus
 from krachtvansamen.analysis.network import RoleConcentration
+from krachtvansamen.analysis.parameters import DEFAULT_PARAMETERS, AnalysisParameters
 from krachtvansamen.analysis.services import analyse_neighbourhood
 from krachtvansamen.analysis.synthesis import NeighbourhoodAnalysis
 from krachtvansamen.analysis.verandering import VeranderingResult
@@ -25,7 +26,7 @@ from krachtvansamen.network.models import Relation
 from krachtvansamen.network.selectors import KIND_PLAIN, network_for_year
 from krachtvansamen.network.svg import EDGE_STYLE, network_svg
 from krachtvansamen.reports import charts
-from krachtvansamen.reports.links import Linker, Num, change_text, neighbourhood_linker, pct
+from krachtvansamen.reports.links import Linker, Num, neighbourhood_linker, pct
 from krachtvansamen.reports.pieces import (
     Chart,
     EffectTableRow,
@@ -45,6 +46,19 @@ from krachtvansamen.reports.quotes import Quote, pick_quotes, quotes_for
 
 
 @dataclass(frozen=True)
+class PrincipleRow:
+    """One ABCD principle as the Buurtbeeld shows it: the verdict, and the n behind each source."""
+
+    label: str
+    strength: str  # strong / medium / weak / unknown (too little data)
+    words: str
+    mean: Num  # the questionnaire mean, linked; "—" without answers
+    answers: int  # n of the mean
+    enough_answers: bool  # False: the mean is shown with its n, but too few answers to count
+    fragments: Num
+
+
+@dataclass(frozen=True)
 class Buurtbeeld:
     neighbourhood: Neighbourhood
     year: int
@@ -56,9 +70,7 @@ class Buurtbeeld:
     vitality_rows: list[tuple[str, Num, Num, Num, Num]]  # theme, all years, this year, helps, hinders
     vitality_chart: Chart | None
     conversations: Num
-    principles: list[
-        tuple[str, str, str, Num, Num]
-    ]  # label, strength key, strength words, questionnaire, fragments
+    principles: list[PrincipleRow]
     leadership: list[tuple[str, Num, str]]  # who, count, share
     asset_rows: list[tuple[str, Num, str]]
     assets_chart: Chart
@@ -66,7 +78,7 @@ class Buurtbeeld:
     place_share: str
     factor_rows: list[
         tuple[str, Num, Num, str, bool]
-    ]  # type, helps, hinders, balance words, hinders on balance
+    ]  # type, helps, hinders, balance words, has a hindering factor (stacking counts these)
     factors_chart: Chart
     stacking: bool
     stacking_num: Num
@@ -79,7 +91,7 @@ class Buurtbeeld:
     network_svg: SafeString
     network_svg_print: SafeString  # the same picture, styled for WeasyPrint
     network_legend: SafeString
-    network_years: list[tuple[int, Num, Num, str]]  # year, relations, new ties, growth
+    network_years: list[tuple[int, Num, Num, str]]  # year, relations, new ties, ties recorded again
     network_chart: Chart
     capital_rows: list[tuple[str, Num, str]]
     hook_rows: list[tuple[str, Num]]
@@ -97,6 +109,7 @@ class Buurtbeeld:
     values: list[ValueLine]
     values_chart: Chart
     quotes: dict[str, list[Quote]] = field(default_factory=dict)
+    parameters: AnalysisParameters = DEFAULT_PARAMETERS  # the thresholds the reading guide explains
 
 
 def buurtbeeld_report(*, neighbourhood: Neighbourhood, year: int, site: str = "") -> Buurtbeeld:
@@ -123,8 +136,7 @@ def buurtbeeld_report(*, neighbourhood: Neighbourhood, year: int, site: str = ""
         cbs_population=link.count(record.population if record else None, "cbs"),
         vitality_rows=vitality_rows, vitality_chart=vitality_chart,
         conversations=link.count(verandering.vitality.conversation_fragments, "conversations"),
-        principles=[(p.label, p.strength, p.strength_label, link.decimal(p.questionnaire_mean, f"principle:{p.key}"),
-                     link.count(p.fragment_count, f"principle:{p.key}")) for p in aanpak.principles],
+        principles=[_principle_row(p, link) for p in aanpak.principles],
         leadership=_leadership(aanpak, link), asset_rows=asset_rows, assets_chart=assets_chart,
         talent_share=pct(aanpak.assets.talent_share), place_share=pct(aanpak.assets.place_share),
         factor_rows=factor_rows, factors_chart=factors_chart, stacking=aanpak.factors.stacking,
@@ -151,6 +163,18 @@ def buurtbeeld_report(*, neighbourhood: Neighbourhood, year: int, site: str = ""
         risks=[(r.title, str(r.message), link.count(len(r.evidence_ids), f"risk:{r.key}")) for r in duurzaamheid.risks],
         values=values, values_chart=values_chart, quotes=_quotes(neighbourhood, a),
     )  # fmt: skip
+
+
+def _principle_row(p: PrincipleStrength, link: Linker) -> PrincipleRow:
+    return PrincipleRow(
+        label=p.label,
+        strength=p.strength,
+        words=p.strength_label,
+        mean=link.decimal(p.questionnaire_mean, f"principle:{p.key}"),
+        answers=p.questionnaire_count,
+        enough_answers=p.questionnaire_counts,
+        fragments=link.count(p.fragment_count, f"principle:{p.key}"),
+    )
 
 
 def _figures(a: NeighbourhoodAnalysis, link: Linker) -> list[Figure]:
@@ -198,13 +222,18 @@ def _vitality(
     if not any(t.count for t in profile_all.themes):
         return rows, None
     title = _("What residents value: themes in the Wijkwaardenkaart conversations")
-    description = "; ".join(f"{t.label}: {t.count}" for t in profile_all.themes)
+    # A year next to the year before (never the all-years total over one year: that always looks like a decline).
+    previous = verandering.vitality_previous
+    description = "; ".join(f"{t.label}: {t.count}" for t in profile_year.themes)
+    series = [charts.Series(str(verandering.year), [t.count for t in profile_year.themes],
+                            [link.href(f"vitality:{t.key}:year") for t in profile_year.themes])]  # fmt: skip
+    if previous is not None and any(t.count for t in previous.themes):
+        before = previous.years[-1] if previous.years else verandering.year - 1
+        series.insert(0, charts.Series(str(before), [t.count for t in previous.themes]))
+        description += " — " + "; ".join(f"{before}, {t.label}: {t.count}" for t in previous.themes)
     chart = Chart(charts.radar_chart(
-        chart_id="n-vitaliteit", title=title, description=description, axes=[t.label for t in profile_all.themes],
-        series=[charts.Series(_("up to %(year)s") % {"year": verandering.year}, [t.count for t in profile_all.themes],
-                              [link.href(f"vitality:{t.key}:all") for t in profile_all.themes]),
-                charts.Series(str(verandering.year), [t.count for t in profile_year.themes],
-                              [link.href(f"vitality:{t.key}:year") for t in profile_year.themes])],
+        chart_id="n-vitaliteit", title=title, description=description,
+        axes=[t.label for t in profile_year.themes], series=series,
     ), title)  # fmt: skip
     return rows, chart
 
@@ -247,7 +276,7 @@ def _factors(
 ) -> tuple[list[tuple[str, Num, Num, str, bool]], Chart]:
     rows = [(t.label, link.count(t.helps, f"factor:{t.key}:helps"), link.count(t.hinders, f"factor:{t.key}:hinders"),
              t.balance_label, t.is_hindering) for t in factors.types]  # fmt: skip
-    stacking_note = (_("Stacking: %(count)s of %(total)s types hinder.") % {"count": factors.hindering_count,
+    stacking_note = (_("Stacking: %(count)s of %(total)s types have hindering factors.") % {"count": factors.hindering_count,
                                                                            "total": len(factors.types)}
                      if factors.stacking else "")  # fmt: skip
     title = _("Environment factors in %(year)s: what helps and what hinders") % {"year": year}
@@ -292,8 +321,9 @@ class _Network:
             title_id="n-netwerk-titel",
             desc_id="n-netwerk-beschrijving",
         )
+        # Growth is new ties only: a tie recorded again (each year's relations are noted anew) is not growth.
         rows = [(n.year, link.count(n.relations, f"relations:{n.year}"), link.count(n.new_ties, f"new_ties:{n.year}"),
-                 change_text(n.growth)) for n in network_years]  # fmt: skip
+                 str(n.recorded_again)) for n in network_years]  # fmt: skip
         title = _("Relations and new ties per year")
         chart = Chart(charts.trend_chart(
             chart_id="n-netwerk-trend", title=title,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from krachtvansamen.analysis.aanpak import PrincipleStrength
 from krachtvansamen.analysis.aggregate import PrincipleSummary
 from krachtvansamen.analysis.inclusion import Inclusion
-from krachtvansamen.analysis.value import ValueBeyondCounts, is_value_key
+from krachtvansamen.analysis.value import VALUE_SOURCES, ValueBeyondCounts, is_value_key
 from krachtvansamen.analysis.verandering import EffectsMatrix, Palet
 from krachtvansamen.assets.models import Activity
 from krachtvansamen.coding.models import Fragment
@@ -137,11 +137,19 @@ def pair(palet: Palet, key_a: str, key_b: str, year: int) -> Found:
 
 
 def value(found: ValueBeyondCounts, key: str, in_year: str, years: Sequence[int]) -> Found:
-    """Fragments coded with a value code (or a user's own code under it); ``value``: any value code."""
+    """Fragments behind a value row: coded with one of the effect codes it sums up (``analysis.value``);
+    ``value``: any value row."""
     y = year_in(in_year, years)
     if not is_value_key(key):
         raise UnknownEvidence(key)
+    sources = VALUE_SOURCES.get(key, ())
+    label = code_label(key)
+    if sources:
+        label = _("%(value)s (from: %(codes)s)") % {
+            "value": label,
+            "codes": ", ".join(code_label(source) for source in sources),
+        }
     return (
-        _("Fragments about '%(value)s' in %(year)s") % {"value": code_label(key), "year": y},
+        _("Fragments about '%(value)s' in %(year)s") % {"value": label, "year": y},
         sets(("fragment", found.fragment_ids(key=key, year=y))),
     )

@@ -57,7 +57,7 @@ class NeighbourhoodFigures:
 
     def participants(self) -> Found:
         return _("Residents who took part in %(year)s") % {"year": self.year}, sets(
-            ("person", self.a.verandering.inclusion.person_ids)
+            ("person", self.a.verandering.participant_ids)
         )
 
     def group(self, dimension: str, key: str) -> Found:

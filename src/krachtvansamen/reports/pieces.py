@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from krachtvansamen.analysis.inclusion import Inclusion
+from krachtvansamen.analysis.inclusion import Inclusion, InclusionDimension
 from krachtvansamen.analysis.value import ValueBeyondCounts
 from krachtvansamen.analysis.verandering import EffectsMatrix, Palet
 from krachtvansamen.framework.selectors import codes_current
@@ -137,21 +138,58 @@ class GapTable:
     label: str
     rows: tuple[
         tuple[str, Num, str, str, str, str], ...
-    ]  # group, participants, their share, inhabitants' share,
-    # gap, flag words
+    ]  # group, participants, their share with its range, inhabitants' share, gap, flag words
     unknown: Num
     chart: Chart
+    notes: tuple[str, ...] = ()  # what the comparison leaves out or cannot say, in words
+
+
+def share_with_range(share: float | None, low: float | None, high: float | None) -> str:
+    """A participant share with its 95% range in plain words: "21% (between 12 and 31%)"."""
+    if share is None or low is None or high is None:
+        return pct(share)
+    return _("%(share)s (between %(low)s and %(high)s)") % {
+        "share": pct(share),
+        "low": number_format(round(low), 0),
+        "high": pct(high),
+    }
+
+
+def _dimension_notes(dimension: InclusionDimension) -> tuple[str, ...]:
+    notes = []
+    if dimension.not_asked:
+        notes.append(
+            _("Children under 15 are not asked by any instrument, so the comparison leaves them out.")
+            if dimension.key == "age"
+            else _("Not compared, because no instrument reaches them: %(groups)s.")
+            % {"groups": ", ".join(g.label for g in dimension.not_asked)}
+        )
+    if dimension.too_few:
+        notes.append(
+            ngettext(
+                "The %(what)s of only %(known)s participant is known: too few to say which groups take part "
+                "less or more (at least %(minimum)s are needed). The ranges show how uncertain the shares are.",
+                "The %(what)s of only %(known)s participants is known: too few to say which groups take part "
+                "less or more (at least %(minimum)s are needed). The ranges show how uncertain the shares are.",
+                dimension.known,
+            )
+            % {"what": dimension.label, "known": dimension.known, "minimum": dimension.min_known}
+        )
+    return tuple(notes)
 
 
 def inclusion_tables(
     inclusion: Inclusion, linker: Linker, chart_prefix: str, *, link_unknown: bool
 ) -> list[GapTable]:
     """Per dimension: the gap chart and its table. ``link_unknown``: the evidence page can list the persons
-    whose value is unknown (one neighbourhood; a programme's evidence has no such key)."""
+    whose value is unknown (one neighbourhood; a programme's evidence has no such key). Groups no instrument
+    reaches are left out, and said so once in words; shares carry their 95% range."""
     tables = []
     for dimension in inclusion.dimensions:
         rows, gap_rows = [], []
         for g in dimension.groups:
+            if not g.asked:
+                continue
             flag = (
                 _("takes part less")
                 if g.under_represented
@@ -161,7 +199,7 @@ def inclusion_tables(
                 (
                     g.label,
                     linker.count(g.participants, f"group:{dimension.key}:{g.key}", g.label),
-                    pct(g.participant_share),
+                    share_with_range(g.participant_share, g.share_low, g.share_high),
                     pct(g.inhabitant_share),
                     points(g.gap),
                     flag,
@@ -198,6 +236,7 @@ def inclusion_tables(
                 rows=tuple(rows),
                 unknown=linker.count(dimension.unknown, unknown_key),
                 chart=Chart(svg, title),
+                notes=_dimension_notes(dimension),
             )
         )
     return tables
@@ -215,14 +254,13 @@ class ValueLine:
     plain: str
     nums: tuple[Num, ...]  # per year, oldest first
     counts: tuple[int, ...]
+    # The last year against the one before, like with like (``ValueRow.change``: only instruments used in both
+    # years); None when nothing can be compared. Never the plain difference of the counts.
+    change: int | None = None
 
     @property
     def current(self) -> Num:
         return self.nums[-1]
-
-    @property
-    def change(self) -> int | None:
-        return self.counts[-1] - self.counts[-2] if len(self.counts) > 1 else None
 
     @property
     def change_text(self) -> str:
@@ -240,6 +278,7 @@ def value_lines(
         label = row.label
         lines.append(ValueLine(
             key=row.key, label=label, plain=str(VALUE_PLAIN[row.key]), counts=tuple(c.count for c in cells),
+            change=row.change if len(cells) > 1 else None,
             nums=tuple(linker.count(c.count, f"value:{row.key}:{c.year}", f"{label}, {c.year}") for c in cells),
         ))  # fmt: skip
     return lines

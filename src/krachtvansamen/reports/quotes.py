@@ -3,6 +3,7 @@ words a person approved with others' names pseudonymised (``Fragment.quote_text`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -63,8 +64,9 @@ def quotes_for(*, neighbourhood_ids: Sequence[int], years: Sequence[int], show_s
 
 
 def _same(text: str) -> str:
-    """Texts that differ only in case and spacing are the same quote."""
-    return " ".join(text.casefold().split())
+    """Texts that differ only in case, spacing or names (of people and places: capitalised words) are the same
+    quote: "Ze komen uit Hatert." and "Ze komen uit Spangen." tell one story twice."""
+    return " ".join(re.sub(r"\b[A-ZÀ-ÖØ-Þ][\w'’-]*", "", text).casefold().split())
 
 
 def pick_quotes(

@@ -26,7 +26,6 @@ from krachtvansamen.analysis.years import check_year, data_years
 from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
 from krachtvansamen.neighbourhoods.years import years_up_to
 from krachtvansamen.reports import charts
-from krachtvansamen.reports.quotes import Quote, pick_quotes, quotes_for
 from krachtvansamen.reports.links import (
     Linker,
     Num,
@@ -51,6 +50,7 @@ from krachtvansamen.reports.pieces import (
     palette_chart,
     value_lines,
 )
+from krachtvansamen.reports.quotes import Quote, pick_quotes, quotes_for
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ class Synthese:
     palette_chart: Chart
     factor_rows: list[tuple[str, Num, Num, Num]]  # type, helps, hinders, neighbourhoods where it hinders
     factors_chart: Chart
-    principle_rows: list[tuple[str, Num, Num, Num, Num, str]]
+    principle_rows: list[tuple[str, Num, Num, Num, Num, Num, str]]
     structure_rows: list[tuple[str, str, Num, Num, Num]]
     risk_rows: list[tuple[str, Num]]
     inclusion_tables: list[GapTable]
@@ -318,11 +318,14 @@ def _factors_chart(agg: ProgrammeAggregate, link: Linker) -> Chart:
     ), title)  # fmt: skip
 
 
-def _principle_rows(agg: ProgrammeAggregate, link: Linker) -> list[tuple[str, Num, Num, Num, Num, str]]:
+def _principle_rows(agg: ProgrammeAggregate, link: Linker) -> list[tuple[str, Num, Num, Num, Num, Num, str]]:
+    """Per principle: in how many neighbourhoods strong, medium, weak and — said as such, never as weak — too little
+    data to judge."""
     return [
         (pr.label, link.count(pr.count("strong"), f"strength:{pr.key}:strong"),
          link.count(pr.count("medium"), f"strength:{pr.key}:medium"),
          link.count(pr.count("weak"), f"strength:{pr.key}:weak"),
+         link.count(pr.count("unknown"), f"strength:{pr.key}:unknown"),
          link.count(pr.fragment_count, f"principle:{pr.key}"),
          number_format(pr.questionnaire_mean, 1) if pr.questionnaire_mean is not None else "—")
         for pr in agg.principles

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q
 
+from krachtvansamen.analysis.participants import participants_in_year
 from krachtvansamen.assets.models import Activity, Asset
 from krachtvansamen.assets.selectors import activities_for_year, asset_map
 from krachtvansamen.assets.svg import asset_map_svg
@@ -50,9 +51,12 @@ class NeighbourhoodOverview:
     activities_by_initiator: dict[str, int] = field(default_factory=dict)
     resident_led_percent: float | None = None
     fragments: list[Fragment] = field(default_factory=list)
-    fragment_count: int = 0
+    fragment_count: int = 0  # fragments of ``year`` (not all years)
     relation_count: int = 0
-    person_count: int = 0
+    # Residents who took part in ``year``: the one definition of ``analysis.participants``, the number the
+    # Buurtbeeld and the Financiersrapport show.
+    participant_count: int = 0
+    attendance_count: int = 0  # bezoeken: the activities' participant counts added up; not people
 
 
 def neighbourhood_overview(*, neighbourhood: Neighbourhood, year: int | None = None) -> NeighbourhoodOverview:
@@ -104,7 +108,10 @@ def neighbourhood_overview(*, neighbourhood: Neighbourhood, year: int | None = N
         fragments=fragments,
         fragment_count=fragments_qs.count(),
         relation_count=Relation.objects.filter(in_year, neighbourhood=neighbourhood).count(),
-        person_count=neighbourhood.persons.count(),
+        participant_count=len(participants_in_year(neighbourhood_id=neighbourhood.pk, year=year))
+        if year is not None
+        else 0,
+        attendance_count=sum(activity.participant_count for activity in activities),
     )
 
 

@@ -98,58 +98,88 @@ def balance_chart(
 def trend_chart(
     *, chart_id: str, title: str, description: str, columns: Sequence[str], series: Sequence[Series]
 ) -> SafeString:
-    """A small line chart over the years: each series its own line pattern and marker, values at the points."""
-    width, plot_height, left, right, top_pad = WIDTH, 200.0, 34.0, 30.0, 22.0
+    """A small line chart over the years: each series its own line pattern and marker, values at the points.
+
+    The gridlines sit at whole numbers (their labels say the value they are drawn at); each value is
+    printed once per year, also where several series share it, at a place where it covers no other label
+    and no marker; points of series that share a value sit a little apart, so every marker shows."""
+    width, plot_height, top_pad, size = WIDTH, 200.0, 22.0, 14
     legend, legend_height = draw.legend([(draw.series_symbol(i), s.label) for i, s in enumerate(series)], x=6, y=0,
                                     width=width - 12)  # fmt: skip
     plot_bottom = top_pad + plot_height
     height = plot_bottom + 34 + legend_height
-    top = max([v or 0 for s in series for v in s.values] + [1])
-    step = (width - left - right) / max(len(columns) - 1, 1)
+    ticks = draw.nice_ticks(max([v or 0 for s in series for v in s.values] + [1]))
+    top = ticks[-1]
+    left = 10 + max(draw.text_width(draw.fmt(t), 13) for t in ticks)
+    last_values = [s.values[-1] for s in series if s.values and s.values[-1] is not None]
+    right = 14 + max([draw.text_width(draw.fmt(v), size) for v in last_values] + [10])
+    inset = 14.0  # the first year's markers and labels clear of the gridline labels
+    step = (width - left - right - inset) / max(len(columns) - 1, 1)
     parts = [draw.svg_open(chart_id=chart_id, width=width, height=height, title=title, description=description,
                    css="kvs-chart--trend")]  # fmt: skip
 
-    def xy(j: int, value: float) -> tuple[float, float]:
-        x = left + (step * j if len(columns) > 1 else (width - left - right) / 2)
-        return x, plot_bottom - (plot_bottom - top_pad) * value / top
+    def x_of(j: int) -> float:
+        return left + inset + (step * j if len(columns) > 1 else (width - left - right - inset) / 2)
 
-    for fraction in (0, 0.5, 1):
-        _x, gy = xy(0, top * fraction)
+    def y_of(value: float) -> float:
+        return plot_bottom - plot_height * value / top
+
+    taken: list[draw.Box] = []
+    for tick in ticks:
+        gy = y_of(tick)
         parts.append(
             f'<line x1="{left:.1f}" y1="{gy:.1f}" x2="{width - right:.1f}" y2="{gy:.1f}" stroke="{GRID}"/>'
         )
-        parts.append(
-            draw.text(left - 6, gy + 5, draw.fmt(round(top * fraction)), size=13, anchor="end", fill=MUTED)
-        )
+        parts.append(draw.text(left - 6, gy + 5, draw.fmt(tick), size=13, anchor="end", fill=MUTED))
+        taken.append(draw.text_box(left - 6, gy + 5, draw.fmt(tick), 13, "end"))
     for j, column in enumerate(columns):
-        x, _y = xy(j, 0)
-        parts.append(draw.text(x, plot_bottom + 20, column, size=15, anchor="middle", weight=600))
+        parts.append(draw.text(x_of(j), plot_bottom + 20, column, size=15, anchor="middle", weight=600))
+        taken.append(draw.text_box(x_of(j), plot_bottom + 20, column, 15, "middle"))
+    # Series that share a value in a year: their markers side by side around the year.
+    sharing: dict[tuple[int, float], list[int]] = {}
+    for index, s in enumerate(series):
+        for j, value in enumerate(s.values):
+            if value is not None:
+                sharing.setdefault((j, value), []).append(index)
+
+    def xy(index: int, j: int, value: float) -> tuple[float, float]:
+        group = sharing[(j, value)]
+        offset = (group.index(index) - (len(group) - 1) / 2) * 7
+        return x_of(j) + offset, y_of(value)
+
+    markers = [draw.point_box(*xy(i, j, value), 6) for (j, value), group in sharing.items() for i in group]
+    taken.extend(markers)
     for index, s in enumerate(series):
         colour, dash, shape = SERIES_STYLES[index % len(SERIES_STYLES)]
         points = [(j, v) for j, v in enumerate(s.values) if v is not None]
         if len(points) > 1:
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-            line = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(j, v) for j, v in points))
+            line = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(index, j, v) for j, v in points))
             parts.append(
                 f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
             )
         for j, value in points:
-            x, y = xy(j, value)
-            href = s.hrefs[j] if j < len(s.hrefs) else None
-            # Values beside the last point, above the others, so the lines' labels collide less.
-            last = j == len(s.values) - 1
-            label = (
-                draw.text(x + 8, y + 5, draw.fmt(value), size=14, weight=700)
-                if last
-                else draw.text(x, y - 9, draw.fmt(value), size=14, anchor="middle", weight=700)
-            )
+            x, y = xy(index, j, value)
             parts.append(
                 draw.link(
-                    href,
-                    draw.marker(shape, x, y, 5, colour) + label,
+                    s.hrefs[j] if j < len(s.hrefs) else None,
+                    draw.marker(shape, x, y, 5, colour),
                     f"{s.label}, {columns[j]}: {draw.fmt(value)}",
                 )
             )
+    # The values, one label per year and value: beside the last point, above the others, else where it fits.
+    bounds = (0.0, 0.0, width, plot_bottom + 4)
+    for (j, value), group in sorted(sharing.items(), key=lambda item: -item[0][1]):
+        label = draw.fmt(value)
+        x, y = x_of(j), y_of(value)
+        spread = (len(group) - 1) * 3.5
+        above, below = (x, y - 12, "middle"), (x, y + 21, "middle")
+        beside = (x + spread + 9, y + 5, "start")
+        before = (x - spread - 9, y + 5, "end")
+        last = j == len(columns) - 1
+        candidates = [beside, above, below, before] if last else [above, below, beside, before]
+        lx, ly, anchor = draw.place_text(candidates, label, size=size, taken=taken, bounds=bounds)
+        parts.append(draw.text(lx, ly, label, size=size, anchor=anchor, weight=700))
     parts.append(f'<g transform="translate(0,{plot_bottom + 44:.1f})">{legend}</g>')
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.utils.formats import number_format
 from django.utils.html import escape
 
+from krachtvansamen.core import svg
+
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 # Charts are drawn 320 units wide: the content column of a 390-px phone is about 280 px, so a 14-unit label
 # reads as 12–13 px there; on a desktop and on paper the charts are kept narrow (reports.css, print.css).
@@ -92,15 +94,84 @@ def svg_open(*, chart_id: str, width: float, height: float, title: str, descript
 
 
 def link(href: str | None, inner: str, label: str = "") -> str:
-    """A link around part of the chart: a click on a bar or cell leads to its evidence (a PDF ignores it).
+    """A part of the chart (a bar, a cell, a point) with a tooltip; ``href`` is not drawn as a link.
 
-    Out of the tab order: the chart is one image to assistive technology, and the table or list next to
-    every chart carries the same numbers as links, which keyboard and screen-reader users reach there.
+    A chart is one image to assistive technology (``role="img"``): a link inside it would be hidden from
+    screen readers and is reported by axe as nested-interactive. The table or list next to every chart
+    carries the same numbers as links to their evidence, which every user reaches there.
     """
-    if not href:
+    del href  # kept in the signature: the callers pass the evidence link of every part
+    if not label:
         return inner
-    title = f"<title>{escape(label)}</title>" if label else ""
-    return f'<a href="{escape(href)}" tabindex="-1">{title}{inner}</a>'
+    return f"<g><title>{escape(label)}</title>{inner}</g>"
+
+
+# --- Room for labels -----------------------------------------------------------------------------------------
+
+Box = svg.Box  # left, top, right, bottom
+
+
+def text_width(text: str, size: float) -> float:
+    """An estimate of a label's width: Liberation Sans (and Arial) digits are 0.556 em, bold letters a
+    little wider on average; a generous estimate keeps labels apart in any of the fallback fonts."""
+    return 0.6 * size * len(text)
+
+
+def text_box(x: float, y: float, text: str, size: float, anchor: str = "start") -> Box:
+    """The box a ``<text>`` at baseline ``y`` covers (cap height above, descenders below)."""
+    width = text_width(text, size)
+    left = x - width if anchor == "end" else (x - width / 2 if anchor == "middle" else x)
+    return (left, y - 0.78 * size, left + width, y + 0.22 * size)
+
+
+overlap = svg.boxes_overlap
+
+
+def point_box(x: float, y: float, r: float) -> Box:
+    return (x - r, y - r, x + r, y + r)
+
+
+def place_text(
+    candidates: Sequence[tuple[float, float, str]],
+    label: str,
+    *,
+    size: float,
+    taken: list[Box],
+    bounds: Box,
+) -> tuple[float, float, str]:
+    """The first candidate position (x, baseline y, anchor) where the label overlaps nothing taken and stays
+    inside ``bounds``; else the first candidate moved down, then up, step by step, until it is free. The
+    chosen box is added to ``taken``."""
+
+    def free(x: float, y: float, anchor: str) -> bool:
+        box = text_box(x, y, label, size, anchor)
+        inside = box[0] >= bounds[0] and box[2] <= bounds[2] and box[1] >= bounds[1] and box[3] <= bounds[3]
+        return inside and not any(overlap(box, other, 1.0) for other in taken)
+
+    chosen = next(((x, y, a) for x, y, a in candidates if free(x, y, a)), None)
+    if chosen is None:
+        for step in range(1, 40):
+            moved = [(x, y + sign * step * size * 0.5, a) for x, y, a in candidates for sign in (1, -1)]
+            chosen = next(((x, y, a) for x, y, a in moved if free(x, y, a)), None)
+            if chosen:
+                break
+    x, y, anchor = chosen or candidates[0]
+    taken.append(text_box(x, y, label, size, anchor))
+    return x, y, anchor
+
+
+def nice_ticks(top: float, most: int = 4) -> list[int]:
+    """Whole-number gridline values from 0 up to at least ``top``, at most ``most`` steps of 1, 2 or 5 × 10ⁿ:
+    each gridline is drawn at the value its label says."""
+    top = max(top, 1)
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            steps = -(-top // step)  # ceiling
+            if steps <= most:
+                return [int(step * i) for i in range(int(steps) + 1)]
+        magnitude *= 10
 
 
 def marker(shape: str, x: float, y: float, r: float, colour: str, *, filled: bool = True) -> str:

@@ -28,14 +28,15 @@ def radar_chart(
     *, chart_id: str, title: str, description: str, axes: Sequence[str], series: Sequence[Series]
 ) -> SafeString:
     """A spider chart of a few themes (at least three axes); each series a polygon with its own line and
-    marker; the values of the first series are printed at its points."""
+    marker; the values of the first series are printed at its points, each where it covers no theme name,
+    no other value and no marker. What the outer ring stands for is said under the chart."""
     width = WIDTH
     cx, cy, radius = width / 2, 150.0, 66.0
     count = max(len(axes), 3)
     top = max([v or 0 for s in series for v in s.values] + [1])
     legend, legend_height = draw.legend([(draw.series_symbol(i), s.label) for i, s in enumerate(series)], x=10, y=0,
                                     width=width - 20)  # fmt: skip
-    height = 300 + legend_height
+    height = 300 + legend_height + 22
     parts = [draw.svg_open(chart_id=chart_id, width=width, height=height, title=title, description=description,
                    css="kvs-chart--radar")]  # fmt: skip
 
@@ -43,32 +44,36 @@ def radar_chart(
         angle = -math.pi / 2 + 2 * math.pi * i / count
         return cx + radius * fraction * math.cos(angle), cy + radius * fraction * math.sin(angle)
 
+    taken: list[draw.Box] = []
     for ring in (0.25, 0.5, 0.75, 1.0):
         ring_points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, ring) for i in range(count)))
         parts.append(f'<polygon points="{ring_points}" fill="none" stroke="{GRID}" stroke-width="1"/>')
-    parts.append(draw.text(cx + 6, cy - radius + 14, draw.fmt(top), size=12, fill=MUTED))
     for i, label in enumerate(axes):
         x, y = point(i, 1.0)
         parts.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
-        lx, ly = point(i, 1.14)
+        lx, ly = point(i, 1.2)
         anchor = "middle" if abs(lx - cx) < 20 else ("start" if lx > cx else "end")
         lines = draw.wrap(label, 10)
         if ly < cy - radius:  # above the chart: grow upwards
-            ly -= (len(lines) - 1) * 15
+            ly -= (len(lines) - 1) * 16
         elif abs(ly - cy) < radius * 0.8:
-            ly -= (len(lines) - 1) * 7
+            ly -= (len(lines) - 1) * 8 - 5
         else:
-            ly += 10
+            ly += 12
         # A long word beside the chart would run off its edge: keep it inside, a little above its axis.
-        room = 0.6 * 14 * max(len(line) for line in lines)
+        room = max(draw.text_width(line, 14) for line in lines)
         if anchor == "end" and lx - room < 2:
             anchor, lx, ly = "start", 2.0, ly - 14
         elif anchor == "start" and lx + room > width - 2:
             anchor, lx, ly = "end", width - 2, ly - 14
         parts.append(draw.text_lines(lx, ly, lines, size=14, anchor=anchor, weight=600))
+        taken.extend(draw.text_box(lx, ly + n * 14 * 1.15, line, 14, anchor) for n, line in enumerate(lines))
+    drawn = []
     for index, s in enumerate(series):
         colour, dash, shape = SERIES_STYLES[index % len(SERIES_STYLES)]
         points = [point(i, (v or 0) / top) for i, v in enumerate(s.values)]
+        drawn.append(points)
+        taken.extend(draw.point_box(x, y, 6) for x, y in points)
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         fill = f'fill="{colour}" fill-opacity="0.12"' if index == 0 else 'fill="none"'
         parts.append(
@@ -76,12 +81,25 @@ def radar_chart(
             f'stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
         )
         for i, (x, y) in enumerate(points):
-            href = s.hrefs[i] if i < len(s.hrefs) else None
-            mark = draw.marker(shape, x, y, 4.5, colour)
-            if index == 0 and s.values[i]:
-                mark += draw.text(x + 7, y - 6, draw.fmt(s.values[i]), size=15, weight=700)
-            parts.append(draw.link(href, mark, f"{axes[i]}: {draw.fmt(s.values[i] or 0)}"))
-    parts.append(f'<g transform="translate(0,{height - legend_height + 4:.1f})">{legend}</g>')
+            label = f"{s.label}, {axes[i]}: {draw.fmt(s.values[i] or 0)}"
+            parts.append(draw.link(None, draw.marker(shape, x, y, 4.5, colour), label))
+    if series:
+        first = series[0]
+        for i, (x, y) in enumerate(drawn[0]):
+            if not first.values[i]:
+                continue
+            label = draw.fmt(first.values[i])
+            # Towards the centre first (the theme's name is outside the ring), then beside the point.
+            ix, iy = point(i, max((first.values[i] or 0) / top - 0.28, 0.05))
+            candidates = [(ix, iy + 5, "middle"), (x + 8, y - 6, "start"), (x - 8, y - 6, "end"),
+                          (x + 8, y + 16, "start"), (x - 8, y + 16, "end")]  # fmt: skip
+            lx, ly, anchor = draw.place_text(
+                candidates, label, size=15, taken=taken, bounds=(0, 0, width, 300)
+            )
+            parts.append(draw.text(lx, ly, label, size=15, anchor=anchor, weight=700))
+    ring_note = _("outer ring: %(n)s") % {"n": draw.fmt(top)}
+    parts.append(draw.text(10, 300 + 4, ring_note, size=13, fill=MUTED))
+    parts.append(f'<g transform="translate(0,{300 + 22:.1f})">{legend}</g>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text went through escape()
 

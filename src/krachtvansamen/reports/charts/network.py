@@ -18,8 +18,11 @@ NETWORK_PRINT_CSS = (
     ".kvs-network__node circle{fill:#fff;stroke:#1a1a1a;stroke-width:2}"
     ".kvs-network__node--connector circle{fill:#1a1a1a}"
     ".kvs-network__node rect{fill:#e5eef8;stroke:#24578f;stroke-width:2.5}"
-    # No white halo around the labels: WeasyPrint has no paint-order, the halo would cover the letters.
-    ".kvs-network__labels text{font-size:14px;font-weight:700;fill:#1a1a1a}"
+    # No white halo around the labels: WeasyPrint has no paint-order, the halo would cover the letters. The
+    # font named, as on the web page: the label placement (network/svg.py) measures labels in Liberation Sans;
+    # WeasyPrint's default font is wider, so its labels ran over the nodes next to them.
+    ".kvs-network__labels text{font-family:'Liberation Sans',Arial,Helvetica,sans-serif;font-size:14px;"
+    "font-weight:700;fill:#1a1a1a}"
 )
 
 
