@@ -35,7 +35,8 @@ def test_codebook_code_fragments_and_palet(login, demo_server, screenshot_dir, v
     items = page.locator(".kvs-ls-item")
     expect(items.first).to_be_visible()
     expect(page.get_by_role("link", name="Openen in de werkbank").first).to_be_visible()
-    expect(page.get_by_role("link", name="CSV")).to_be_visible()
+    expect(page.get_by_role("link", name="CSV", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="CSV, gepseudonimiseerd")).to_be_visible()
     page.screenshot(path=screenshot_dir / f"coderen-code-fragmenten-{name}.png", full_page=False)
 
     page.get_by_role("link", name="alle coderingen van alle codeurs").click()

@@ -37,6 +37,15 @@ def _write_version(tmp_path: Path, version: str, change_label: str | None = None
     return path
 
 
+def test_the_current_codebook_speaks_plain_dutch(codebook):
+    labels = dict(codebook.codes.values_list("key", "label_nl"))
+    assert labels["abcd.residents_lead"] == "Bewoners aan het roer"
+    assert labels["abcd.whats_strong"] == "Kijken naar wat sterk is"
+    assert labels["capital.bonding"] == "Binnen de eigen groep (bonding)"
+    english = ("in the lead", "what's strong", "focus op")
+    assert not [label for label in labels.values() if any(word in label.casefold() for word in english)]
+
+
 def test_shipped_codebook_has_every_stable_key_with_both_labels_and_a_definition(codebook):
     keys = set(codebook.codes.values_list("key", flat=True))
     assert REQUIRED_KEYS <= keys
@@ -53,15 +62,16 @@ def test_example_fragments_come_from_the_report(codebook):
 
 def test_loading_the_same_version_twice_changes_nothing(codebook):
     again = codebook_load_shipped()
-    assert [result.created for result in again] == [False]
-    assert Codebook.objects.count() == 1
+    assert [result.created for result in again] == [False, False]  # versions 1 and 2, both already there
+    assert Codebook.objects.count() == 2
 
 
 def test_other_content_under_an_existing_version_is_refused(codebook, tmp_path):
     path = _write_version(tmp_path, "1", change_label="Iets anders")
     with pytest.raises(CodebookError, match="al geladen, maar met andere inhoud"):
         codebook_load(path=path)
-    assert Code.objects.get(codebook=codebook, key="abcd.residents_lead").label_nl == "Bewoners in the lead"
+    first = Codebook.objects.get(version="1")
+    assert Code.objects.get(codebook=first, key="abcd.residents_lead").label_nl == "Bewoners in the lead"
 
 
 def test_a_new_version_keeps_codings_made_under_the_old_one(codebook, tmp_path):
@@ -75,12 +85,12 @@ def test_a_new_version_keeps_codings_made_under_the_old_one(codebook, tmp_path):
     )
     CodingFactory(code=own)
 
-    result = codebook_load(path=_write_version(tmp_path, "2", change_label="Bewoners aan het roer"))
+    result = codebook_load(path=_write_version(tmp_path, "3", change_label="Bewoners nemen de leiding"))
 
     assert result.created and result.codebook.is_current
     coding.refresh_from_db()
-    assert coding.code == old_code and coding.code.codebook.version == "1"
-    assert result.codebook.codes.get(key="abcd.residents_lead").label_nl == "Bewoners aan het roer"
+    assert coding.code == old_code and coding.code.codebook.version == "2"
+    assert result.codebook.codes.get(key="abcd.residents_lead").label_nl == "Bewoners nemen de leiding"
     # Users' own codes move along to the new version.
     assert result.codebook.codes.get(key="vitality.mobility").is_user_defined
     with pytest.raises(ProtectedError):
@@ -108,7 +118,7 @@ def test_kvs_codebook_export_prints_every_stable_key_as_json(codebook):
     out = StringIO()
     call_command("codebook", "export", "--format", "json", stdout=out)
     data = json.loads(out.getvalue())
-    assert data["version"] == "1"
+    assert data["version"] == "2"  # the newest shipped version is current
     assert REQUIRED_KEYS <= set(_all_keys(data["groups"]))
 
 

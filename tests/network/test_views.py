@@ -35,7 +35,7 @@ def test_connector_adds_a_relation_with_an_activity_as_haakje(client, world):
         "Binnen de eigen groep",
         "Tussen verschillende groepen",
         "Met instanties",
-        "Wat bracht hen samen? (het haakje)",
+        "Wat bracht hen samen? (in het onderzoek: het haakje)",
         "Buurtmaaltijd (2025)",
         "Bewonersgroep Eigen Buurt",
     ):

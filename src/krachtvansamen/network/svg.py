@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from krachtvansamen.core.svg import svg_start
+from krachtvansamen.core.svg import label_spot, svg_start
 from krachtvansamen.network.selectors import KIND_PLAIN, Network, NetworkNode
 
 WIDTH, HEIGHT, MARGIN = 640, 560, 34
@@ -183,28 +183,31 @@ def place_labels(
     size: int = LABEL_SIZE,
     limit: int = LABELLED,
 ) -> list[tuple[NetworkNode, float, float, str]]:
-    """Labels for the organisations and the best-connected people, right of the node or else left, skipping any
-    that would overlap. Organisations first: there are few of them, and a linking tie means little unnamed."""
+    """Labels for the organisations and the best-connected people, next to their node where a spot is free of other
+    labels and of every other node (right, left, above, below, the corners: ``core.svg.label_spot``); a label with no
+    free spot is left out (its node's tooltip names it). Organisations first: there are few of them, and a linking
+    tie means little unnamed."""
+    scale = _scale(network)
+    nodes = {
+        n.key: (positions[n.key][0] - r, positions[n.key][1] - r, positions[n.key][0] + r, positions[n.key][1] + r)
+        for n in network.nodes if n.key in positions
+        for r in (_radius(n, scale),)
+    }  # fmt: skip
     placed: list[tuple[float, float, float, float]] = []
     result: list[tuple[NetworkNode, float, float, str]] = []
     for node in sorted(network.nodes, key=lambda n: (not n.is_organisation, -n.degree, n.key)):
         if len(result) == limit or node.degree == 0:
             break
         x, y = positions[node.key]
-        gap = _radius(node, _scale(network)) + 4
-        width, height = 0.58 * size * len(node.label), size
-        for anchor, left in (("start", x + gap), ("end", x - gap - width)):
-            box = (left, y - height / 2, left + width, y + height / 2)
-            inside = box[0] >= 0 and box[2] <= WIDTH
-            if inside and not any(_overlap(box, other) for other in placed):
-                placed.append(box)
-                result.append((node, x + gap if anchor == "start" else x - gap, y + size * 0.35, anchor))
-                break
+        spot = label_spot(
+            x, y, gap=_radius(node, scale) + 4, width=0.58 * size * len(node.label), height=size, taken=placed,
+            obstacles=[box for key, box in nodes.items() if key != node.key], bounds=(0, 0, WIDTH, HEIGHT),
+        )  # fmt: skip
+        if spot is not None:
+            tx, ty, anchor, box = spot
+            placed.append(box)
+            result.append((node, tx, ty, anchor))
     return result
-
-
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def network_description(network: Network) -> str:

@@ -26,6 +26,7 @@ from krachtvansamen.network.models import Relation
 from krachtvansamen.network.selectors import KIND_PLAIN, network_for_year
 from krachtvansamen.network.svg import EDGE_STYLE, network_svg
 from krachtvansamen.reports import charts
+from krachtvansamen.reports.findings import Findings, findings
 from krachtvansamen.reports.links import Linker, Num, neighbourhood_linker, pct
 from krachtvansamen.reports.pieces import (
     Chart,
@@ -62,6 +63,7 @@ class PrincipleRow:
 class Buurtbeeld:
     neighbourhood: Neighbourhood
     year: int
+    findings: Findings  # "In het kort" and "Wat we (nog) niet weten"
     years: list[int]
     analysis: NeighbourhoodAnalysis
     figures: list[Figure]
@@ -131,7 +133,8 @@ def buurtbeeld_report(*, neighbourhood: Neighbourhood, year: int, site: str = ""
     structures = duurzaamheid.structures
     values, values_chart = _values(a, link)
     return Buurtbeeld(
-        neighbourhood=neighbourhood, year=year, years=years, analysis=a, figures=_figures(a, link),
+        neighbourhood=neighbourhood, year=year, findings=findings(a), years=years, analysis=a,
+        figures=_figures(a, link),
         cbs=cbs_figures_from_record(record=record) if record else None,
         cbs_population=link.count(record.population if record else None, "cbs"),
         vitality_rows=vitality_rows, vitality_chart=vitality_chart,
