@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from krachtvansamen.core import views as core_views
 from krachtvansamen.web import views as web_views
 
-admin.site.site_header = "Kracht van Samen — beheer"
+admin.site.site_header = gettext_lazy("Kracht van Samen — administration")
 admin.site.site_title = "Kracht van Samen"
+admin.site.index_title = gettext_lazy("Administration")
 
 urlpatterns = [
     path("", web_views.start, name="start"),

@@ -111,7 +111,7 @@ def test_the_funder_report_names_who_is_not_reached_with_their_n(world):
 
 def test_the_funder_page_has_who_is_not_reached_a_difficulty_and_advice_labelled_as_general(as_user):
     page = unescape(as_user("funder").get(f"/rapporten/financiersrapport/{OWN}/2025/").content.decode())
-    assert "Wie doen nog niet mee?" in page
+    assert "Wie doet nog niet mee?" in page
     assert "Wat is moeilijk:" in page
     assert "Algemeen advies uit het onderzoek (geen uitkomst over deze buurt)" in page
     assert "Samen hadden de activiteiten 38 bezoeken" in page or "38</a> bezoeken" in page

@@ -80,7 +80,7 @@ def test_buurtbeeld_shows_figures_and_stories_side_by_side_with_consented_quotes
         "Omgevingsfactoren: wat helpt, wat werkt tegen",
         "Effecten, en welke samen voorkomen",
         "Het netwerk: wie kent wie",
-        "Waarde voorbij de aantallen",
+        "Meer dan aantallen: wat het oplevert",
         "Blijft het?",
         "In hun eigen woorden",
         "Tellen: thema's in de gesprekken",
@@ -107,7 +107,7 @@ def test_financiersrapport_speaks_of_value_beyond_counts_and_never_names_the_spe
         "Betere samenwerking",
         "Eigenaarschap",
         "Meerjarige financiering",
-        "Wie doen nog niet mee?",
+        "Wie doet nog niet mee?",
         # The fixed advice is labelled as general advice, not printed as a finding about the neighbourhood.
         "Algemeen advies uit het onderzoek (geen uitkomst over deze buurt)",
     ):

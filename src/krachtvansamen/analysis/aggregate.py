@@ -2,8 +2,9 @@
 
 Pure. The additive figures (effects, palet, vitality, activities, assets, factor and network totals, the
 value beyond counts) come from single passes over all loaded rows; the per-neighbourhood judgements
-(strength, stacking, inclusion, risks) are counted from the summaries (``analysis.summary``). So 33 and
-14,574 neighbourhoods cost the same per row.
+(strength, stacking, inclusion, risks) and the new ties (a tie is new against the neighbourhood's earlier
+years) are counted from the summaries (``analysis.summary``). So 33 and 14,574 neighbourhoods cost the same
+per row.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from krachtvansamen.analysis.labels import CodeLabelMixin
 from krachtvansamen.analysis.network import CAPITAL_TYPES
 from krachtvansamen.analysis.parameters import DEFAULT_PARAMETERS, AnalysisParameters
 from krachtvansamen.analysis.rows import CodingRow
-from krachtvansamen.analysis.summary import NeighbourhoodSummary
+from krachtvansamen.analysis.summary import NeighbourhoodSummary, TieYear
 from krachtvansamen.analysis.value import ValueBeyondCounts, value_beyond_counts
 from krachtvansamen.analysis.verandering import (
     EffectsMatrix,
@@ -95,13 +96,18 @@ class CapitalTotal:
 
 @dataclass(frozen=True)
 class NetworkTotal:
+    """The network of one year over all neighbourhoods. New ties and growth as per neighbourhood
+    (``analysis.network.NetworkYear``): growth is the new ties, never relations minus last year's."""
+
     year: int
-    relations: int
-    new_ties: int
-    growth: int | None
-    growth_percent: float | None
+    relations: int  # recorded this year: new ties plus ties recorded again
+    new_ties: int  # the sum of the neighbourhoods' new ties
+    growth: int | None  # the new ties; None in the first loaded year
+    growth_percent: float | None  # new ties as a percentage of the distinct ties known before this year
     capital: tuple[CapitalTotal, ...]  # bonding, bridging, linking
     relation_ids: tuple[int, ...]
+    new_tie_ids: tuple[int, ...] = ()  # the relations counted in new_ties
+    recorded_again: int = 0  # ties already there (known earlier, or not marked new)
 
 
 @dataclass(frozen=True)
@@ -211,7 +217,7 @@ def programme_aggregate(
         stacking_share=percent(len(judged.stacking_ids), len(summaries)),
         effects=effects_matrix(codebook=codebook, codings=codings, years=years),
         palet=palet(codebook=codebook, codings=current_codings),
-        network=_network_totals(data, years=years),
+        network=_network_totals(data, summaries=summaries, years=years),
         concentration=ConcentrationSummary(
             median_gini=_median(s.concentration.gini for s in summaries),
             median_top_share=_median(s.concentration.top_share for s in summaries),
@@ -335,35 +341,41 @@ def _factor_type_summaries(
     )
 
 
-def _network_totals(data: AnalysisData, *, years: Sequence[int]) -> tuple[NetworkTotal, ...]:
-    """Network totals per year, one pass over all relations."""
+def _network_totals(
+    data: AnalysisData, *, summaries: Sequence[NeighbourhoodSummary], years: Sequence[int]
+) -> tuple[NetworkTotal, ...]:
+    """Network totals per year: relations and kinds of ties in one pass over all relations; new ties summed
+    from the neighbourhoods' own (``NeighbourhoodSummary.ties``, the rule of ``is_new_tie``), so the
+    programme's number is the sum of the neighbourhoods' numbers."""
     network = []
-    previous_total: int | None = None
     relations_by_year = rows_by_year(data.relations)
-    for y in years:
+    ties: dict[int, list[TieYear]] = defaultdict(list)
+    for summary in summaries:
+        for tie in summary.ties:
+            ties[tie.year].append(tie)
+    for index, y in enumerate(years):
         rows = relations_by_year.get(y, [])
         capital: dict[str, int] = dict.fromkeys(CAPITAL_TYPES, 0)
-        new = 0
         for r in rows:
             capital[r.capital_type] = capital.get(r.capital_type, 0) + 1
-            new += bool(r.is_new)
         total = len(rows)
+        new_ids = tuple(sorted(i for t in ties[y] for i in t.new_tie_ids))
+        known_before = sum(t.known_before for t in ties[y])
         network.append(
             NetworkTotal(
                 year=y,
                 relations=total,
-                new_ties=new,
-                growth=None if previous_total is None else total - previous_total,
-                growth_percent=None
-                if previous_total is None
-                else percent(total - previous_total, previous_total),
+                new_ties=len(new_ids),
+                growth=None if index == 0 else len(new_ids),
+                growth_percent=None if index == 0 else percent(len(new_ids), known_before),
                 capital=tuple(
                     CapitalTotal(kind, count, percent(count, total)) for kind, count in capital.items()
                 ),
                 relation_ids=tuple(sorted(r.relation_id for r in rows)),
+                new_tie_ids=new_ids,
+                recorded_again=total - len(new_ids),
             )
         )
-        previous_total = total
     return tuple(network)
 
 

@@ -30,10 +30,58 @@ from krachtvansamen.analysis.duurzaamheid import (
 )
 from krachtvansamen.analysis.figures import rows_by_year
 from krachtvansamen.analysis.inclusion import Inclusion, cbs_for_year, inclusion
-from krachtvansamen.analysis.network import RoleConcentration, resident_role_counts, role_concentration
+from krachtvansamen.analysis.network import (
+    RoleConcentration,
+    network_years,
+    resident_role_counts,
+    role_concentration,
+)
 from krachtvansamen.analysis.parameters import DEFAULT_PARAMETERS, AnalysisParameters
 from krachtvansamen.analysis.rows import NeighbourhoodRow
 from krachtvansamen.analysis.verandering import participants_by_year
+
+
+@dataclass(frozen=True)
+class TieYear:
+    """New ties and ties recorded again in one year: the tie figures of the neighbourhood's ``NetworkYear``
+    (``analysis.network``), the same rule (``is_new_tie``), so a programme total is the sum of these."""
+
+    year: int
+    relations: int  # recorded this year: new ties plus ties recorded again
+    new_tie_ids: tuple[int, ...]
+    recorded_again_ids: tuple[int, ...]
+    growth: int | None  # the new ties; None in the first loaded year
+    known_before: int  # distinct pairs recorded in earlier years (what growth_percent is taken of)
+
+    @property
+    def new_ties(self) -> int:
+        return len(self.new_tie_ids)
+
+
+def tie_years(data: AnalysisData, *, years: tuple[int, ...]) -> tuple[TieYear, ...]:
+    """The tie figures per year of ONE neighbourhood, from ``network_years`` (its other figures are not kept:
+    they are not what a summary needs)."""
+    network = network_years(relations=data.relations, activities=(), participants={}, years=years)
+    by_year = rows_by_year(data.relations)
+    # The pairs known before each year, counted as ``network_years`` does (its ``growth_percent``).
+    known = {
+        r.pair for y, rows in by_year.items() if years and y < years[0] for r in rows if r.pair is not None
+    }
+    known_before: dict[int, int] = {}
+    for y in years:
+        known_before[y] = len(known)
+        known.update(r.pair for r in by_year.get(y, ()) if r.pair is not None)
+    return tuple(
+        TieYear(
+            year=n.year,
+            relations=n.relations,
+            new_tie_ids=n.new_tie_ids,
+            recorded_again_ids=n.recorded_again_ids,
+            growth=n.growth,
+            known_before=known_before[n.year],
+        )
+        for n in network
+    )
 
 
 @dataclass(frozen=True)
@@ -47,14 +95,15 @@ class NeighbourhoodSummary:
     leadership: ActivityLeadership
     factors: FactorBalance
     relations: int
-    new_ties: int
-    growth: int | None  # relations minus the previous loaded year's; None without a previous year
+    new_ties: int  # the analysed year's new ties (``is_new_tie``), not the relations marked new
+    growth: int | None  # the new ties (never relations minus last year's); None without a previous year
     concentration: RoleConcentration
     inclusion: Inclusion
     structures: Structures
     funding: FundingHorizon
     continuity: tuple[ContinuityYear, ...]
     risks: tuple[RiskSignal, ...]
+    ties: tuple[TieYear, ...] = ()  # every loaded year up to the analysed one, oldest first
 
     @property
     def risk_keys(self) -> tuple[str, ...]:
@@ -66,7 +115,6 @@ def neighbourhood_summary(
 ) -> NeighbourhoodSummary:
     neighbourhood = data.only_neighbourhood()
     years = data.years_through(year)
-    previous_year = years[-2] if len(years) > 1 else None
     codebook = data.codebook
     groups = rows_by_year(data.fragment_groups).get(year, [])
     fragments = sum(g.fragment_count for g in groups)
@@ -100,7 +148,8 @@ def neighbourhood_summary(
         relations=data.relations,
         years=years[-2:],
     )
-    previous = len(relations_by_year.get(previous_year, [])) if previous_year is not None else None
+    ties = tie_years(data, years=years)
+    current_ties = ties[-1]
     return NeighbourhoodSummary(
         neighbourhood=neighbourhood,
         year=year,
@@ -116,8 +165,8 @@ def neighbourhood_summary(
         leadership=leadership,
         factors=factors,
         relations=len(relations),
-        new_ties=sum(1 for r in relations if r.is_new),
-        growth=None if previous is None else len(relations) - previous,
+        new_ties=current_ties.new_ties,
+        growth=current_ties.growth,
         concentration=concentration,
         inclusion=inclusion(
             participant_ids=participants,
@@ -139,4 +188,5 @@ def neighbourhood_summary(
             concentration=concentration,
             parameters=parameters,
         ),
+        ties=ties,
     )

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AssetsConfig(AppConfig):
     name = "krachtvansamen.assets"
+    verbose_name = _("Assets and activities")
 
     def ready(self) -> None:
         # apps.py is imported before the models are ready; the eraser imports models.

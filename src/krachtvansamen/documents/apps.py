@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DocumentsConfig(AppConfig):
     name = "krachtvansamen.documents"
+    verbose_name = _("Documents")
 
     def ready(self) -> None:
         # apps.py is imported before the models are ready; the eraser imports models.

@@ -7,6 +7,7 @@ from django.apps import apps as installed_apps
 from django.apps.registry import Apps
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def default_forms_after_migrate(
@@ -31,6 +32,7 @@ def default_forms_after_migrate(
 
 class InstrumentsConfig(AppConfig):
     name = "krachtvansamen.instruments"
+    verbose_name = _("Instruments and forms")
 
     def ready(self) -> None:
         post_migrate.connect(default_forms_after_migrate, sender=self)

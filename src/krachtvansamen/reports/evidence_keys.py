@@ -14,14 +14,14 @@ from typing import TypeVar
 from django.utils.translation import gettext as _
 
 from krachtvansamen.analysis.aanpak import PrincipleStrength
-from krachtvansamen.analysis.aggregate import PrincipleSummary
+from krachtvansamen.analysis.aggregate import NetworkTotal, PrincipleSummary
 from krachtvansamen.analysis.inclusion import Inclusion
+from krachtvansamen.analysis.network import NetworkYear
 from krachtvansamen.analysis.value import VALUE_SOURCES, ValueBeyondCounts, is_value_key
 from krachtvansamen.analysis.verandering import EffectsMatrix, Palet
 from krachtvansamen.assets.models import Activity
 from krachtvansamen.coding.models import Fragment
 from krachtvansamen.framework.selectors import codes_current
-from krachtvansamen.network.models import Relation
 from krachtvansamen.reports.evidence import KINDS, Evidence, EvidenceSet, UnknownEvidence
 
 MAX_KEY_LENGTH = 200
@@ -90,11 +90,6 @@ def activity_ids(neighbourhood_ids: Sequence[int], year: int) -> tuple[int, ...]
     )
 
 
-def new_tie_ids(neighbourhood_ids: Sequence[int], year: int) -> tuple[int, ...]:
-    return tuple(Relation.objects.filter(neighbourhood_id__in=neighbourhood_ids, year=year, is_new=True)
-                 .values_list("pk", flat=True))  # fmt: skip
-
-
 # --- Figures shared by the neighbourhood and the programme ---------------------------------------------------
 
 
@@ -134,6 +129,13 @@ def pair(palet: Palet, key_a: str, key_b: str, year: int) -> Found:
         % {"a": code_label(found.key_a), "b": code_label(found.key_b), "year": year},
         sets(("fragment", found.fragment_ids)),
     )
+
+
+def new_ties(network: Sequence[NetworkYear | NetworkTotal], in_year: str, years: Sequence[int]) -> Found:
+    """The relations counted as new ties in a year: the ids the count was taken from (``is_new_tie``: marked
+    new, and the pair not recorded in an earlier year), never every relation marked new."""
+    found = find(network, year_in(in_year, years), "year")
+    return _("New ties in %(year)s") % {"year": found.year}, sets(("relation", found.new_tie_ids))
 
 
 def value(found: ValueBeyondCounts, key: str, in_year: str, years: Sequence[int]) -> Found:

@@ -140,8 +140,8 @@ class ProgrammeFigures:
         )
 
     def new_ties(self, in_year: str) -> Found:
-        y = year_in(in_year, self.years)
-        return _("New ties in %(year)s") % {"year": y}, sets(("relation", keys.new_tie_ids(self.ids, y)))
+        """The relations the programme's new-ties number counted: the neighbourhoods' new ties, summed."""
+        return keys.new_ties(self.agg.network, in_year, self.years)
 
     def vitality(self, key: str) -> Found:
         theme = find(self.agg.vitality.themes, key)

@@ -29,7 +29,6 @@ from krachtvansamen.reports import charts
 from krachtvansamen.reports.links import (
     Linker,
     Num,
-    change_text,
     mean,
     neighbourhood_linker,
     pct,
@@ -61,7 +60,7 @@ class SynthesisRow:
     activities: Num
     resident_share: str
     relations: Num
-    growth: str
+    growth: str  # new ties that year ("" for none or the first year): ties recorded again are not growth
     new_ties: Num
     hindering: Num
     stacking: bool
@@ -241,7 +240,7 @@ def _rows(p: ProgrammeAnalysis, site: str) -> list[SynthesisRow]:
             summary=s, href=site + reverse("reports:buurtbeeld", args=[s.neighbourhood.cbs_code, year]),
             fragments=n_link.count(s.fragments, "fragments"), activities=n_link.count(s.leadership.total, "activities"),
             resident_share=pct(s.leadership.resident_share),
-            relations=n_link.count(s.relations, f"relations:{year}"), growth=change_text(s.growth),
+            relations=n_link.count(s.relations, f"relations:{year}"), growth=str(s.growth) if s.growth else "",
             new_ties=n_link.count(s.new_ties, f"new_ties:{year}"),
             hindering=n_link.count(s.factors.hindering_count, "stacking"), stacking=s.factors.stacking,
             not_reached=[g.label for g in s.inclusion.not_reached], risks=[r.title for r in s.risks],

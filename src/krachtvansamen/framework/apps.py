@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FrameworkConfig(AppConfig):
+    name = "krachtvansamen.framework"
+    # The app's title in the admin (/beheer/), in the interface language.
+    verbose_name = _("Codebooks")
