@@ -200,16 +200,26 @@ def _participant_or_redirect(
     return meeting, None
 
 
-@never_cache
-@require_POST
-def personal_code(request: HttpRequest, code: str) -> HttpResponse:
-    """A personal code for this phone's participant, shown once on their page (a new one replaces the old)."""
+def _joined_or_redirect(request: HttpRequest, code: str) -> tuple[Meeting, ParticipantModel] | HttpResponse:
+    """For a phone's writes (a story, a tap, a vote, a code): the meeting and this phone's participant; a phone
+    that has not joined is sent to the meeting's page to join first."""
     found = _participant_or_redirect(request, code)
     if isinstance(found, HttpResponse):
         return found
     meeting, participant = found
     if participant is None:
         return redirect(_meeting_url(meeting))
+    return meeting, participant
+
+
+@never_cache
+@require_POST
+def personal_code(request: HttpRequest, code: str) -> HttpResponse:
+    """A personal code for this phone's participant, shown once on their page (a new one replaces the old)."""
+    found = _joined_or_redirect(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    meeting, participant = found
     issued = services.participant_code_issue(participant=participant)
     response = _phone_page(request, meeting, participant, personal_code=issued)
     response["Cache-Control"] = "private, no-store"
@@ -218,12 +228,10 @@ def personal_code(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def story_new(request: HttpRequest, code: str) -> HttpResponse:
-    found = _participant_or_redirect(request, code)
+    found = _joined_or_redirect(request, code)
     if isinstance(found, HttpResponse):
         return found
     meeting, participant = found
-    if participant is None:
-        return redirect(_meeting_url(meeting))
     form: dict[str, Any] = {
         "text": request.POST.get("text", ""),
         "level": request.POST.get("level", ""),
@@ -244,12 +252,10 @@ def story_new(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def recognise(request: HttpRequest, code: str) -> HttpResponse:
     """One form around the whole list: the button pressed says which story (herken=ID, or terug=ID)."""
-    found = _participant_or_redirect(request, code)
+    found = _joined_or_redirect(request, code)
     if isinstance(found, HttpResponse):
         return found
     meeting, participant = found
-    if participant is None:
-        return redirect(_meeting_url(meeting))
     take_back = "terug" in request.POST
     chosen = request.POST.get("terug" if take_back else "herken", "")
     story_id = _as_id(chosen)
@@ -263,12 +269,10 @@ def recognise(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def vote(request: HttpRequest, code: str) -> HttpResponse:
-    found = _participant_or_redirect(request, code)
+    found = _joined_or_redirect(request, code)
     if isinstance(found, HttpResponse):
         return found
     meeting, participant = found
-    if participant is None:
-        return redirect(_meeting_url(meeting))
     # Not a number (or not a plain one): -1, and the service says the story does not exist.
     story_ids = [_as_id(value) for value in request.POST.getlist("verhaal")]
     try:
