@@ -42,7 +42,8 @@ FORM = {
     "questions": [
         {"name": "name", "type": "text", "required": True, "label": {"nl": "Naam"}, "max_length": 10},
         {"name": "score", "type": "scale", "required": True, "label": {"nl": "Cijfer"}},
-        {"name": "why", "type": "long_text", "label": {"nl": "Waarom?"}, "relevant": "${score} <= 2"},
+        {"name": "why", "type": "long_text", "required": True, "label": {"nl": "Waarom?"},
+         "relevant": "${score} <= 2"},
         {"name": "count", "type": "integer", "label": {"nl": "Aantal"}, "min": 0, "max": 100},
         {"name": "when", "type": "date", "label": {"nl": "Datum"}},
         {"name": "pick", "type": "select_multiple", "label": {"nl": "Kies"},
@@ -111,8 +112,12 @@ def test_a_number_out_of_range_is_refused():
 
 
 def test_a_hidden_question_is_not_kept_and_not_required():
-    result = _check({"name": "Ans", "score": "4", "why": "dit zag de persoon nooit"})
+    # "why" is required, but shown only for a score of 2 or lower.
+    result = _check({"name": "Ans", "score": "3", "why": "dit zag de persoon nooit"})
     assert "why" not in result.answers and result.errors == {}
+    # Shown (the boundary score 2): now it is required, and kept when answered.
+    assert _check({"name": "Ans", "score": "2"}).errors == {"why": "Vul dit in."}
+    assert _check({"name": "Ans", "score": "2", "why": "Te weinig groen"}).answers["why"] == "Te weinig groen"
 
 
 def test_a_draft_may_be_incomplete_but_never_of_the_wrong_type():

@@ -147,6 +147,39 @@ def test_a_failure_halfway_leaves_everything_as_it_was(two_people, monkeypatch):
     assert {table for table, _needle in database_rows_containing(WORDS)} >= {"instruments_submission"}
 
 
+@pytest.mark.parametrize("order", [7, 50])
+def test_a_failure_between_two_erasers_leaves_everything_as_it_was(two_people, monkeypatch, order):
+    """7: after the documents' eraser (5), before the submissions' (10); 50: after both, before the others (100)."""
+    user, person, _other = two_people
+    before = counts_now()
+
+    def broken(_person: Person) -> dict[str, int]:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(erasure, "_erasers", [*erasure._erasers, (order, broken)])
+    with pytest.raises(RuntimeError):
+        person_erase(person, user, "Verzoek")
+    assert counts_now() == before and ErasureRecord.objects.count() == 0
+    assert DocumentFragment.objects.filter(fragment__speaker=person).count() == 1
+
+
+def test_a_failure_when_recording_the_erasure_leaves_the_person_in_place(two_people, monkeypatch):
+    """The last step: everything of the person is gone, the record of the erasure fails. No erasure without its
+    record (AVG art. 5(2): the controller must be able to show it), so everything comes back."""
+    user, person, _other = two_people
+    before = counts_now()
+
+    def create(**kwargs):
+        assert not Person.objects.filter(pk=person.pk).exists()  # the erasure itself went through
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ErasureRecord.objects, "create", create)
+    with pytest.raises(RuntimeError):
+        person_erase(person, user, "Verzoek")
+    assert counts_now() == before
+    assert Person.objects.filter(pk=person.pk, pseudonym=PSEUDONYM).exists()
+
+
 def test_the_reason_may_not_hold_the_name(two_people):
     user, person, _other = two_people
     with pytest.raises(ValidationError):
