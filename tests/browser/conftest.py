@@ -8,6 +8,7 @@ the README's first command works on an empty machine. Screenshots go to KVS_SCRE
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -16,8 +17,12 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
 
 CHROMIUM = os.environ.get("KVS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -118,3 +123,44 @@ def login(browser, demo_server):
     yield _login
     for context in contexts:
         context.close()
+
+
+# What a person would notice at once on a broken page: the server's error page, a traceback, "not found".
+BROKEN = re.compile(r"Server Error|Serverfout|Traceback|Pagina niet gevonden|Page not found")
+
+
+def status_of(page: Page) -> int:
+    """The HTTP status of the document on screen (also after a click or a form post), as the browser got it."""
+    status = page.evaluate("performance.getEntriesByType('navigation')[0]?.responseStatus ?? -1")
+    assert isinstance(status, int) and status > 0, f"no status for {page.url}"
+    return status
+
+
+def healthy(page: Page, *expected: str | re.Pattern[str], status: int | None = None) -> None:
+    """What a person sees at once: the document came with a good status (or ``status``), it is no error page,
+    and each of ``expected`` (a heading or a text a person would look for) is on screen."""
+    from playwright.sync_api import expect
+
+    got = status_of(page)
+    assert got == status if status is not None else got < 400, f"{page.url} answered {got}"
+    body = page.locator("body")
+    expect(body).not_to_contain_text(BROKEN)
+    for text in expected:
+        expect(body).to_contain_text(text, use_inner_text=True, ignore_case=True)
+
+
+def look(
+    page: Page,
+    path: Path,
+    *expected: str | re.Pattern[str],
+    status: int | None = None,
+    shot: Locator | None = None,
+    full_page: bool = True,
+) -> None:
+    """``healthy``, then the screenshot (of ``shot`` only, when given): a screenshot of an error page would
+    otherwise pass."""
+    healthy(page, *expected, status=status)
+    if shot is not None:
+        shot.screenshot(path=path)
+    else:
+        page.screenshot(path=path, full_page=full_page)

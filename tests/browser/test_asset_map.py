@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, look
 
 pytestmark = pytest.mark.browser
 
@@ -32,12 +32,12 @@ def test_connector_records_place_activity_and_relation_on_a_phone(login, demo_se
     expect(summary).to_contain_text("Nog niet opgeslagen")
     expect(summary).to_contain_text("Kies wat voor kracht het is.")
     expect(summary).to_contain_text("Vul een naam in.")
-    page.screenshot(path=screenshot_dir / "kracht-fout-phone.png", full_page=True)
+    look(page, screenshot_dir / "kracht-fout-phone.png", "Kracht toevoegen", "Vul een naam in.", status=400)
     page.get_by_label("Fysieke plek").check()
     page.get_by_label("Naam", exact=True).fill(PLACE)
     page.get_by_label("Beschrijving").fill("Een kamer in de flat waar buren koffie drinken.")
     page.get_by_label("Dit is een ontmoetingsplek").check()
-    page.screenshot(path=screenshot_dir / "kracht-toevoegen-phone.png", full_page=True)
+    look(page, screenshot_dir / "kracht-toevoegen-phone.png", "Kracht toevoegen", status=400)
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_role("status")).to_contain_text(f"Opgeslagen: {PLACE}.")
     mine = page.locator(".kvs-asset", has_text=PLACE)
@@ -48,7 +48,12 @@ def test_connector_records_place_activity_and_relation_on_a_phone(login, demo_se
     expect(page.locator('.kvs-map__svg [data-category="place"]')).to_have_attribute(
         "data-count", str(places_before + 1)
     )
-    page.locator(".kvs-map__figure").screenshot(path=screenshot_dir / "krachtenkaart-phone.png")
+    look(
+        page,
+        screenshot_dir / "krachtenkaart-phone.png",
+        "Wat hier sterk is: krachten",
+        shot=page.locator(".kvs-map__figure"),
+    )
 
     # 2. An activity at that place. Fewer participants in total than ticked is refused.
     page.get_by_role("link", name="Activiteit toevoegen").click()
@@ -64,7 +69,7 @@ def test_connector_records_place_activity_and_relation_on_a_phone(login, demo_se
     expect(page.get_by_role("alert")).to_contain_text(
         "Het totaal aantal deelnemers (2) is kleiner dan het aantal aangevinkte mensen (3)."
     )
-    page.screenshot(path=screenshot_dir / "activiteit-fout-phone.png", full_page=True)
+    look(page, screenshot_dir / "activiteit-fout-phone.png", "Activiteit toevoegen", status=400)
     page.get_by_label("Hoeveel mensen deden er in totaal mee?").fill("14")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_role("status")).to_contain_text(f"Opgeslagen: {ACTIVITY}.")
@@ -84,7 +89,12 @@ def test_connector_records_place_activity_and_relation_on_a_phone(login, demo_se
     page.get_by_label("Tussen verschillende groepen").check()
     page.get_by_label("Ja, ze leerden elkaar dit jaar kennen").check()
     page.get_by_label("Een activiteit").select_option(label=f"{ACTIVITY} (2025)")
-    page.screenshot(path=screenshot_dir / "relatie-toevoegen-phone.png", full_page=True)
+    look(
+        page,
+        screenshot_dir / "relatie-toevoegen-phone.png",
+        "Relatie toevoegen",
+        "Tussen verschillende groepen",
+    )
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_role("status")).to_contain_text(f"Opgeslagen: {known} en {NEWCOMER}.")
 
@@ -96,15 +106,15 @@ def test_connector_records_place_activity_and_relation_on_a_phone(login, demo_se
         re.compile(f"{re.escape(known)} — {NEWCOMER}|{NEWCOMER} — {re.escape(known)}")
     )
     network.scroll_into_view_if_needed()
-    network.screenshot(path=screenshot_dir / "netwerk-phone.png")
-    page.screenshot(path=screenshot_dir / "buurt-na-invoer-phone.png", full_page=True)
+    look(page, screenshot_dir / "netwerk-phone.png", "Wie kent wie: het netwerk", shot=network)
+    look(page, screenshot_dir / "buurt-na-invoer-phone.png", PLACE, ACTIVITY)
 
     # The list of the year's relations names the haakje.
     network.get_by_role("link", name="Alle relaties van 2025").click()
     row = page.locator("tr", has_text=NEWCOMER)
     expect(row).to_contain_text(ACTIVITY)
     expect(row).to_contain_text("nieuw")
-    page.screenshot(path=screenshot_dir / "relaties-phone.png", full_page=True)
+    look(page, screenshot_dir / "relaties-phone.png", "Relaties in 2025", NEWCOMER)
 
 
 def test_asset_map_and_network_at_desktop_width(login, demo_server, screenshot_dir):
@@ -113,10 +123,20 @@ def test_asset_map_and_network_at_desktop_width(login, demo_server, screenshot_d
     expect(page.get_by_role("heading", name="Wat hier sterk is: krachten")).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("Krachtenkaart"))).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("Netwerkplaat"))).to_be_visible()
-    page.locator("section.kvs-assets").screenshot(path=screenshot_dir / "krachtenkaart-desktop.png")
-    page.locator("section.kvs-network").screenshot(path=screenshot_dir / "netwerk-desktop.png")
+    look(
+        page,
+        screenshot_dir / "krachtenkaart-desktop.png",
+        "Wat hier sterk is: krachten",
+        shot=page.locator("section.kvs-assets"),
+    )
+    look(
+        page,
+        screenshot_dir / "netwerk-desktop.png",
+        "Wie kent wie: het netwerk",
+        shot=page.locator("section.kvs-network"),
+    )
     page.get_by_role("link", name=re.compile("Alle relaties van")).click()
     expect(page.get_by_role("heading", level=1, name=re.compile("Relaties in"))).to_be_visible()
-    page.screenshot(path=screenshot_dir / "relaties-desktop.png", full_page=True)
+    look(page, screenshot_dir / "relaties-desktop.png", re.compile("Relaties in"))
     page.goto(f"{demo_server}/buurten/{KRONENBURG}/relaties/nieuw/")
-    page.screenshot(path=screenshot_dir / "relatie-toevoegen-desktop.png", full_page=True)
+    look(page, screenshot_dir / "relatie-toevoegen-desktop.png", "Relatie toevoegen", "Wie?")

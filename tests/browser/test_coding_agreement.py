@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, healthy, look
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def test_researcher_sees_agreement_between_coders(login, demo_server, screenshot
         expect(page.get_by_test_id("agreement-summary")).to_contain_text("Berekend over")
         expect(figures.locator("caption")).to_have_text("Overeenstemming per code")
         expect(figures.get_by_role("columnheader", name="AC1")).to_be_visible()
-    page.screenshot(path=screenshot_dir / f"coderen-overeenstemming-{name}.png", full_page=True)
+    look(page, screenshot_dir / f"coderen-overeenstemming-{name}.png", "Overeenstemming tussen codeurs")
     # Nothing sticks out sideways at this width: wide tables scroll inside their own box.
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
@@ -39,3 +39,4 @@ def test_researcher_sees_agreement_between_coders(login, demo_server, screenshot
         all_coders.check()
     page.get_by_role("button", name="Bereken de overeenstemming").click()
     expect(page.get_by_test_id("agreement-explanation")).to_be_visible()
+    healthy(page, "Overeenstemming tussen codeurs", "Een vuistregel, geen oordeel")

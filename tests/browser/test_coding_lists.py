@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, healthy, look
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,13 @@ def test_codebook_code_fragments_and_palet(login, demo_server, screenshot_dir, v
     expect(form.locator("summary")).to_have_text("Eigen code toevoegen")
     form.locator("summary").click()
     expect(form.get_by_label("Onder welke code")).to_be_visible()
-    page.screenshot(path=screenshot_dir / f"codeboek-eigen-code-{name}.png", full_page=False)
+    look(
+        page,
+        screenshot_dir / f"codeboek-eigen-code-{name}.png",
+        "Codeboek",
+        "Onder welke code",
+        full_page=False,
+    )
 
     code = page.locator("[id='effect.individual.confidence']")
     code.locator("summary").first.click()
@@ -37,21 +43,29 @@ def test_codebook_code_fragments_and_palet(login, demo_server, screenshot_dir, v
     expect(page.get_by_role("link", name="Openen in de werkbank").first).to_be_visible()
     expect(page.get_by_role("link", name="CSV", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="CSV, gepseudonimiseerd")).to_be_visible()
-    page.screenshot(path=screenshot_dir / f"coderen-code-fragmenten-{name}.png", full_page=False)
+    look(
+        page,
+        screenshot_dir / f"coderen-code-fragmenten-{name}.png",
+        f"Fragmenten met “{CONFIDENCE}”",
+        full_page=False,
+    )
 
     page.get_by_role("link", name="alle coderingen van alle codeurs").click()
     expect(page.locator(".kvs-ls-switch__option[aria-current]")).to_have_text(
         "alle coderingen van alle codeurs"
     )
+    healthy(page, f"Fragmenten met “{CONFIDENCE}”")
 
     page.get_by_role("link", name="Welke codes samen voorkomen").first.click()
     expect(page.get_by_role("heading", level=1, name="Welke codes samen voorkomen")).to_be_visible()
     table = page.get_by_role("table")
     expect(table).to_be_visible()
-    page.screenshot(path=screenshot_dir / f"coderen-palet-{name}.png", full_page=True)
+    look(page, screenshot_dir / f"coderen-palet-{name}.png", "Welke codes samen voorkomen")
     cell = page.locator("td.kvs-ls-cell:not(.kvs-ls-cell--diagonal) a").first
     count = int(cell.inner_text())
     cell.click()
     expect(page.get_by_role("status").filter(has_text="Alleen fragmenten met zowel")).to_be_visible()
     expect(page.locator(".kvs-ls-item")).to_have_count(min(count, 50))
-    page.screenshot(path=screenshot_dir / f"coderen-palet-cel-{name}.png", full_page=False)
+    look(
+        page, screenshot_dir / f"coderen-palet-cel-{name}.png", "Alleen fragmenten met zowel", full_page=False
+    )

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, healthy, look
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_yes_and_no_to_suggested_codes_by_keyboard(login, demo_server, screensho
     expect(suggestions.first).to_contain_text("Bestuurlijk")
     expect(suggestions.first).to_contain_text(re.compile(r"zekerheid \d+%"))
     expect(main.locator(".kvs-wb-coding")).to_have_count(0)
-    page.screenshot(path=screenshot_dir / "coderen-voorstellen-desktop.png", full_page=True)
+    look(page, screenshot_dir / "coderen-voorstellen-desktop.png", "Fragment coderen", "Voorgestelde codes")
     before = suggestions.count()
     second = suggestions.nth(1).locator(".kvs-wb-suggestion__code").inner_text() if before > 1 else None
 
@@ -55,6 +55,7 @@ def test_yes_and_no_to_suggested_codes_by_keyboard(login, demo_server, screensho
 
     # Both answers are kept: after a reload the same.
     page.reload()
+    healthy(page, "Fragment coderen", "voorstel bevestigd")
     expect(page.locator("#wb-main .kvs-wb-coding")).to_have_count(1)
     expect(page.locator("#wb-main .kvs-wb-suggestion")).to_have_count(max(before - 2, 0))
 
@@ -63,4 +64,4 @@ def test_yes_and_no_to_suggested_codes_by_keyboard(login, demo_server, screensho
     expect(phone.locator("#wb-main .kvs-wb-coding")).to_contain_text("voorstel bevestigd")
     overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
-    phone.screenshot(path=screenshot_dir / "coderen-voorstellen-telefoon.png", full_page=True)
+    look(phone, screenshot_dir / "coderen-voorstellen-telefoon.png", "Fragment coderen", "voorstel bevestigd")

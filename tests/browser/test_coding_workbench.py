@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, healthy, look
 
 pytestmark = pytest.mark.browser
 
@@ -75,7 +75,7 @@ def test_two_coders_blind_then_settle(login, demo_server, screenshot_dir):
     page.get_by_label("Instrument").select_option(label="Diepte-interview")
     page.get_by_role("button", name="Tonen").click()
     expect(page.get_by_role("table")).to_contain_text("leerde ik mijn buren kennen")
-    page.screenshot(path=screenshot_dir / "coderen-lijst-desktop.png", full_page=True)
+    look(page, screenshot_dir / "coderen-lijst-desktop.png", "Coderen", "leerde ik mijn buren kennen")
     page.get_by_role("link", name=re.compile("leerde ik mijn buren kennen")).click()
 
     # Keyboard: / focuses the code filter, type, Enter gives the first code found.
@@ -97,14 +97,14 @@ def test_two_coders_blind_then_settle(login, demo_server, screenshot_dir):
     expect(main.locator(".kvs-wb-coding")).to_have_count(2)
     expect(main.locator("q.kvs-wb-coding__part")).to_have_text("mijn buren kennen")
     expect(main.locator("mark.kvs-wb-mark")).to_have_text("mijn buren kennen")
-    page.screenshot(path=screenshot_dir / "coderen-fragment-desktop.png", full_page=True)
+    look(page, screenshot_dir / "coderen-fragment-desktop.png", "Fragment coderen", "Contact tussen bewoners")
 
     # The second coder, blind, on a tablet: the first coder's codes stay hidden.
     other = login("researcher2", viewport=TABLET)
     other.goto(f"{demo_server}/coderen/")
     other.get_by_role("button", name="Blind coderen aanzetten").click()
     expect(other.get_by_text("Blind coderen aan: je ziet alleen je eigen codes")).to_be_visible()
-    other.screenshot(path=screenshot_dir / "coderen-lijst-blind-tablet.png", full_page=True)
+    look(other, screenshot_dir / "coderen-lijst-blind-tablet.png", "Coderen", "Blind coderen aan")
     other.goto(fragment_url)
     other_main = other.locator("#wb-main")
     expect(other_main).to_contain_text("Je hebt nog geen code gegeven.")
@@ -116,18 +116,25 @@ def test_two_coders_blind_then_settle(login, demo_server, screenshot_dir):
     other.keyboard.press("Enter")
     expect(other_main.locator(".kvs-wb-coding")).to_have_count(1)
     expect(other_main).to_contain_text("Onderling vertrouwen")
-    other.screenshot(path=screenshot_dir / "coderen-fragment-blind-tablet.png", full_page=True)
+    look(
+        other,
+        screenshot_dir / "coderen-fragment-blind-tablet.png",
+        "Fragment coderen",
+        "Onderling vertrouwen",
+    )
     other.get_by_role("button", name="Klaar").click()
     expect(other.get_by_role("heading", level=1)).to_be_visible()
+    healthy(other)  # a heading alone could be the server's error page
 
     # Before settling, a code either coder gave counts: the buurtbeeld's evidence for trust lists the answer.
     trust = f"{demo_server}/rapporten/bewijs/{KRONENBURG}/2025/?n=effect:effect.individual.trust:2025"
     page.goto(trust)
     expect(page.locator("main")).to_contain_text("leerde ik mijn buren kennen")
+    healthy(page, "Terug naar het Buurtbeeld")
 
     # Agreement between the two researchers on Kronenburg's interviews, with the fragments behind it.
     page.goto(f"{demo_server}/coderen/overeenstemming/")
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    healthy(page, "Overeenstemming tussen codeurs")
     page.get_by_label("Buurt").select_option(label="Kronenburg")
     page.get_by_label("Instrument").select_option(label="Diepte-interview")
     page.get_by_role("button", name="Bereken de overeenstemming").click()
@@ -135,7 +142,11 @@ def test_two_coders_blind_then_settle(login, demo_server, screenshot_dir):
     expect(page.locator("main")).to_contain_text("Cohen")
     expect(page.locator("main")).to_contain_text("AC1")
     expect(page.locator("main")).to_contain_text(re.compile(r"Berekend over \d+ fragment"))
-    page.screenshot(path=screenshot_dir / "coderen-overeenstemming-interviews-desktop.png", full_page=True)
+    look(
+        page,
+        screenshot_dir / "coderen-overeenstemming-interviews-desktop.png",
+        "Overeenstemming tussen codeurs",
+    )
 
     # The disagreement, discussed and settled by the first coder.
     page.goto(f"{demo_server}/coderen/verschillen/")
@@ -148,7 +159,7 @@ def test_two_coders_blind_then_settle(login, demo_server, screenshot_dir):
     extra = page.locator("select[name='extra']")
     extra.select_option(value=extra.locator("option", has_text="Zelfvertrouwen").first.get_attribute("value"))
     page.get_by_label("Memo over het besluit").fill("Samen besproken: het gaat om de tuin.")
-    page.screenshot(path=screenshot_dir / "coderen-beslissen-desktop.png", full_page=True)
+    look(page, screenshot_dir / "coderen-beslissen-desktop.png", "Een verschil beslissen", "Vastleggen")
     page.get_by_role("button", name="Vastleggen").click()
     expect(page.get_by_role("status").filter(has_text="Vastgelegd")).to_be_visible()
     expect(page.get_by_role("button", name="Opnieuw bespreken")).to_be_visible()
@@ -159,12 +170,12 @@ def test_two_coders_blind_then_settle(login, demo_server, screenshot_dir):
     expect(settled.filter(has_text="Natuur en groen")).to_contain_text("vastgelegd")
     expect(settled.filter(has_text="Zelfvertrouwen")).to_contain_text("vastgelegd")
     page.set_viewport_size(TABLET)
-    page.screenshot(path=screenshot_dir / "coderen-fragment-vastgelegd-tablet.png", full_page=True)
+    look(page, screenshot_dir / "coderen-fragment-vastgelegd-tablet.png", "Fragment coderen", "vastgelegd")
 
     # The buurtbeeld follows the settled outcome: the answer is no longer evidence of trust (only the second
     # coder saw it), and now is of self-confidence (which the two decided together).
     page.goto(trust)
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    healthy(page, "Terug naar het Buurtbeeld", "Fragmenten over")  # the evidence page, not an error page
     expect(page.locator("main")).not_to_contain_text("leerde ik mijn buren kennen")
     page.goto(trust.replace("effect.individual.trust", "effect.individual.confidence"))
     expect(page.locator("main")).to_contain_text("leerde ik mijn buren kennen")

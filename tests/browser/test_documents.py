@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, healthy, look
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def test_paste_transcript_preview_save_and_see_fragments_on_a_phone(login, demo_
     page.get_by_label("Diepte-interview").check()
     page.get_by_label("Titel (mag leeg blijven)").fill("Interview bewoner moestuin")
     page.get_by_label("Of plak de tekst").fill(TRANSCRIPT)
-    page.screenshot(path=screenshot_dir / "documenten-toevoegen-phone.png", full_page=True)
+    look(page, screenshot_dir / "documenten-toevoegen-phone.png", "Verslag of transcript toevoegen")
     page.get_by_role("button", name="Verder: fragmenten bekijken").click()
 
     expect(page.get_by_role("heading", level=1, name="Fragmenten bekijken")).to_be_visible()
@@ -48,7 +48,12 @@ def test_paste_transcript_preview_save_and_see_fragments_on_a_phone(login, demo_
     expect(page.get_by_label(re.compile("^Interviewer"))).to_have_value("professional")
     expect(page.get_by_label(re.compile("^R$"))).to_have_value("resident")
     page.get_by_label(re.compile("^Tekst zonder spreker")).select_option("professional")
-    page.screenshot(path=screenshot_dir / "documenten-voorvertoning-phone.png", full_page=True)
+    look(
+        page,
+        screenshot_dir / "documenten-voorvertoning-phone.png",
+        "Fragmenten bekijken",
+        "7 fragmenten gevonden",
+    )
     page.get_by_role("button", name="Opslaan").click()
 
     expect(page.get_by_role("heading", level=1, name="Interview bewoner moestuin")).to_be_visible()
@@ -57,14 +62,19 @@ def test_paste_transcript_preview_save_and_see_fragments_on_a_phone(login, demo_
     expect(fragments).to_have_count(7)
     expect(fragments.nth(4)).to_contain_text("[Spreker 1], die de tuin begon")
     expect(page.locator("main")).not_to_contain_text("Marja")
-    page.screenshot(path=screenshot_dir / "documenten-document-phone.png", full_page=True)
+    look(
+        page,
+        screenshot_dir / "documenten-document-phone.png",
+        "Interview bewoner moestuin",
+        "Opgeslagen: 7 fragmenten.",
+    )
 
     page.get_by_role("link", name="Naar de buurtpagina").click()
     section = page.locator("section", has=page.get_by_role("heading", name="Verslagen en transcripten"))
     expect(section.get_by_role("link", name="Interview bewoner moestuin")).to_be_visible()
     expect(section).to_contain_text("7 fragmenten")
     expect(page.locator(".kvs-fragment", has_text="En nu help ik zelf anderen op weg.")).to_be_visible()
-    section.screenshot(path=screenshot_dir / "documenten-buurtpagina-phone.png")
+    look(page, screenshot_dir / "documenten-buurtpagina-phone.png", "Verslagen en transcripten", shot=section)
 
     # The same text again is recognised.
     page.goto(f"{demo_server}/documenten/{KRONENBURG}/nieuw/")
@@ -72,6 +82,7 @@ def test_paste_transcript_preview_save_and_see_fragments_on_a_phone(login, demo_
     page.get_by_label("Of plak de tekst").fill(TRANSCRIPT)
     page.get_by_role("button", name="Verder: fragmenten bekijken").click()
     expect(page.get_by_role("alert")).to_contain_text("Dit document is al geüploaded op")
+    healthy(page, "Verslag of transcript toevoegen", status=400)
 
 
 def test_wrong_file_gets_a_dutch_message_and_delete_asks_first(login, demo_server, screenshot_dir):
@@ -92,7 +103,7 @@ def test_wrong_file_gets_a_dutch_message_and_delete_asks_first(login, demo_serve
         re.compile("Dit soort bestand kunnen we niet lezen. Kies een .txt-, .docx- of .pdf-bestand.")
     )
     expect(page.get_by_label("Reflectiesessie")).to_be_checked()
-    page.screenshot(path=screenshot_dir / "documenten-fout-desktop.png", full_page=True)
+    look(page, screenshot_dir / "documenten-fout-desktop.png", "Verslag of transcript toevoegen", status=400)
 
     notes = (
         "Reflectiesessie voorjaar\n\nWe keken terug op de koffieochtenden. Er komen nu vaste bezoekers "
@@ -105,13 +116,14 @@ def test_wrong_file_gets_a_dutch_message_and_delete_asks_first(login, demo_serve
     page.get_by_role("button", name="Verder: fragmenten bekijken").click()
     expect(page.get_by_text("2 fragmenten gevonden")).to_be_visible()
     expect(page.get_by_text("Geen sprekers gevonden: gesplitst per alinea.")).to_be_visible()
-    page.screenshot(path=screenshot_dir / "documenten-voorvertoning-desktop.png", full_page=True)
+    look(page, screenshot_dir / "documenten-voorvertoning-desktop.png", "Fragmenten bekijken")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_role("heading", level=1, name="reflectie")).to_be_visible()
 
     page.get_by_role("link", name="Dit document verwijderen").click()
     expect(page.get_by_text("Hiermee verwijder je „reflectie” en de 2 fragmenten.")).to_be_visible()
-    page.screenshot(path=screenshot_dir / "documenten-verwijderen-desktop.png", full_page=True)
+    look(page, screenshot_dir / "documenten-verwijderen-desktop.png", "Ja, verwijderen")
     page.get_by_role("button", name="Ja, verwijderen").click()
     expect(page.get_by_role("status").filter(has_text="zijn verwijderd")).to_be_visible()
     expect(page.get_by_role("link", name="reflectie")).to_have_count(0)
+    healthy(page, "Verslagen en transcripten")

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, healthy, look
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ def test_connector_holds_a_conversation_on_a_phone_and_finds_it_on_the_praatplaa
     page = login("connector")
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Instrumenten").click()
     expect(page.get_by_role("heading", level=1, name="Instrumenten")).to_be_visible()
-    page.screenshot(path=screenshot_dir / "instruments-home-phone.png", full_page=True)
+    look(page, screenshot_dir / "instruments-home-phone.png", "Instrumenten", "Invullen voor Kronenburg")
     page.get_by_role("link", name="Invullen voor Kronenburg").nth(2).click()
     expect(page.get_by_role("heading", level=1, name="Wijkwaardenkaart-gesprek")).to_be_visible()
     expect(page.get_by_text("Zo begin je:")).to_be_visible()  # guidance inside the instrument
@@ -39,26 +39,35 @@ def test_connector_holds_a_conversation_on_a_phone_and_finds_it_on_the_praatplaa
     # Forgot the themes: a Dutch message, nothing lost.
     expect(page.get_by_role("alert")).to_contain_text("Kies er minstens één.")
     expect(page.get_by_label("Schuilnaam van de bewoner")).to_have_value("Waterkant")
-    page.screenshot(path=screenshot_dir / "instruments-conversation-error-phone.png", full_page=True)
+    look(
+        page,
+        screenshot_dir / "instruments-conversation-error-phone.png",
+        "Wijkwaardenkaart-gesprek",
+        status=400,
+    )
     page.get_by_label("Natuur en groen").check()
     page.get_by_label("Sociaal contact").check()
     page.get_by_role("button", name="Versturen").click()
 
     expect(page.get_by_text("Dank je wel. Je antwoorden zijn bewaard.")).to_be_visible()
     expect(page.get_by_role("heading", name="Dit werd 2 fragmenten om te coderen")).to_be_visible()
-    page.screenshot(path=screenshot_dir / "instruments-conversation-sent-phone.png", full_page=True)
+    look(
+        page,
+        screenshot_dir / "instruments-conversation-sent-phone.png",
+        "Dank je wel. Je antwoorden zijn bewaard.",
+    )
 
     # A personal code for the resident's card: shown once.
     page.get_by_role("button", name="Maak een persoonlijke code").click()
     expect(page.get_by_role("heading", level=1, name="Persoonlijke code")).to_be_visible()
     code = page.locator(".kvs-personal-code").inner_text()
     assert re.fullmatch(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}", code)
-    page.screenshot(path=screenshot_dir / "personal-code-card-phone.png", full_page=True)
+    look(page, screenshot_dir / "personal-code-card-phone.png", "Persoonlijke code", code)
     page.go_back()
 
     page.get_by_role("link", name="Bekijk de praatplaat").click()
     expect(page.get_by_role("heading", level=1, name="Praatplaat van Kronenburg")).to_be_visible()
-    page.screenshot(path=screenshot_dir / "praatplaat-phone.png", full_page=True)
+    look(page, screenshot_dir / "praatplaat-phone.png", "Praatplaat van Kronenburg", "Natuur en groen")
     page.locator(".kvs-plate__bubble", has_text="Natuur en groen").click()
     stories = page.locator("#verhalen")
     # Consent alone does not put the words on a screen with residents: nobody reviewed them yet.
@@ -68,7 +77,12 @@ def test_connector_holds_a_conversation_on_a_phone_and_finds_it_on_the_praatplaa
     ).click()
     expect(stories.get_by_text("De bankjes bij het water.")).to_be_visible()
     expect(stories.locator(".kvs-fragment--hinders", has_text="hard gereden")).to_contain_text("Wat hindert")
-    page.screenshot(path=screenshot_dir / "praatplaat-theme-phone.png", full_page=True)
+    look(
+        page,
+        screenshot_dir / "praatplaat-theme-phone.png",
+        "Praatplaat van Kronenburg",
+        "De bankjes bij het water.",
+    )
 
     # The resident, at home on their own phone, opens what was written down with the code from the card.
     home = browser.new_context(viewport=PHONE, locale="nl-NL").new_page()
@@ -79,7 +93,7 @@ def test_connector_holds_a_conversation_on_a_phone_and_finds_it_on_the_praatplaa
     expect(home.get_by_text("Waterkant")).to_be_visible()
     words = home.get_by_label("Jouw woorden (je mag ze verbeteren)").first
     expect(words).to_have_value(re.compile("bankjes bij het water|hard gereden"))
-    home.screenshot(path=screenshot_dir / "my-data-phone.png", full_page=True)
+    look(home, screenshot_dir / "my-data-phone.png", "Wat we over je hebben opgeschreven", "Waterkant")
     home.get_by_role("button", name="Citeer mij niet meer").click()
     expect(home.get_by_text("Vanaf nu citeren we niets meer van wat je zei.")).to_be_visible()
     expect(home.get_by_text("We citeren je niet.")).to_be_visible()
@@ -93,7 +107,7 @@ def test_a_questionnaire_draft_survives_closing_the_browser_tab(login, demo_serv
     group = page.get_by_role("group", name="Bewoners hadden de regie.")
     group.get_by_text("4", exact=True).click()
     page.get_by_label("Een voorbeeld daarvan?").first.fill("De buurtmaaltijd is door bewoners zelf bedacht.")
-    page.screenshot(path=screenshot_dir / "questionnaire-desktop.png", full_page=True)
+    look(page, screenshot_dir / "questionnaire-desktop.png", "Bewoners hadden de regie.")
     page.close()  # no "save", no "send": the tab is simply closed
 
     again = context.new_page()
@@ -106,7 +120,7 @@ def test_a_questionnaire_draft_survives_closing_the_browser_tab(login, demo_serv
         "De buurtmaaltijd is door bewoners zelf bedacht."
     )
     again.set_viewport_size(PHONE)  # the same questionnaire on a phone
-    again.screenshot(path=screenshot_dir / "questionnaire-phone.png", full_page=True)
+    look(again, screenshot_dir / "questionnaire-phone.png", "Bewoners hadden de regie.", "teruggezet")
 
 
 def test_community_builder_does_the_buurtscan_on_a_phone_and_the_asset_appears_on_the_map(
@@ -126,13 +140,14 @@ def test_community_builder_does_the_buurtscan_on_a_phone_and_the_asset_appears_o
     factors.get_by_text("Fysiek", exact=True).first.click()
     factors.get_by_role("group", name="Helpt of hindert het?").first.get_by_text("Het hindert").click()
     factors.get_by_label("Wat is het?").first.fill("De brug is al een jaar dicht.")
-    page.screenshot(path=screenshot_dir / "buurtscan-phone.png", full_page=True)
+    look(page, screenshot_dir / "buurtscan-phone.png", "Buurtscan", "Wat is sterk in de buurt?")
     page.get_by_role("button", name="Versturen").click()
 
     expect(page.get_by_text("Dank je wel. Je antwoorden zijn bewaard.")).to_be_visible()
-    page.screenshot(path=screenshot_dir / "buurtscan-sent-phone.png", full_page=True)
+    look(page, screenshot_dir / "buurtscan-sent-phone.png", "Dank je wel. Je antwoorden zijn bewaard.")
     page.goto(f"{demo_server}/buurten/{KRONENBURG}/")
     expect(page.get_by_text("Moestuin De Kolk").first).to_be_visible()
+    healthy(page, "Wat hier sterk is: krachten")
 
 
 def test_a_pause_and_reflect_conversation_in_ten_minutes_on_a_phone(login, demo_server, screenshot_dir):
@@ -148,4 +163,4 @@ def test_a_pause_and_reflect_conversation_in_ten_minutes_on_a_phone(login, demo_
     page.get_by_role("button", name="Versturen").click()
     expect(page.get_by_text("Dank je wel. Je antwoorden zijn bewaard.")).to_be_visible()
     expect(page.get_by_role("heading", name="Dit werd 2 fragmenten om te coderen")).to_be_visible()
-    page.screenshot(path=screenshot_dir / "pas-op-de-plaats-sent-phone.png", full_page=True)
+    look(page, screenshot_dir / "pas-op-de-plaats-sent-phone.png", "Dank je wel. Je antwoorden zijn bewaard.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, healthy, look
 
 pytestmark = pytest.mark.browser
 
@@ -22,12 +22,13 @@ def test_a_researcher_reviews_a_quote_with_a_name_replaced(login, screenshot_dir
     ).to_be_visible()  # the demo leaves this year's named quotes to review
     proposal = first.get_by_label("Woorden zoals ze geciteerd mogen worden")
     assert "[naam]" in proposal.input_value()
-    page.screenshot(path=screenshot_dir / "quote-review-desktop.png", full_page=True)
+    look(page, screenshot_dir / "quote-review-desktop.png", "Citaten nakijken", "Goedkeuren als citaat")
     waiting = int(page.locator("#citaten-aantal").inner_text().split()[0])
     proposal.fill(proposal.input_value() + " (ingekort)")
     first.get_by_role("button", name="Goedkeuren als citaat").click()
     expect(page.get_by_text("Goedgekeurd: deze woorden mogen nu geciteerd worden.")).to_be_visible()
     expect(page.locator("#citaten-aantal")).to_have_text(f"{waiting - 1} citaten om na te kijken")
     page.get_by_role("link", name="Nagekeken").click()
+    healthy(page, "Citaten nakijken")
     expect(page.locator(".kvs-quote-review").first).to_contain_text("(ingekort)")
     expect(page.locator(".kvs-quote-review").first).to_contain_text("Goedgekeurd als citaat")

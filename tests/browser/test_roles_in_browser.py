@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, healthy, look
 
 pytestmark = pytest.mark.browser
 
@@ -23,22 +23,23 @@ def test_community_builder_sees_own_neighbourhoods_with_figures_and_stories(
     expect(table.get_by_role("link")).to_have_count(2)
     expect(table.get_by_role("link", name="Kronenburg")).to_be_visible()
     expect(table.get_by_role("link", name="Lombok")).to_be_visible()
-    page.screenshot(path=screenshot_dir / "start-communitybuilder-phone.png", full_page=True)
+    look(page, screenshot_dir / "start-communitybuilder-phone.png", "Welkom", "Mijn buurten")
 
     table.get_by_role("link", name="Kronenburg").click()
     expect(page.get_by_role("heading", level=1, name="Kronenburg")).to_be_visible()
     expect(page.get_by_text("2915")).to_be_visible()  # CBS: residents of Kronenburg (Arnhem) in 2024
     expect(page.get_by_role("heading", name="Wat hier sterk is: krachten")).to_be_visible()
     expect(page.locator(".kvs-fragment").first).to_be_visible()
-    page.screenshot(path=screenshot_dir / "buurt-kronenburg-phone.png", full_page=True)
+    look(page, screenshot_dir / "buurt-kronenburg-phone.png", "Wat hier sterk is: krachten")
 
     page.get_by_role("link", name="2023").click()
     expect(page.locator(".kvs-year--current")).to_have_text("2023")
+    healthy(page, "Wat hier sterk is: krachten")
 
     response = page.goto(f"{demo_server}/buurten/{SPANGEN}/")
     assert response.status == 403
     expect(page.get_by_text("Je hebt geen toegang tot deze buurt.")).to_be_visible()
-    page.screenshot(path=screenshot_dir / "geen-toegang-phone.png", full_page=True)
+    look(page, screenshot_dir / "geen-toegang-phone.png", "Geen toegang", status=403)
 
 
 def test_funder_sees_funded_neighbourhoods_but_no_personal_data(login, demo_server, screenshot_dir):
@@ -48,7 +49,7 @@ def test_funder_sees_funded_neighbourhoods_but_no_personal_data(login, demo_serv
     # No way into the raw data: no neighbourhood links, no stories, and the page refuses a direct visit.
     expect(page.locator("a[href^='/buurten/']")).to_have_count(0)
     expect(page.locator(".kvs-fragment")).to_have_count(0)
-    page.screenshot(path=screenshot_dir / "start-funder-phone.png", full_page=True)
+    look(page, screenshot_dir / "start-funder-phone.png", "Buurten die je financiert", "Financiersrapport")
     for code in (KRONENBURG, LOMBOK):
         response = page.goto(f"{demo_server}/buurten/{code}/")
         assert response.status == 403
@@ -59,12 +60,12 @@ def test_codebook_page_and_english_switch(login, demo_server, screenshot_dir):
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Codeboek").click()
     expect(page.get_by_role("heading", level=2, name=re.compile("ABCD-ruggengraat"))).to_be_visible()
     expect(page.get_by_text("effect.neighbourhood.resident_control", exact=True)).to_be_attached()
-    page.screenshot(path=screenshot_dir / "codeboek-desktop.png", full_page=False)
+    look(page, screenshot_dir / "codeboek-desktop.png", "Codeboek", full_page=False)
 
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1, name="Codebook")).to_be_visible()
     expect(page.get_by_role("heading", level=2, name=re.compile("ABCD backbone"))).to_be_visible()
-    page.screenshot(path=screenshot_dir / "codebook-english-desktop.png", full_page=False)
+    look(page, screenshot_dir / "codebook-english-desktop.png", "Codebook", full_page=False)
     page.get_by_role("button", name="Nederlands").click()
     expect(page.get_by_role("heading", level=1, name="Codeboek")).to_be_visible()
 
@@ -76,7 +77,8 @@ def test_other_roles_get_their_start_page(login, demo_server, screenshot_dir, us
     links = page.locator("table a[href^='/buurten/']")
     expected = {"connector": 1, "programmemanager": 17, "admin": 33}[username]
     expect(links).to_have_count(expected)
-    page.screenshot(path=screenshot_dir / f"start-{username}-desktop.png", full_page=True)
+    heading = "Alle buurten" if username == "admin" else "Mijn buurten"
+    look(page, screenshot_dir / f"start-{username}-desktop.png", "Welkom", heading)
 
 
 def test_wrong_password_gets_a_clear_dutch_message(browser, demo_server, screenshot_dir):
@@ -87,5 +89,5 @@ def test_wrong_password_gets_a_clear_dutch_message(browser, demo_server, screens
     page.get_by_label("Wachtwoord").fill("fout")
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_role("alert")).to_contain_text("klopt niet")
-    page.screenshot(path=screenshot_dir / "inloggen-fout-phone.png", full_page=True)
+    look(page, screenshot_dir / "inloggen-fout-phone.png", "Inloggen")
     context.close()

@@ -159,8 +159,8 @@ def buurtbeeld_report(*, neighbourhood: Neighbourhood, year: int, site: str = ""
         participants=link.count(inclusion.participants, "participants"),
         horizontal=[(s.label, s.status, _status_num(link, s)) for s in structures.horizontal],
         vertical=[(s.label, s.status, _status_num(link, s)) for s in structures.vertical],
-        structures_present=(link.count(structures.horizontal_present, "structures"), len(structures.horizontal),
-                            link.count(structures.vertical_present, "structures"), len(structures.vertical)),
+        structures_present=(link.count(structures.horizontal_present, "structures:horizontal"), len(structures.horizontal),
+                            link.count(structures.vertical_present, "structures:vertical"), len(structures.vertical)),
         funding_lines=list(duurzaamheid.funding.lines), funding_num=link.count(len(duurzaamheid.funding.lines), "funding"),
         continuity=list(duurzaamheid.continuity),
         risks=[(r.title, str(r.message), link.count(len(r.evidence_ids), f"risk:{r.key}")) for r in duurzaamheid.risks],
@@ -173,10 +173,10 @@ def _principle_row(p: PrincipleStrength, link: Linker) -> PrincipleRow:
         label=p.label,
         strength=p.strength,
         words=p.strength_label,
-        mean=link.decimal(p.questionnaire_mean, f"principle:{p.key}"),
+        mean=link.decimal(p.questionnaire_mean, f"principle:{p.key}:answers"),
         answers=p.questionnaire_count,
         enough_answers=p.questionnaire_counts,
-        fragments=link.count(p.fragment_count, f"principle:{p.key}"),
+        fragments=link.count(p.fragment_count, f"principle:{p.key}:fragments"),
     )
 
 

@@ -49,6 +49,9 @@ class Evidence:
     key: str
     title: str
     sets: tuple[EvidenceSet, ...]
+    # Said on the page when the number counts something else than the records listed (inhabitants from a CBS
+    # record, attendances on activities, a share): what the number is, and how it follows from the records.
+    note: str = ""
 
     @property
     def total(self) -> int:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from krachtvansamen.analysis.aanpak import PrincipleStrength
 from krachtvansamen.analysis.aggregate import NetworkTotal, PrincipleSummary
@@ -26,7 +28,9 @@ from krachtvansamen.reports.evidence import KINDS, Evidence, EvidenceSet, Unknow
 
 MAX_KEY_LENGTH = 200
 
-Found = tuple[str, tuple[EvidenceSet, ...]]  # the title, and the record ids per kind
+# The title and the record ids per kind; and, when the number counts something else than those records, a
+# note that says what it counts (``Evidence.note``).
+Found = tuple[str, tuple[EvidenceSet, ...]] | tuple[str, tuple[EvidenceSet, ...], str]
 Resolver = Callable[..., Found]
 T = TypeVar("T")
 
@@ -37,10 +41,11 @@ def resolve(resolvers: Mapping[str, Resolver], key: str) -> Evidence:
     if resolver is None or len(key) > MAX_KEY_LENGTH:
         raise UnknownEvidence(key)
     try:
-        title, found = resolver(*args)
+        result = resolver(*args)
     except TypeError as error:  # wrong number of parts in the key
         raise UnknownEvidence(key) from error
-    return Evidence(key=key, title=title, sets=found)
+    note = result[2] if len(result) == 3 else ""
+    return Evidence(key=key, title=result[0], sets=result[1], note=note)
 
 
 def sets(*pairs: tuple[str, Sequence[int | None]]) -> tuple[EvidenceSet, ...]:
@@ -94,18 +99,60 @@ def activity_ids(neighbourhood_ids: Sequence[int], year: int) -> tuple[int, ...]
 
 
 def group(inclusion: Inclusion, dimension: str, key: str, year: int, cbs_ids: Sequence[int | None]) -> Found:
+    """The participants of one group, and the CBS record(s) the share of all inhabitants comes from: the
+    number counts only the participants, and the page says so."""
     found = find(find(inclusion.dimensions, dimension).groups, key)
+    records = [i for i in cbs_ids if i is not None]
+    note = ""
+    if records:
+        note = ngettext(
+            "The number %(n)s counts the residents of this group who took part; they are listed below. "
+            "The CBS record below is not counted: it gives the share of this group among all inhabitants, "
+            "to compare with.",
+            "The number %(n)s counts the residents of this group who took part; they are listed below. "
+            "The CBS records below are not counted: they give the share of this group among all inhabitants, "
+            "to compare with.",
+            len(records),
+        ) % {"n": number_format(found.participants, 0)}
     return (
         _("Residents who took part in %(year)s: %(group)s") % {"year": year, "group": found.label},
-        sets(("person", found.person_ids), ("cbs", cbs_ids)),
+        sets(("person", found.person_ids), ("cbs", records)),
+        note,
     )
 
 
-def principle(principles: Sequence[PrincipleStrength | PrincipleSummary], key: str, year: int) -> Found:
+def principle(
+    principles: Sequence[PrincipleStrength | PrincipleSummary], key: str, year: int, part: str = ""
+) -> Found:
+    """``principle:<key>``: the coded fragments and the questionnaire answers; ``principle:<key>:fragments``:
+    the fragments only (the number of fragments counts those); ``principle:<key>:answers``: the answers only,
+    for their mean, which the page explains."""
     found = find(principles, key)
+    label = {"principle": found.label, "year": year}
+    if part == "fragments":
+        return (
+            _("ABCD principle '%(principle)s' in %(year)s: coded fragments") % label,
+            sets(("fragment", found.fragment_ids)),
+        )
+    if part == "answers":
+        note = ""
+        if found.questionnaire_mean is not None:
+            note = ngettext(
+                "The number %(mean)s is the mean of %(n)s answer (from 1 to 5) in the questionnaire, "
+                "listed below.",
+                "The number %(mean)s is the mean of %(n)s answers (from 1 to 5) in the questionnaire, "
+                "listed below.",
+                found.questionnaire_count,
+            ) % {"mean": number_format(found.questionnaire_mean, 1), "n": found.questionnaire_count}
+        return (
+            _("ABCD principle '%(principle)s' in %(year)s: questionnaire answers") % label,
+            sets(("submission", found.submission_ids)),
+            note,
+        )
+    if part:
+        raise UnknownEvidence(part)
     return (
-        _("ABCD principle '%(principle)s' in %(year)s: coded fragments and questionnaire answers")
-        % {"principle": found.label, "year": year},
+        _("ABCD principle '%(principle)s' in %(year)s: coded fragments and questionnaire answers") % label,
         sets(("fragment", found.fragment_ids), ("submission", found.submission_ids)),
     )
 

@@ -4,14 +4,19 @@ neighbourhood's analysis (see ``reports.evidence``)."""
 
 from __future__ import annotations
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from krachtvansamen.analysis.duurzaamheid import PRESENT
 from krachtvansamen.analysis.network import NetworkYear
 from krachtvansamen.analysis.synthesis import NeighbourhoodAnalysis
 from krachtvansamen.coding.models import Instrument
+from krachtvansamen.neighbourhoods.models import CbsRecord
 from krachtvansamen.reports import evidence_keys as keys
 from krachtvansamen.reports.evidence import Evidence, UnknownEvidence
 from krachtvansamen.reports.evidence_keys import Found, Resolver, find, sets, year_in
+from krachtvansamen.reports.links import pct
 
 # The kind of record a risk signal rests on (``RiskSignal.evidence_kind``), as the evidence page names it.
 RISK_KINDS = {"funding": "funding", "sustainability_assessment": "assessment", "factor_observation": "observation",
@@ -75,24 +80,56 @@ class NeighbourhoodFigures:
         record_id = self.a.verandering.inclusion.cbs_record_id
         if record_id is None:
             raise UnknownEvidence("cbs")
-        return _("CBS Kerncijfers wijken en buurten"), sets(("cbs", [record_id]))
+        record = CbsRecord.objects.get(pk=record_id)
+        note = ""
+        if record.population is not None:
+            note = _(
+                "The number %(n)s is the number of inhabitants according to CBS. "
+                "Below is the CBS record it comes from."
+            ) % {"n": number_format(record.population, 0)}
+        return _("CBS Kerncijfers wijken en buurten"), sets(("cbs", [record_id])), note
 
     # --- Aanpak
 
-    def activities(self, who: str = "") -> Found:
+    def activities(self, who: str = "", measure: str = "") -> Found:
+        """``activities:<who>``: the activities one kind of initiator started; ``activities:attendances``: all
+        activities, for the number of attendances on them; ``activities:residents:share``: the activities
+        residents started, for their share of all activities."""
         leadership = self.a.aanpak.leadership
         by = {"residents": leadership.resident_activity_ids, "professionals": leadership.professional_activity_ids,
               "together": leadership.together_activity_ids}  # fmt: skip
-        if who and who not in by:
-            raise UnknownEvidence(who)
-        ids = by[who] if who else tuple(i for group_ids in by.values() for i in group_ids)
+        every = tuple(i for group_ids in by.values() for i in group_ids)
+        if who == "attendances" and not measure:
+            attendances = self.a.verandering.attendances
+            note = _(
+                "The number %(n)s counts attendances: the numbers of participants of the activities below, "
+                "added up. Someone who came more often counts more often."
+            ) % {"n": number_format(attendances, 0)}
+            return (
+                _("Attendances at the activities of %(year)s") % {"year": self.year},
+                sets(("activity", every)),
+                note,
+            )
+        if (who and who not in by) or measure not in ("", "share") or (measure and who != "residents"):
+            raise UnknownEvidence(f"{who}:{measure}")
+        ids = by[who] if who else every
         titles = {
             "": _("Activities in %(year)s"),
             "residents": _("Activities started by residents in %(year)s"),
             "professionals": _("Activities started by professionals in %(year)s"),
             "together": _("Activities started by residents and professionals together in %(year)s"),
         }
-        return titles[who] % {"year": self.year}, sets(("activity", ids))
+        if measure != "share" or leadership.resident_share is None:
+            return titles[who] % {"year": self.year}, sets(("activity", ids))
+        note = ngettext(
+            "The number %(share)s is a share: of all %(total)s activities, %(count)s was started by residents "
+            "themselves. It is listed below.",
+            "The number %(share)s is a share: of all %(total)s activities, %(count)s were started by residents "
+            "themselves. They are listed below.",
+            len(ids),
+        ) % {"share": pct(leadership.resident_share), "total": number_format(leadership.total, 0),
+             "count": number_format(len(ids), 0)}  # fmt: skip
+        return titles[who] % {"year": self.year}, sets(("activity", ids)), note
 
     def assets(self, category: str = "") -> Found:
         assets = self.a.aanpak.assets
@@ -112,8 +149,8 @@ class NeighbourhoodFigures:
             sets(("asset", self.a.aanpak.assets.meeting_place_ids)),
         )
 
-    def principle(self, key: str) -> Found:
-        return keys.principle(self.a.aanpak.principles, key, self.year)
+    def principle(self, key: str, part: str = "") -> Found:
+        return keys.principle(self.a.aanpak.principles, key, self.year, part)
 
     def factors(self) -> Found:
         return (
@@ -136,9 +173,17 @@ class NeighbourhoodFigures:
         )
 
     def stacking(self) -> Found:
+        """The number counts types of environment factors with something that hinders; the page lists the
+        observations of what hinders (a type can have several), and says so."""
+        factors = self.a.aanpak.factors
+        note = _(
+            "The number %(n)s counts the types of environment factors in which something hinders. Below are the "
+            "observations of what hinders; one type can have more than one."
+        ) % {"n": number_format(factors.hindering_count, 0)}
         return (
             _("Hindering environment factors in %(year)s") % {"year": self.year},
-            sets(("observation", self.a.aanpak.factors.hindering_observation_ids)),
+            sets(("observation", factors.hindering_observation_ids)),
+            note,
         )
 
     # --- Verandering
@@ -211,10 +256,24 @@ class NeighbourhoodFigures:
 
     # --- Duurzaamheid
 
-    def structures(self) -> Found:
-        return (
-            _("Sustainability: structures assessed in %(year)s") % {"year": self.year},
-            sets(("assessment", self.a.duurzaamheid.structures.assessment_ids)),
+    def structures(self, side: str = "") -> Found:
+        """``structures``: every assessment of the year; ``structures:horizontal`` / ``structures:vertical``:
+        the structures of one side that are in place (the number "1 of 4 in place" counts those)."""
+        structures = self.a.duurzaamheid.structures
+        if not side:
+            return (
+                _("Sustainability: structures assessed in %(year)s") % {"year": self.year},
+                sets(("assessment", structures.assessment_ids)),
+            )
+        rows = {"horizontal": structures.horizontal, "vertical": structures.vertical}.get(side)
+        if rows is None:
+            raise UnknownEvidence(side)
+        titles = {
+            "horizontal": _("Sustainability: horizontal structures in place in %(year)s"),
+            "vertical": _("Sustainability: vertical structures in place in %(year)s"),
+        }
+        return titles[side] % {"year": self.year}, sets(
+            ("assessment", [st.assessment_id for st in rows if st.status == PRESENT])
         )
 
     def structure(self, key: str) -> Found:

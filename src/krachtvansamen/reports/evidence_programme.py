@@ -80,8 +80,8 @@ class ProgrammeFigures:
         inclusion = self.agg.inclusion
         return keys.group(inclusion, dimension, key, self.year, inclusion.cbs_record_ids)
 
-    def principle(self, key: str) -> Found:
-        return keys.principle(self.agg.principles, key, self.year)
+    def principle(self, key: str, part: str = "") -> Found:
+        return keys.principle(self.agg.principles, key, self.year, part)
 
     def strength(self, key: str, level: str) -> Found:
         found = find(find(self.agg.principles, key).strengths, level)

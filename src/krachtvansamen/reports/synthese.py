@@ -325,7 +325,7 @@ def _principle_rows(agg: ProgrammeAggregate, link: Linker) -> list[tuple[str, Nu
          link.count(pr.count("medium"), f"strength:{pr.key}:medium"),
          link.count(pr.count("weak"), f"strength:{pr.key}:weak"),
          link.count(pr.count("unknown"), f"strength:{pr.key}:unknown"),
-         link.count(pr.fragment_count, f"principle:{pr.key}"),
+         link.count(pr.fragment_count, f"principle:{pr.key}:fragments"),
          number_format(pr.questionnaire_mean, 1) if pr.questionnaire_mean is not None else "—")
         for pr in agg.principles
     ]  # fmt: skip
