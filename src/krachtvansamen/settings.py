@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "krachtvansamen.effectenplein",
     "krachtvansamen.documents",
     "krachtvansamen.analysis",
+    "krachtvansamen.fieldwork",
     "krachtvansamen.reports",
     "krachtvansamen.web",
     "krachtvansamen.demo",
@@ -272,6 +273,8 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("KVS_DEFAULT_FROM_EMAIL", "Kracht van Samen <noreply@localhost>")
+# `kvs remind` e-mails the holders of fieldwork due within this many days (and of overdue fieldwork).
+FIELDWORK_REMIND_DAYS = int(os.environ.get("KVS_REMIND_DAYS", "14"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A password-reset link works for one hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60

@@ -38,6 +38,7 @@ urlpatterns = [
     path("plein/", include("krachtvansamen.effectenplein.urls")),
     path("documenten/", include("krachtvansamen.documents.urls")),
     path("rapporten/", include("krachtvansamen.reports.urls")),
+    path("veldwerk/", include("krachtvansamen.fieldwork.urls")),
     path("", include("krachtvansamen.web.residents.urls")),
     path("gezond/", core_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),

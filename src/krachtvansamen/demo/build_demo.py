@@ -25,6 +25,7 @@ from krachtvansamen.demo.neighbourhood_records import (
     DemoResult,
     neighbourhood_records_build,
 )
+from krachtvansamen.fieldwork.services import plan_create_default
 from krachtvansamen.framework.models import Code
 from krachtvansamen.framework.services import codebook_load_shipped
 from krachtvansamen.instruments.selectors import form_version_current
@@ -183,6 +184,9 @@ def _build(rng: random.Random) -> DemoResult:
     ]  # fmt: skip
     quotes_approve_as_proposed(fragments=Fragment.objects.exclude(pk__in=waiting), user=researcher, keep=keep)
     result.fragments += demo_interview_add(neighbourhood=kronenburg, year=YEARS[-1], user=researcher)
+    for programme in programmes.values():  # the study's fieldwork design as each programme's plan
+        for year in YEARS:
+            plan_create_default(programme=programme, year=year)
     return result
 
 
