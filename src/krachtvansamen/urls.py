@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy
 
 from krachtvansamen.core import views as core_views
+from krachtvansamen.web import stories as web_stories
 from krachtvansamen.web import views as web_views
 
 admin.site.site_header = gettext_lazy("Kracht van Samen — administration")
@@ -30,6 +31,7 @@ urlpatterns = [
     ),
     path("", include("krachtvansamen.people.urls")),
     path("buurten/<str:cbs_code>/", web_views.neighbourhood_detail, name="neighbourhood"),
+    path("buurten/<str:cbs_code>/verhaal/", web_stories.story_add, name="story_add"),
     path("buurten/", include("krachtvansamen.assets.urls")),
     path("buurten/", include("krachtvansamen.network.urls")),
     path("codeboek/", include("krachtvansamen.coding.lists.codebook_urls")),

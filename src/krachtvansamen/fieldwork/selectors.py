@@ -29,9 +29,8 @@ from krachtvansamen.fieldwork.models import HolderRole, Plan, PlanItem, Reminder
 from krachtvansamen.instruments.models import Submission
 from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
 from krachtvansamen.neighbourhoods.years import YearClosed, year_check_open
-from krachtvansamen.people.access import neighbourhoods_for_user, user_is_admin
+from krachtvansamen.people.access import neighbourhoods_for_user, user_manages_programme
 from krachtvansamen.people.models import Membership, Role
-from krachtvansamen.people.services import recorder
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -100,15 +99,8 @@ def fieldwork_programmes_for_user(*, user: User) -> QuerySet[Programme]:
 
 
 def plan_may_edit(*, user: User, programme: Programme) -> bool:
-    """Administrators and the programme's own programme managers change its plan.
-    (A candidate for people.access: it reads memberships the same way.)"""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user_is_admin(user=user):
-        return True
-    return Membership.objects.filter(
-        user=recorder(user), role=Role.PROGRAMME_MANAGER, programme=programme
-    ).exists()
+    """Administrators and the programme's own programme managers change its plan (the rule is people.access's)."""
+    return user_manages_programme(user=user, programme_id=programme.pk)
 
 
 def programme_get_for_user(*, user: User, slug: str) -> Programme:

@@ -131,6 +131,31 @@ def user_manages_forms(*, user: User) -> bool:
     return bool(user_roles(user=user) & FORM_MANAGERS)
 
 
+def user_manages_programme(*, user: User, programme_id: int) -> bool:
+    """Administrators and the programme's own programme managers: they change what belongs to the programme as
+    a whole (its fieldwork plan)."""
+    roles = user_roles(user=user)
+    if Role.ADMIN in roles:
+        return True
+    return Role.PROGRAMME_MANAGER in roles and any(  # roles are empty for an inactive account
+        m.role == Role.PROGRAMME_MANAGER and m.programme_id == programme_id for m in _memberships(user)
+    )
+
+
+# Who write down a story they heard in their own buurt ("Verhaal toevoegen"), besides administrators.
+STORY_TELLERS = {Role.CONNECTOR, Role.COMMUNITY_BUILDER}
+
+
+def user_adds_stories(*, user: User, neighbourhood_id: int) -> bool:
+    """Whether the user may add a story to this buurt: a connector or community builder of it, or an admin."""
+    roles = user_roles(user=user)  # empty for an inactive account
+    if Role.ADMIN in roles:
+        return True
+    return bool(roles & STORY_TELLERS) and any(
+        m.role in STORY_TELLERS and m.neighbourhood_id == neighbourhood_id for m in _memberships(user)
+    )
+
+
 def user_uses_instruments(*, user: User) -> bool:
     """Whether the instruments belong in the user's menu: any role but a funder's alone."""
     roles = user_roles(user=user)

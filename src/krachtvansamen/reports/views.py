@@ -28,6 +28,7 @@ from krachtvansamen.reports.evidence import FUNDER_KEYS, UnknownEvidence, eviden
 from krachtvansamen.reports.evidence_neighbourhood import neighbourhood_evidence
 from krachtvansamen.reports.evidence_programme import programme_evidence as programme_evidence_of
 from krachtvansamen.reports.financier import financier_report
+from krachtvansamen.reports.portfolio import portfolio_html, portfolio_report, portfolio_scope
 from krachtvansamen.reports.services import Report
 from krachtvansamen.reports.synthese import synthese_report
 
@@ -155,6 +156,46 @@ def synthese_latest(request: HttpRequest, slug: str) -> HttpResponse:
     if not years:
         raise Http404(_("Nothing has been recorded here yet, in any year."))
     return redirect("reports:synthese", slug, years[-1])
+
+
+# --- A funder's portfolio ----------------------------------------------------------------------------------
+
+
+def _portfolio(request: HttpRequest, year: int, *, pdf: bool) -> HttpResponse:
+    neighbourhoods, funders = portfolio_scope(user=request.user)
+    try:
+        report = portfolio_report(
+            neighbourhoods=neighbourhoods, year=year, funders=funders, site=_site(request) if pdf else ""
+        )
+    except NoDataForYear as error:
+        raise _no_data(error) from None
+    if not pdf:
+        return HttpResponse(portfolio_html(report, pdf=False, request=request))
+    started = time.perf_counter()
+    content = services.html_to_pdf(portfolio_html(report, pdf=True))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="portfolio-{report.year}.pdf"'
+    response["X-Render-Seconds"] = f"{time.perf_counter() - started:.3f}"
+    return response
+
+
+@login_required
+def portfolio(request: HttpRequest, year: int) -> HttpResponse:
+    return _portfolio(request, year, pdf=False)
+
+
+@login_required
+def portfolio_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    return _portfolio(request, year, pdf=True)
+
+
+@login_required
+def portfolio_latest(request: HttpRequest) -> HttpResponse:
+    neighbourhoods, _funders = portfolio_scope(user=request.user)
+    years = data_years(neighbourhood_ids=[n.pk for n in neighbourhoods])
+    if not years:
+        raise Http404(_("Nothing has been recorded here yet, in any year."))
+    return redirect("reports:portfolio", years[-1])
 
 
 # --- Evidence ------------------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """``kvs report buurtbeeld --neighbourhood CBSCODE --year YEAR --out FILE.pdf``,
 ``kvs report synthese --programme SLUG [--year YEAR] --out FILE.pdf``,
-``kvs report financier --neighbourhood CBSCODE --year YEAR --out FILE.pdf``.
+``kvs report financier --neighbourhood CBSCODE --year YEAR --out FILE.pdf``,
+``kvs report portfolio --user USERNAME [--year YEAR] --out FILE.pdf``.
 
-For server-side use by an administrator: no access check (the synthesis covers every neighbourhood of the
+For server-side use by an administrator: no access check (except for the portfolio, which is the portfolio
+that user would see on the web: a funder's funded neighbourhoods, a programme manager's reach; the synthesis covers every neighbourhood of the
 programme and compares with every other programme). Input is checked first, with Dutch messages; the file is
 written whole or not at all.
 """
@@ -13,7 +15,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from krachtvansamen.analysis.years import NoDataForYear, data_years
@@ -21,12 +26,13 @@ from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
 from krachtvansamen.reports import services
 from krachtvansamen.reports.buurtbeeld import buurtbeeld_report
 from krachtvansamen.reports.financier import financier_report
+from krachtvansamen.reports.portfolio import portfolio_pdf, portfolio_report, portfolio_scope
 from krachtvansamen.reports.services import Report
 from krachtvansamen.reports.synthese import Synthese, synthese_report
 
 
 class Command(BaseCommand):
-    help = "Write a report (Buurtbeeld, Programmasynthese, Financiersrapport) as a PDF file."
+    help = "Write a report (Buurtbeeld, Programmasynthese, Financiersrapport, portfolio) as a PDF file."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="kind", required=True)
@@ -55,6 +61,18 @@ class Command(BaseCommand):
             help="where the app runs, for the links to the evidence in the PDF",
         )
 
+        portfolio = sub.add_parser(
+            "portfolio", help="all neighbourhoods a funder funds (as that user sees them)"
+        )
+        portfolio.add_argument("--user", required=True, help="the user name of the funder")
+        portfolio.add_argument("--year", type=int, help="default: the latest year with data")
+        portfolio.add_argument("--out", required=True, help="the PDF file to write")
+        portfolio.add_argument(
+            "--site-url",
+            default="http://127.0.0.1:8000",
+            help="where the app runs, for the links to the evidence in the PDF",
+        )
+
     def handle(self, *args, **options):
         kind = options["kind"]
         out = Path(options["out"])
@@ -64,6 +82,15 @@ class Command(BaseCommand):
             raise CommandError(_("The folder does not exist: %(path)s") % {"path": out.parent})
         site = options["site_url"].rstrip("/")
         started = time.perf_counter()
+        if kind == "portfolio":
+            content = self._portfolio(options, site)
+            written = services.write_atomically(out, content)
+            self.stdout.write(
+                _("%(path)s written (%(kb)s kB, %(seconds)s s).")
+                % {"path": written.path, "kb": round(written.size / 1024),
+                   "seconds": f"{time.perf_counter() - started:.1f}"}
+            )  # fmt: skip
+            return
         try:
             report = (
                 self._synthese(options, site)
@@ -82,6 +109,26 @@ class Command(BaseCommand):
                 "seconds": f"{time.perf_counter() - started:.1f}",
             }
         )
+
+    def _portfolio(self, options: dict[str, Any], site: str) -> bytes:
+        user = get_user_model().objects.filter(username=options["user"]).first()
+        if user is None:
+            raise CommandError(_("Unknown user: %(name)s.") % {"name": options["user"]})
+        try:
+            neighbourhoods, funders = portfolio_scope(user=user)
+        except (PermissionDenied, Http404) as error:
+            raise CommandError(str(error)) from None
+        year = options["year"]
+        if year is None:
+            years = data_years(neighbourhood_ids=[n.pk for n in neighbourhoods])
+            if not years:
+                raise CommandError(_("Nothing has been recorded here yet, in any year."))
+            year = years[-1]
+        try:
+            report = portfolio_report(neighbourhoods=neighbourhoods, year=year, funders=funders, site=site)
+        except NoDataForYear as error:
+            raise CommandError(str(error)) from None
+        return portfolio_pdf(report)
 
     def _neighbourhood(self, kind: str, options: dict[str, Any], site: str) -> Report:
         code = options["neighbourhood"].strip().upper()
