@@ -29,6 +29,8 @@ for arg in "$@"; do
 done
 
 if [ "$run" = 1 ]; then
+  # mutmut never refreshes its copy of files it does not mutate (templates, translations, other modules).
+  .venv/bin/python scripts/mutation_sync.py
   # mutmut's own exit code says nothing about the score; the report below decides.
   .venv/bin/mutmut run --max-children "${KVS_MUTATION_CHILDREN:-$(nproc)}" || true
 fi

@@ -41,7 +41,7 @@ def test_the_funder_sees_exactly_the_neighbourhoods_it_funds(as_user, funds_same
     # Each row leads to that neighbourhood's Financiersrapport.
     assert f'href="/rapporten/financiersrapport/{OWN}/2025/"' in html
     assert f'href="/rapporten/financiersrapport/{SAME}/2025/"' in html
-    for heading in ("In het kort", "Per buurt", "Samen", "Wat is er nodig om het te laten duren"):
+    for heading in ("In het kort", "Per buurt", "Samen", "Wat nodig is om het te laten blijven"):
         assert heading in html, heading
 
 
