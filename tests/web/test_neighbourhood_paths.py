@@ -106,3 +106,14 @@ def test_no_link_to_start_a_meeting_where_one_may_not(world, client):
     client.force_login(world.other_connector)
     html = client.get("/instrumenten/").content.decode()
     assert "data-kvs-start-meeting" in html and world.own.cbs_code not in html
+
+
+def test_the_start_page_leads_the_buurt_team_to_starting_an_effectenplein(world, client):
+    for user in (world.connector, world.builder):
+        client.force_login(user)
+        html = client.get("/").content.decode()
+        assert 'href="/instrumenten/#effectenplein-starten"' in html and "Effectenplein starten" in html
+        # ...where the panel with that id offers the buurt.
+        assert 'id="effectenplein-starten"' in client.get("/instrumenten/").content.decode()
+    client.force_login(world.funder)
+    assert "effectenplein-starten" not in client.get("/").content.decode()
