@@ -204,3 +204,16 @@ def test_a_withdrawal_of_quoting_does_not_stop_counting_demographics(speaker):
     consent(speaker, "", at=MOMENT, scope="demographics")
     consent(speaker, "pseudonymised", at=MOMENT + dt.timedelta(days=1), given=False)
     assert counted(speaker)
+
+
+def test_a_consent_to_count_demographics_alone_leaves_the_quote_to_the_fragments_own_level(speaker, buurt):
+    """Only a *quoting* record can narrow a quote: a resident who agreed to have their age group counted, and
+    never said anything about quotes, is quoted as their fragment allows."""
+    fragment = words_of(speaker, "pseudonymised")
+    consent(speaker, "", at=MOMENT, scope="demographics")
+    assert is_quotable(fragment)
+
+
+def test_a_consent_to_quote_is_not_a_consent_to_count_demographics(speaker):
+    consent(speaker, "pseudonymised", at=MOMENT)
+    assert not counted(speaker)
