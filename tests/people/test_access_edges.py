@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from krachtvansamen.people.access import (
+    neighbourhoods_codable_for_user,
     record_may_change,
     upload_may_delete,
     user_adds_stories,
@@ -146,3 +147,31 @@ def test_only_the_buurts_own_team_and_admins_add_stories(two_buurten):
     connector.save()
     connector = type(connector).objects.get(pk=connector.pk)
     assert user_adds_stories(user=connector, neighbourhood_id=own.pk) is False
+
+
+def test_a_community_builder_of_two_buurten_codes_both_and_a_switched_off_one_codes_none(two_buurten):
+    own, other = two_buurten
+    third = NeighbourhoodFactory(programme=own.programme)
+    builder = _user(
+        "opbouwwerker",
+        {"role": Role.COMMUNITY_BUILDER, "neighbourhood": own},
+        {"role": Role.COMMUNITY_BUILDER, "neighbourhood": other},
+    )
+    assert set(neighbourhoods_codable_for_user(user=builder)) == {own, other}  # not third
+    builder.is_active = False
+    builder.save()
+    builder = type(builder).objects.get(pk=builder.pk)
+    assert not neighbourhoods_codable_for_user(user=builder).exists()
+    assert third.pk  # made, and never codable for this builder
+
+
+def test_a_researcher_of_two_programmes_codes_the_buurten_of_both_and_no_others(db):
+    first, second, third = (NeighbourhoodFactory(programme=ProgrammeFactory()) for _n in range(3))
+    researcher = _user(
+        "onderzoeker",
+        {"role": Role.RESEARCHER, "programme": first.programme},
+        {"role": Role.RESEARCHER, "programme": second.programme},
+    )
+    assert set(neighbourhoods_codable_for_user(user=researcher)) == {first, second}
+    connector = _user("verbinder", {"role": Role.CONNECTOR, "neighbourhood": third})
+    assert not neighbourhoods_codable_for_user(user=connector).exists()  # connectors do not code
