@@ -145,7 +145,7 @@ def portfolio_scope(*, user: User) -> tuple[list[Neighbourhood], list[str]]:
         raise Http404(_("Your organisation does not fund a neighbourhood in this system yet."))
     funders: list[str] = []
     if Role.FUNDER in roles:
-        funders = sorted(set(Membership.objects.filter(user=user, role=Role.FUNDER)
+        funders = sorted(set(Membership.objects.filter(user_id=user.pk or 0, role=Role.FUNDER)
                              .values_list("organisation__name", flat=True)))  # fmt: skip
     return neighbourhoods, funders
 
@@ -206,7 +206,7 @@ def _row(n: Neighbourhood, a: NeighbourhoodAnalysis, *, year: int, site: str) ->
     return Row(
         neighbourhood=n, report_url=site + reverse("reports:financier", args=[n.cbs_code, year]),
         participants=link.count(verandering.participants, "participants"),
-        stories=sum(c.num.value or 0 for c in levels), levels=levels,
+        stories=sum(int(c.num.value or 0) for c in levels), levels=levels,
         comparable=comparison is not None and comparison.comparable,
         comparison=comparison.sentence if comparison is not None else "",
         not_reached=financier_not_reached(verandering.inclusion, link),
@@ -223,7 +223,7 @@ def _together(rows: list[Row]) -> Together:
         compared = [c for row, c in zip(rows, cells, strict=True) if row.comparable and c.change is not None]
         levels.append(LevelTogether(
             key=level.key, words=str(LEVEL_PLAIN.get(level.key, level.short)),
-            neighbourhoods=sum(1 for c in cells if c.num.value), stories=sum(c.num.value or 0 for c in cells),
+            neighbourhoods=sum(1 for c in cells if c.num.value), stories=sum(int(c.num.value or 0) for c in cells),
             compared=len(compared), more=sum(1 for c in compared if (c.change or 0) > 0),
         ))  # fmt: skip
     groups: Counter[str] = Counter()
@@ -232,7 +232,7 @@ def _together(rows: list[Row]) -> Together:
         groups.update({g.label for g in row.not_reached})
         risks.update({r.title for r in row.risks})
     return Together(
-        participants=sum(row.participants.value or 0 for row in rows),
+        participants=sum(int(row.participants.value or 0) for row in rows),
         with_data=sum(1 for row in rows if not row.too_little), levels=levels,
         not_reached=[Counted(label, count) for label, count in _most_first(groups)],
         inclusion_too_few=sum(1 for row in rows if row.inclusion_too_few and not row.too_little),

@@ -177,7 +177,9 @@ class StoryForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["themes"].choices = _theme_choices()
+        themes = self.fields["themes"]
+        assert isinstance(themes, forms.MultipleChoiceField)
+        themes.choices = _theme_choices()
         open_years = sorted(years_open(), reverse=True)
         year = self.fields["year"]
         year.widget = forms.Select(choices=[(y, str(y)) for y in open_years])

@@ -37,7 +37,9 @@ class SubmittedForms:
     rows: list[tuple[Submission, str]]  # each submission of the page with the role of who entered it
 
 
-def submitted_forms(*, user: User, neighbourhood: Neighbourhood, page_number: object) -> SubmittedForms:
+def submitted_forms(
+    *, user: User, neighbourhood: Neighbourhood, page_number: int | str | None
+) -> SubmittedForms:
     """What "Ingevulde formulieren" lists: submitted forms only (drafts are their writer's, on the instruments
     page). Shown to exactly those whom ``instruments.views.submission_detail`` lets open them: whoever may see
     the buurt's data; to anyone else nothing, so the list never links to a 403."""
