@@ -1,7 +1,8 @@
 """The programme manager follows the fieldwork from the start page on a phone: makes this year's plan from the
 study's design, changes it (a wrong date gets a Dutch message and nothing is saved) and sees what is overdue, in
 red and in words. The same pages on a laptop; a community builder sees only their own neighbourhoods; a funder
-does not see the fieldwork. The tests run in this order: the later ones look at the plan the first one made."""
+does not see the fieldwork. One test walks it all: the later steps look at the plan the first one made, and the
+tests run in random order."""
 
 from __future__ import annotations
 
@@ -63,8 +64,11 @@ def test_programme_manager_makes_this_years_plan_changes_it_and_sees_overdue(
     look(page, screenshot_dir / "veldwerk-voortgang-phone.png", "Nog open per buurt")
     fits(page, PHONE)
 
+    the_same_pages_on_a_laptop(login, demo_server, screenshot_dir)
+    community_builder_sees_only_own_neighbourhoods_and_funder_nothing(login, demo_server, screenshot_dir)
 
-def test_the_same_pages_on_a_laptop(login, demo_server, screenshot_dir):
+
+def the_same_pages_on_a_laptop(login, demo_server, screenshot_dir):
     page = login("programmemanager", viewport=DESKTOP)
     page.goto(demo_server + PROGRESS.format(year=YEAR))
     look(page, screenshot_dir / "veldwerk-voortgang-desktop.png", "Per instrument", "Nog open per buurt")
@@ -75,9 +79,7 @@ def test_the_same_pages_on_a_laptop(login, demo_server, screenshot_dir):
     fits(page, DESKTOP)
 
 
-def test_community_builder_sees_only_own_neighbourhoods_and_funder_nothing(
-    login, demo_server, screenshot_dir
-):
+def community_builder_sees_only_own_neighbourhoods_and_funder_nothing(login, demo_server, screenshot_dir):
     page = login("communitybuilder", viewport=PHONE)
     page.get_by_role("link", name="Welk veldwerk staat er in mijn buurten klaar").click()
     page.get_by_role("link", name=f"Plan {YEAR}").click()
