@@ -43,35 +43,20 @@ class Command(BaseCommand):
             command = sub.add_parser(kind, help=help_text)
             command.add_argument("--neighbourhood", required=True, help="CBS code, e.g. BU02021990")
             command.add_argument("--year", required=True, type=int)
-            command.add_argument("--out", required=True, help="the PDF file to write")
-            command.add_argument(
-                "--site-url",
-                default="http://127.0.0.1:8000",
-                help="where the app runs, for the links to the evidence in the PDF",
-            )
+            _output_arguments(command)
         synthese = sub.add_parser(
             "synthese", help="all neighbourhoods of a programme, between years and programmes"
         )
         synthese.add_argument("--programme", required=True, help="the programme's short name (slug)")
         synthese.add_argument("--year", type=int, help="default: the latest year with data")
-        synthese.add_argument("--out", required=True, help="the PDF file to write")
-        synthese.add_argument(
-            "--site-url",
-            default="http://127.0.0.1:8000",
-            help="where the app runs, for the links to the evidence in the PDF",
-        )
+        _output_arguments(synthese)
 
         portfolio = sub.add_parser(
             "portfolio", help="all neighbourhoods a funder funds (as that user sees them)"
         )
         portfolio.add_argument("--user", required=True, help="the user name of the funder")
         portfolio.add_argument("--year", type=int, help="default: the latest year with data")
-        portfolio.add_argument("--out", required=True, help="the PDF file to write")
-        portfolio.add_argument(
-            "--site-url",
-            default="http://127.0.0.1:8000",
-            help="where the app runs, for the links to the evidence in the PDF",
-        )
+        _output_arguments(portfolio)
 
     def handle(self, *args, **options):
         kind = options["kind"]
@@ -170,3 +155,13 @@ class Command(BaseCommand):
             other_programmes=others,
             site=site,
         )
+
+
+def _output_arguments(parser) -> None:
+    """What every report's command takes: where to write the PDF and where the app runs (for its links)."""
+    parser.add_argument("--out", required=True, help="the PDF file to write")
+    parser.add_argument(
+        "--site-url",
+        default="http://127.0.0.1:8000",
+        help="where the app runs, for the links to the evidence in the PDF",
+    )
