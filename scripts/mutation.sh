@@ -10,7 +10,7 @@
 # `.venv/bin/mutmut browse` all of them.
 #
 #   scripts/mutation.sh              run (or continue) and print killed / survived / explained per module
-#   scripts/mutation.sh --report     only print the figures of the last run
+#   scripts/mutation.sh --report     only print the figures of the last run (mutants/, else scripts/mutation-state/)
 #   scripts/mutation.sh --list       also list the survivors that are not explained
 # The run fails when a module has less than 90 % killed or a survivor is neither killed nor explained.
 set -euo pipefail
@@ -28,10 +28,34 @@ for arg in "$@"; do
   esac
 done
 
+# mutmut keeps its results in mutants/, which git ignores: a fresh checkout would start the hour-long run from
+# zero. scripts/mutation-state/ keeps the results (one *.meta per mutated module: each mutant's verdict and the
+# hash of its function) in the repository. They are put back before a run; mutmut then re-tests only the
+# mutants whose function changed since, and the ones still open.
+state=scripts/mutation-state
+restore_state() {
+  [ -d "$state" ] || return 0
+  (cd "$state" && find . -name '*.py.meta') | while read -r meta; do
+    target="mutants/src/${meta#./}"
+    if [ ! -e "$target" ]; then
+      mkdir -p "$(dirname "$target")"
+      cp "$state/$meta" "$target"
+    fi
+  done
+}
+save_state() {
+  (cd mutants/src && find . -name '*.py.meta') | while read -r meta; do
+    mkdir -p "$state/$(dirname "${meta#./}")"
+    cp "mutants/src/${meta#./}" "$state/${meta#./}"
+  done
+}
+
 if [ "$run" = 1 ]; then
+  restore_state
   # mutmut never refreshes its copy of files it does not mutate (templates, translations, other modules).
   .venv/bin/python scripts/mutation_sync.py
-  # mutmut's own exit code says nothing about the score; the report below decides.
+  # mutmut's own exit code says nothing about the score; the report below decides. Ctrl+C keeps what is done.
   .venv/bin/mutmut run --max-children "${KVS_MUTATION_CHILDREN:-$(nproc)}" || true
+  save_state
 fi
 exec .venv/bin/python scripts/mutation_report.py "${report_args[@]}"

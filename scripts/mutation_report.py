@@ -51,8 +51,12 @@ def explained_mutants() -> dict[str, str]:
 def module_results() -> dict[str, dict[str, int | None]]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
     results = {}
-    for meta in sorted((ROOT / "mutants").rglob("*.py.meta")):
-        source = str(meta.relative_to(ROOT / "mutants"))[: -len(".meta")]
+    # The last run's own results; on a fresh checkout, the ones kept in the repository (see mutation.sh).
+    base, prefix = ROOT / "mutants", ""
+    if not any(base.rglob("*.py.meta")):
+        base, prefix = ROOT / "scripts" / "mutation-state", "src/"
+    for meta in sorted(base.rglob("*.py.meta")):
+        source = prefix + str(meta.relative_to(base))[: -len(".meta")]
         if not any(fnmatch(source, pattern) for pattern in config["only_mutate"]):
             continue
         results[source] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]

@@ -79,3 +79,14 @@ def test_outside_reach_is_403_and_missing_is_404(world, as_user):
     )
     assert client.get(reverse("coding:fragment", args=[999999])).status_code == 404
     assert client.get(reverse("coding:next", args=[elsewhere.pk])).status_code == 403
+
+
+def test_the_quote_review_link_is_shown_only_to_who_may_open_it(world, as_user):
+    """A programme manager reads the coding work but does not review quotes: no link that ends on a 403."""
+    review = reverse("coding:quotes")
+    manager = as_user(world.manager)
+    assert review not in manager.get(reverse("coding:queue")).content.decode()
+    assert manager.get(review).status_code == 403
+    builder = as_user(world.builder)
+    assert review in builder.get(reverse("coding:queue")).content.decode()
+    assert builder.get(review).status_code == 200

@@ -32,6 +32,7 @@ from krachtvansamen.coding.suggest.services import suggestion_decide, suggestion
 from krachtvansamen.coding.workbench import access, selectors
 from krachtvansamen.coding.workbench.forms import CodingAddForm, MemoForm, QueueFilterForm
 from krachtvansamen.framework.selectors import codes_current
+from krachtvansamen.people.access import user_codes
 
 PER_PAGE = 50
 
@@ -49,7 +50,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "coding/workbench/queue.html",
-        {"form": form, "page": page, "query": form.query(), "blind": blind, "filtered": form.active_count()},
+        {
+            "form": form,
+            "page": page,
+            "query": form.query(),
+            "blind": blind,
+            "filtered": form.active_count(),
+            # Programme managers and connectors read the coding work; only coders review quotes (no dead link).
+            "reviews_quotes": user_codes(user=request.user),
+        },
     )
 
 
