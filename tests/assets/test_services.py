@@ -110,12 +110,15 @@ def test_a_new_person_needs_consent_and_a_free_pseudonym(world):
     assert Person.objects.count() == persons
 
 
-def test_asset_update_and_delete_only_by_whoever_recorded_it(world):
+def test_asset_update_by_whoever_recorded_it_or_the_community_builder_and_delete_only_by_the_recorder(world):
+    # Issue 12 item 5: the buurt's community builder corrects a connector's asset (and the correction is kept,
+    # tests/people/test_team_corrections.py), but does not delete it; a colleague connector does neither.
     asset = services.asset_create(
         neighbourhood=world.own, user=world.connector, category="place", name="Bankje", year=2025
     )
     with pytest.raises(PermissionDenied):
         services.asset_update(asset=asset, user=world.connector2, category="place", name="Ander", year=2025)
+    services.asset_update(asset=asset, user=world.builder, category="place", name="Bankje", year=2025)
     services.asset_update(
         asset=asset,
         user=world.connector,

@@ -51,6 +51,9 @@ def _user(role: str | None):
         fund = OrganisationFactory(kind=Organisation.Kind.FUND)
         FundingFactory(funder=fund, neighbourhood=neighbourhood)
         MembershipFactory(user=user, role=role, organisation=fund)
+    elif role == Role.MUNICIPALITY:
+        municipality = OrganisationFactory(kind=Organisation.Kind.MUNICIPALITY, municipality_code="GM0202")
+        MembershipFactory(user=user, role=role, organisation=municipality)
     return user
 
 
@@ -116,6 +119,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, forms):
         (Role.PROGRAMME_MANAGER, True),
         (Role.ADMIN, True),
         (Role.FUNDER, False),
+        (Role.MUNICIPALITY, False),
         (Role.RESIDENT, False),
         (None, False),
     ],

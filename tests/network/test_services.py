@@ -145,7 +145,9 @@ def test_a_failing_write_rolls_back_the_new_person_too(world, monkeypatch):
     assert (Person.objects.count(), Relation.objects.count()) == (persons, relations)
 
 
-def test_update_and_delete_only_by_whoever_recorded_it(world):
+def test_update_by_whoever_recorded_it_or_the_community_builder_and_delete_only_by_the_recorder(world):
+    # Issue 12 item 5: the buurt's community builder corrects a connector's relation (kept, see
+    # tests/people/test_team_corrections.py) but does not delete it; a colleague connector does neither.
     relation = create(world)
     with pytest.raises(PermissionDenied):
         services.relation_update(
@@ -181,6 +183,17 @@ def test_update_and_delete_only_by_whoever_recorded_it(world):
         capital_type="linking",
         note="Nu vaste contactpersoon.",
     )
+    services.relation_update(
+        relation=relation,
+        user=world.builder,
+        source=world.ans,
+        target=world.group,
+        year=2025,
+        capital_type="linking",
+        note="Nu vaste contactpersoon.",
+    )
+    with pytest.raises(PermissionDenied):
+        services.relation_delete(relation=relation, user=world.builder)
     with pytest.raises(PermissionDenied):
         services.relation_delete(relation=relation, user=world.other_connector)
     services.relation_delete(relation=relation, user=world.connector)

@@ -14,6 +14,7 @@ from tests.factories import (
     FundingFactory,
     MembershipFactory,
     NeighbourhoodFactory,
+    OrganisationFactory,
     ProgrammeFactory,
     UserFactory,
 )
@@ -42,6 +43,8 @@ def world(db):
     member("researcher_a", role=Role.RESEARCHER, programme=programme_a)
     member("programme_manager", role=Role.PROGRAMME_MANAGER, programme=programme_a)
     member("funder", role=Role.FUNDER, organisation=funding.funder)
+    member("gemeente", role=Role.MUNICIPALITY, organisation=OrganisationFactory(
+        kind="gemeente", municipality_code=own.municipality_code))  # fmt: skip
     member("admin", role=Role.ADMIN)
     users["admin"].is_staff = users["admin"].is_superuser = (
         True  # as `kvs demo` and createsuperuser make them
@@ -60,6 +63,7 @@ NEIGHBOURHOOD_PAGE = {
     "researcher_a": (200, 200, 403),
     "programme_manager": (200, 200, 403),
     "funder": (403, 403, 403),
+    "gemeente": (403, 403, 403),
     "admin": (200, 200, 200),
 }
 

@@ -48,6 +48,7 @@ def _user(name, *memberships):
         (Role.CONNECTOR, False),
         (Role.COMMUNITY_BUILDER, False),
         (Role.FUNDER, False),
+        (Role.MUNICIPALITY, False),
         (Role.RESIDENT, False),
     ],
 )
@@ -58,6 +59,7 @@ def test_only_researchers_programme_managers_and_admins_manage_forms(two_buurten
         Role.COMMUNITY_BUILDER: {"neighbourhood": own},
         Role.PROGRAMME_MANAGER: {"programme": own.programme},
         Role.FUNDER: {"organisation": OrganisationFactory()},
+        Role.MUNICIPALITY: {"organisation": OrganisationFactory(kind="gemeente", municipality_code="GM0202")},
     }.get(role, {})
     user = _user(f"user-{role}", {"role": role, **where})
     assert user_manages_forms(user=user) is manages
@@ -69,21 +71,27 @@ def test_a_user_without_a_role_does_not_manage_forms(db):
 
 def test_nobody_anonymous_changes_a_record_not_even_one_nobody_recorded(db):
     # An imported record has no recorder; an anonymous visitor has no id either: None == None must not count.
-    imported = SimpleNamespace(recorded_by_id=None)
+    imported = SimpleNamespace(recorded_by_id=None, neighbourhood_id=None)
     assert record_may_change(user=AnonymousUser(), record=imported) is False
 
 
 def test_the_recorder_and_an_admin_change_a_record_and_a_colleague_does_not(two_buurten):
+    # Issue 12 item 5 added the community builder of the record's buurt, who corrects any record of it
+    # (tests/people/test_team_corrections.py); a colleague connector still does not.
     own, _other = two_buurten
     recorder = _user("noteerder", {"role": Role.CONNECTOR, "neighbourhood": own})
     colleague = _user("collega", {"role": Role.CONNECTOR, "neighbourhood": own})
     admin = _user("beheerder", {"role": Role.ADMIN})
-    record = SimpleNamespace(recorded_by_id=recorder.pk)
+    builder = _user("opbouwwerker", {"role": Role.COMMUNITY_BUILDER, "neighbourhood": own})
+    record = SimpleNamespace(recorded_by_id=recorder.pk, neighbourhood_id=own.pk)
     assert record_may_change(user=recorder, record=record) is True
     assert record_may_change(user=admin, record=record) is True
     assert record_may_change(user=colleague, record=record) is False
-    # An imported record (no recorder) is the admins' alone.
-    assert record_may_change(user=colleague, record=SimpleNamespace(recorded_by_id=None)) is False
+    assert record_may_change(user=builder, record=record) is True
+    # An imported record (no recorder) is the admins' and the buurt's community builder's, no connector's.
+    imported = SimpleNamespace(recorded_by_id=None, neighbourhood_id=own.pk)
+    assert record_may_change(user=colleague, record=imported) is False
+    assert record_may_change(user=builder, record=imported) is True
 
 
 def test_who_may_delete_an_uploaded_document(two_buurten):

@@ -12,8 +12,9 @@ ANALYSIS = 17  # the loader's 16 and the measurement years (analysis.services)
 
 
 def test_buurtbeeld_query_count(world, django_assert_num_queries):
-    # + the CBS record, the codebook's labels, the network picture, the fragment count, quotes (2 × 2).
-    with django_assert_num_queries(YEARS_WITH_DATA + ANALYSIS + 8):
+    # + the CBS record, the codebook's labels, the network picture, the fragment count, quotes (2 × 2), the
+    # learning log (Pas-op-de-plaats "Wat doen we nu?": 1).
+    with django_assert_num_queries(YEARS_WITH_DATA + ANALYSIS + 8 + 1):
         report = buurtbeeld_report(neighbourhood=world.own, year=2025)
     assert report.figures and any(report.quotes.values())
 
@@ -29,12 +30,12 @@ def test_financier_query_count(world, django_assert_num_queries):
 def test_synthese_query_count(world, django_assert_num_queries):
     neighbourhoods = [world.own, world.same]
     # + the codebook's labels and the size of the programme, + the stories per theme (quotable fragments and
-    # their codings: two queries).
-    with django_assert_num_queries(YEARS_WITH_DATA + ANALYSIS + 2 + 2):
+    # their codings: two queries), + the learning log (1).
+    with django_assert_num_queries(YEARS_WITH_DATA + ANALYSIS + 2 + 2 + 1):
         report = synthese_report(programme=world.programme_a, neighbourhoods=neighbourhoods, year=2025)
     assert len(report.rows) == 2
     # Every other programme compared with is one more analysis.
-    with django_assert_num_queries(YEARS_WITH_DATA + ANALYSIS + 2 + 2 + ANALYSIS):
+    with django_assert_num_queries(YEARS_WITH_DATA + ANALYSIS + 2 + 2 + 1 + ANALYSIS):
         report = synthese_report(
             programme=world.programme_a,
             neighbourhoods=neighbourhoods,

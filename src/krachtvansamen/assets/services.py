@@ -3,6 +3,10 @@
 Every write checks that whatever it links to belongs to the same neighbourhood (a tampered form must not
 attach a person of another neighbourhood) and runs in one transaction: on any error nothing is saved.
 Errors are Django ValidationErrors keyed by form field, so the forms show them next to the right input.
+
+Who may change a record is ``people.access.record_may_change`` (whoever recorded it, a community builder of its
+neighbourhood, administrators), who may delete it ``record_may_delete``. Every change is kept, field by field,
+in the same transaction (``privacy.changes``).
 """
 
 from __future__ import annotations
@@ -15,15 +19,17 @@ from typing import TYPE_CHECKING, Any, cast
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from krachtvansamen.assets.models import Activity, Asset
 from krachtvansamen.assets.selectors import entry_years, organisations_for_neighbourhood
 from krachtvansamen.core.types import User
 from krachtvansamen.neighbourhoods.models import Neighbourhood
-from krachtvansamen.people.access import record_may_change
+from krachtvansamen.people.access import record_may_change, record_may_delete
 from krachtvansamen.people.models import AgeBand, Consent, Organisation, Origin, Person
 from krachtvansamen.people.services import recorder
 from krachtvansamen.privacy import services as privacy_services
+from krachtvansamen.privacy.changes import change_snapshot, changes_record
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -181,6 +187,35 @@ def _check_may_change(*, user: User, record: Any) -> None:
         raise PermissionDenied(_("You can only change what you recorded yourself."))
 
 
+def _check_may_delete(*, user: User, record: Any) -> None:
+    if not record_may_delete(user=user, record=record):
+        raise PermissionDenied(_("You can only delete what you recorded yourself."))
+
+
+# The fields whose changes are kept (privacy.changes), with their label in the history.
+ASSET_FIELDS = {
+    "category": gettext_lazy("kind of asset"),
+    "name": gettext_lazy("name"),
+    "description": gettext_lazy("description"),
+    "is_meeting_place": gettext_lazy("meeting place"),
+    "person": gettext_lazy("Person (pseudonym)"),
+    "organisation": gettext_lazy("Organisation"),
+    "year": gettext_lazy("Year"),
+}
+ACTIVITY_FIELDS = {
+    "title": gettext_lazy("title"),
+    "description": gettext_lazy("description"),
+    "initiated_by": gettext_lazy("initiated by"),
+    "initiator_person": gettext_lazy("Person (pseudonym)"),
+    "initiator_organisation": gettext_lazy("Organisation"),
+    "meeting_place": gettext_lazy("Where does it take place?"),
+    "year": gettext_lazy("Year"),
+    "started_on": gettext_lazy("started on"),
+    "participants": gettext_lazy("Who took part? (pseudonyms)"),
+    "participant_count": gettext_lazy("number of participants"),
+}
+
+
 # --- assets ---------------------------------------------------------------------------------------------
 
 
@@ -265,17 +300,20 @@ def asset_update(
         year=year,
         current_year=asset.year,
     )
+    before = change_snapshot(asset, ASSET_FIELDS)
     with transaction.atomic():
         asset.category, asset.name, asset.description = category, name.strip(), description.strip()
         asset.is_meeting_place, asset.year, asset.organisation = is_meeting_place, year, organisation
         asset.person = resolve_person(neighbourhood=neighbourhood, user=user, person=person)
         asset.save()
+        changes_record(asset, user=user, before=before, fields=ASSET_FIELDS)
     return asset
 
 
 def asset_delete(*, asset: Asset, user: User) -> None:
-    # Activities held there and relations it led to stay; their link to this place becomes empty.
-    _check_may_change(user=user, record=asset)
+    # Activities held there and relations it led to stay; their link to this place becomes empty. Its history
+    # goes with it.
+    _check_may_delete(user=user, record=asset)
     asset.delete()
 
 
@@ -341,6 +379,8 @@ def _activity_write(
     participants: list[Person],
     participant_count: int | None,
 ) -> Activity:
+    # A new activity has no history yet; a changed one keeps what changed.
+    before = change_snapshot(activity, ACTIVITY_FIELDS) if activity.pk else None
     with transaction.atomic():
         activity.title, activity.description = title.strip(), description.strip()
         activity.initiated_by, activity.initiator_organisation = initiated_by, initiator_organisation
@@ -352,6 +392,8 @@ def _activity_write(
         activity.participant_count = len(participants) if participant_count is None else participant_count
         activity.save()
         activity.participants.set(participants)
+        if before is not None:
+            changes_record(activity, user=user, before=before, fields=ACTIVITY_FIELDS)
     return activity
 
 
@@ -446,8 +488,8 @@ def activity_update(
 
 
 def activity_delete(*, activity: Activity, user: User) -> None:
-    # Relations this activity led to stay; their haakje becomes empty.
-    _check_may_change(user=user, record=activity)
+    # Relations this activity led to stay; their haakje becomes empty. Its history goes with it.
+    _check_may_delete(user=user, record=activity)
     activity.delete()
 
 

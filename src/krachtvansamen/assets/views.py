@@ -10,7 +10,8 @@ from krachtvansamen.assets.forms import ActivityForm, AssetForm
 from krachtvansamen.assets.models import Activity, Asset
 from krachtvansamen.assets.selectors import activity_dependants, asset_dependants
 from krachtvansamen.core.records import RecordKind, create_view, delete_view, update_view
-from krachtvansamen.people.access import neighbourhood_get_for_user, record_may_change
+from krachtvansamen.people.access import neighbourhood_get_for_user, record_may_change, record_may_delete
+from krachtvansamen.privacy.changes import changes_for
 
 ASSET = RecordKind(
     model=Asset,
@@ -22,6 +23,8 @@ ASSET = RecordKind(
     change_title=gettext_lazy("Change an asset"),
     find_neighbourhood=neighbourhood_get_for_user,
     may_change=record_may_change,
+    may_delete=record_may_delete,
+    history=changes_for,
     create=services.asset_create,
     update=lambda asset, **kwargs: services.asset_update(asset=asset, **kwargs),
     delete=lambda asset, **kwargs: services.asset_delete(asset=asset, **kwargs),
@@ -37,6 +40,8 @@ ACTIVITY = RecordKind(
     change_title=gettext_lazy("Change an activity"),
     find_neighbourhood=neighbourhood_get_for_user,
     may_change=record_may_change,
+    may_delete=record_may_delete,
+    history=changes_for,
     create=services.activity_create,
     update=lambda activity, **kwargs: services.activity_update(activity=activity, **kwargs),
     delete=lambda activity, **kwargs: services.activity_delete(activity=activity, **kwargs),

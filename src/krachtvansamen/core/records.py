@@ -4,7 +4,9 @@ relations each describe themselves as a ``RecordKind``; see assets/views.py and 
 Every view first asks the kind's ``find_neighbourhood`` (``people.access.neighbourhood_get_for_user``: 404 for
 an unknown neighbourhood, 403 for someone else's); records are looked up inside that neighbourhood only, so
 another neighbourhood's id is a 404. Whether a record may be changed is the kind's ``may_change``
-(``people.access.record_may_change``). Core is the bottom layer, so the access rules come in as functions.
+(``people.access.record_may_change``), whether it may be deleted its ``may_delete``
+(``people.access.record_may_delete``); the change page shows the record's ``history`` (``privacy.changes``).
+Core is the bottom layer, so the access rules and the history come in as functions.
 """
 
 from __future__ import annotations
@@ -45,14 +47,23 @@ class RecordKind:
     delete: Callable[..., None]  # delete(record, user=)
     find_neighbourhood: Callable[..., Any]  # (user=, cbs_code=) -> neighbourhood, or 404 / 403
     may_change: Callable[..., bool]  # (user=, record=) -> whether this user may change the record
+    may_delete: Callable[..., bool]  # (user=, record=) -> whether this user may delete the record
     label: Callable[[Any], str] = str
     dependants: Callable[[Any], Any] | None = None
+    history: Callable[[Any], Any] | None = None  # (record) -> who changed what and when, for its change page
 
 
 def _record_for_change(request: HttpRequest, kind: RecordKind, *, neighbourhood: Any, pk: int) -> Any:
     record = get_object_or_404(kind.model, pk=pk, neighbourhood=neighbourhood)
     if not kind.may_change(user=request.user, record=record):
         raise PermissionDenied(_("You can only change what you recorded yourself."))
+    return record
+
+
+def _record_for_delete(request: HttpRequest, kind: RecordKind, *, neighbourhood: Any, pk: int) -> Any:
+    record = get_object_or_404(kind.model, pk=pk, neighbourhood=neighbourhood)
+    if not kind.may_delete(user=request.user, record=record):
+        raise PermissionDenied(_("You can only delete what you recorded yourself."))
     return record
 
 
@@ -79,6 +90,7 @@ def _form_page(
         "n": neighbourhood,
         "record": record,
         "title": kind.add_title if record is None else kind.change_title,
+        "changes": kind.history(record) if record is not None and kind.history else [],
     }
     return render(request, kind.template, context, status=400 if form.is_bound and form.errors else 200)
 
@@ -108,7 +120,7 @@ def delete_view(kind: RecordKind) -> Callable[..., HttpResponse]:
     @login_required
     def view(request: HttpRequest, cbs_code: str, pk: int) -> HttpResponse:
         neighbourhood = kind.find_neighbourhood(user=request.user, cbs_code=cbs_code)
-        record = _record_for_change(request, kind, neighbourhood=neighbourhood, pk=pk)
+        record = _record_for_delete(request, kind, neighbourhood=neighbourhood, pk=pk)
         back = neighbourhood_url(neighbourhood, year=record.year, anchor=kind.anchor)
         label = kind.label(record)
         if request.method == "POST":

@@ -56,6 +56,7 @@ DEMO_USERS = [
     ("researcher2", "Tweede onderzoeker", Role.RESEARCHER),
     ("programmemanager", "Programmamanager", Role.PROGRAMME_MANAGER),
     ("funder", "Financier", Role.FUNDER),
+    ("gemeente", "Gemeente Arnhem", Role.MUNICIPALITY),
     ("admin", "Beheerder", Role.ADMIN),
 ]
 FIRST_NAMES = [
@@ -246,6 +247,16 @@ def _create_users(
                 user=users["funder"], role=Role.FUNDER, organisation=funders["sterke-buurtverbinders"]
             ),
             Membership(user=users["admin"], role=Role.ADMIN),
+            # A policy officer of the municipality of Kronenburg (Arnhem): its Beleidssignalen, nothing else.
+            Membership(
+                user=users["gemeente"],
+                role=Role.MUNICIPALITY,
+                organisation=Organisation.objects.create(
+                    name=f"Gemeente {kronenburg.municipality_name}",
+                    kind=Organisation.Kind.MUNICIPALITY,
+                    municipality_code=kronenburg.municipality_code,
+                ),
+            ),  # fmt: skip
         ]
     )
     return users["researcher"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,8 @@ class Relation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who changed what and when (privacy.changes); the lines go with the record.
+    changes = GenericRelation("privacy.ChangeRecord")
 
     class Meta:
         verbose_name = _("relation")

@@ -2,6 +2,10 @@
 
 Both ends may be someone new, added by pseudonym in the same form: they are created in the same
 transaction as the relation, so a relation that fails its checks leaves no orphaned person behind.
+
+Who may change a relation is ``people.access.record_may_change`` (whoever recorded it, a community builder of
+its neighbourhood, administrators), who may delete it ``record_may_delete``. Every change is kept, field by
+field, in the same transaction (``privacy.changes``).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from krachtvansamen.assets.models import Activity, Asset
 from krachtvansamen.assets.services import (
@@ -26,10 +31,25 @@ from krachtvansamen.assets.services import (
 )
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.network.models import Relation
-from krachtvansamen.people.access import record_may_change
+from krachtvansamen.people.access import record_may_change, record_may_delete
 from krachtvansamen.people.models import Organisation, Person
+from krachtvansamen.privacy.changes import change_snapshot, changes_record
 
 Party = Person | Organisation | NewPerson | NewOrganisation
+
+# The fields whose changes are kept (privacy.changes), with their label in the history. "source" and "target"
+# are the person or the organisation at each end.
+RELATION_FIELDS = {
+    "source": gettext_lazy("Who?"),
+    "target": gettext_lazy("Now knows whom?"),
+    "capital_type": gettext_lazy("kind of tie"),
+    "is_new": gettext_lazy("new tie"),
+    "hook_activity": gettext_lazy("An activity"),
+    "hook_place": gettext_lazy("A meeting place"),
+    "hook_person": gettext_lazy("A person who brought them together"),
+    "note": gettext_lazy("note"),
+    "year": gettext_lazy("year"),
+}
 
 
 def _check_party(errors: Errors, *, neighbourhood: Neighbourhood, party: Party | None, field: str) -> None:
@@ -131,6 +151,8 @@ def _write(
     hook_person: Person | None,
     note: str,
 ) -> Relation:
+    # A new relation has no history yet; a changed one keeps what changed.
+    before = change_snapshot(relation, RELATION_FIELDS) if relation.pk else None
     with transaction.atomic():
         neighbourhood = relation.neighbourhood
         source_end = _resolve(neighbourhood=neighbourhood, user=user, party=source)
@@ -147,6 +169,8 @@ def _write(
         )
         relation.note = note.strip()
         relation.save()
+        if before is not None:
+            changes_record(relation, user=user, before=before, fields=RELATION_FIELDS)
     return relation
 
 
@@ -236,6 +260,7 @@ def relation_update(
 
 
 def relation_delete(*, relation: Relation, user: Any) -> None:
-    if not record_may_change(user=user, record=relation):
-        raise PermissionDenied(_("You can only change what you recorded yourself."))
+    # Its history goes with it.
+    if not record_may_delete(user=user, record=relation):
+        raise PermissionDenied(_("You can only delete what you recorded yourself."))
     relation.delete()

@@ -13,7 +13,8 @@ from krachtvansamen.network import services
 from krachtvansamen.network.forms import RelationForm
 from krachtvansamen.network.models import Relation
 from krachtvansamen.network.selectors import KIND_PLAIN, relation_years, relations_for_year
-from krachtvansamen.people.access import neighbourhood_get_for_user, record_may_change
+from krachtvansamen.people.access import neighbourhood_get_for_user, record_may_change, record_may_delete
+from krachtvansamen.privacy.changes import changes_for, changes_for_records
 
 
 def relation_label(relation: Relation) -> str:
@@ -30,6 +31,8 @@ RELATION = RecordKind(
     change_title=gettext_lazy("Change a relation"),
     find_neighbourhood=neighbourhood_get_for_user,
     may_change=record_may_change,
+    may_delete=record_may_delete,
+    history=changes_for,
     create=services.relation_create,
     update=lambda relation, **kwargs: services.relation_update(relation=relation, **kwargs),
     delete=lambda relation, **kwargs: services.relation_delete(relation=relation, **kwargs),
@@ -50,12 +53,15 @@ def relation_list(request: HttpRequest, cbs_code: str) -> HttpResponse:
     year_text = request.GET.get("jaar", "")
     year = int(year_text) if year_text.isdigit() else (years[-1] if years else None)
     relations = list(relations_for_year(neighbourhood=n, year=year))
+    history = changes_for_records(relations)
     rows = [
         (
             relation,
             f"{relation.source} — {relation.target}",
             str(KIND_PLAIN[relation.capital_type]).capitalize(),
             record_may_change(user=request.user, record=relation),
+            record_may_delete(user=request.user, record=relation),
+            history.get(("Relation", relation.pk), []),
         )
         for relation in relations
     ]

@@ -9,7 +9,12 @@ neighbourhood-scoped page, report, template and API asks these functions, and on
 - coding: researchers code the fragments of the neighbourhoods they see, community builders those of their
   own neighbourhood(s); programme managers and connectors read coding work but do not code; a programme's
   own codes are added by its researchers and programme managers.
+- hand-recorded records (assets, activities, relations): whoever recorded them and administrators change and
+  delete them; a community builder also corrects (changes, never deletes) any record of their own
+  neighbourhood(s), whoever recorded it; every change is kept (``privacy.changes``).
 - funder: no raw data at all; only the reports of neighbourhoods their organisation funds.
+- policy officer of a municipality (gemeente): no raw data at all; only the Beleidssignalen of the municipality
+  of their organisation (a municipality with its CBS code) and what its numbers rest on, as counts and quotes.
 - resident: nothing (residents take part without an account).
 """
 
@@ -24,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from krachtvansamen.core.types import User
 from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
-from krachtvansamen.people.models import Funding, Membership, Role
+from krachtvansamen.people.models import Funding, Membership, Organisation, Role
 
 # Roles that may see the raw, neighbourhood-level data (persons, fragments, relations).
 DATA_ROLES = {Role.CONNECTOR, Role.COMMUNITY_BUILDER, Role.RESEARCHER, Role.PROGRAMME_MANAGER, Role.ADMIN}
@@ -32,12 +37,15 @@ DATA_ROLES = {Role.CONNECTOR, Role.COMMUNITY_BUILDER, Role.RESEARCHER, Role.PROG
 CODERS = {Role.COMMUNITY_BUILDER, Role.RESEARCHER, Role.ADMIN}
 # Roles that may add, import and export the instruments' forms.
 FORM_MANAGERS = {Role.RESEARCHER, Role.PROGRAMME_MANAGER, Role.ADMIN}
+# Roles that read reports only, never raw data, and have no instruments in their menu.
+REPORT_READERS = {Role.FUNDER, Role.MUNICIPALITY}
 
 
 class Recorded(Protocol):
-    """Anything a person recorded by hand: an asset, an activity, a relation, a document."""
+    """Anything a person recorded by hand in one neighbourhood: an asset, an activity, a relation."""
 
     recorded_by_id: Any
+    neighbourhood_id: Any
 
 
 def _memberships(user: Any) -> list[Membership]:
@@ -156,15 +164,39 @@ def user_adds_stories(*, user: User, neighbourhood_id: int) -> bool:
     )
 
 
+def user_checks_buurtbeeld(*, user: User, neighbourhood_id: int) -> bool:
+    """Whether the user goes over this buurt's Buurtbeeld with its residents (starts a version, writes down their
+    comments, marks it checked): a community builder of the buurt, or an admin."""
+    roles = user_roles(user=user)  # empty for an inactive account
+    if Role.ADMIN in roles:
+        return True
+    return Role.COMMUNITY_BUILDER in roles and any(
+        m.role == Role.COMMUNITY_BUILDER and m.neighbourhood_id == neighbourhood_id
+        for m in _memberships(user)
+    )
+
+
 def user_uses_instruments(*, user: User) -> bool:
-    """Whether the instruments belong in the user's menu: any role but a funder's alone."""
+    """Whether the instruments belong in the user's menu: any role but a funder's or a policy officer's."""
     roles = user_roles(user=user)
-    return bool(roles) and (Role.FUNDER not in roles or Role.ADMIN in roles)
+    return bool(roles) and (not roles & REPORT_READERS or Role.ADMIN in roles)
 
 
 def record_may_change(*, user: User, record: Recorded) -> bool:
-    """Who may edit or delete a hand-recorded record: whoever recorded it, and administrators."""
-    if not user.is_authenticated:
+    """Who may edit (correct) a hand-recorded record: whoever may delete it, and a community builder of the
+    record's neighbourhood, whoever recorded it."""
+    if record_may_delete(user=user, record=record):
+        return True
+    return Role.COMMUNITY_BUILDER in user_roles(user=user) and any(  # no roles for an inactive account
+        m.role == Role.COMMUNITY_BUILDER and m.neighbourhood_id == record.neighbourhood_id
+        for m in _memberships(user)
+    )
+
+
+def record_may_delete(*, user: User, record: Recorded) -> bool:
+    """Who may delete a hand-recorded record: whoever recorded it, and administrators. A community builder
+    corrects a colleague's record but does not delete it: a deleted record and its history are gone."""
+    if not user.is_authenticated or not user.is_active:
         return False
     return bool(record.recorded_by_id == user.pk) or user_is_admin(user=user)
 
@@ -226,3 +258,26 @@ def user_reads_coding(*, user: User) -> bool:
     """Whether coding work (queue, agreement, lists, palet) belongs in the user's menu: coders and programme
     managers. What each page shows stays scoped by ``neighbourhoods_for_user``."""
     return bool(user_roles(user=user) & (CODERS | {Role.PROGRAMME_MANAGER}))
+
+
+def municipalities_for_user(*, user: User) -> list[str]:
+    """The CBS codes (GM0202 …) of the municipalities whose Beleidssignalen the user reads as a policy officer:
+    those of the organisations of their gemeente memberships that are a municipality with a code. An inactive
+    account: none."""
+    if Role.MUNICIPALITY not in user_roles(user=user):
+        return []
+    ids = [m.organisation_id for m in _memberships(user) if m.role == Role.MUNICIPALITY and m.organisation_id]
+    codes = Organisation.objects.filter(pk__in=ids, kind=Organisation.Kind.MUNICIPALITY).exclude(
+        municipality_code=""
+    )
+    return sorted(set(codes.values_list("municipality_code", flat=True)))
+
+
+def user_reads_policy_signals(*, user: User, municipality_code: str) -> bool:
+    """Whether the user may read the Beleidssignalen of this municipality (and the counts and quotes behind its
+    numbers): its own policy officers, and administrators."""
+    if not municipality_code:
+        return False
+    if user_is_admin(user=user):
+        return True
+    return municipality_code in municipalities_for_user(user=user)

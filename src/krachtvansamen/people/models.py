@@ -18,6 +18,8 @@ class Role(models.TextChoices):
     RESEARCHER = "researcher", _("researcher")
     PROGRAMME_MANAGER = "programme_manager", _("programme manager")
     FUNDER = "funder", _("funder")
+    # A policy officer of a municipality: reads the Beleidssignalen of that municipality, never raw data.
+    MUNICIPALITY = "gemeente", _("policy officer (municipality)")
     ADMIN = "admin", _("administrator")
 
 
@@ -140,6 +142,7 @@ class Membership(models.Model):
                     )
                     | (models.Q(role="programme_manager") & models.Q(programme__isnull=False))
                     | (models.Q(role="funder") & models.Q(organisation__isnull=False))
+                    | (models.Q(role="gemeente") & models.Q(organisation__isnull=False))
                     | models.Q(role__in=["researcher", "admin", "resident"])
                 ),
             )

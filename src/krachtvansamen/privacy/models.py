@@ -1,8 +1,11 @@
-"""What privacy keeps of its own: a record that a person was erased (never who, never their words)."""
+"""What privacy keeps of its own: a record that a person was erased (never who, never their words), the
+access log, personal codes, and who changed which hand-recorded record (``ChangeRecord``)."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -92,3 +95,37 @@ class PersonalCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}"
+
+
+class ChangeRecord(models.Model):
+    """One field of a hand-recorded record (asset, activity, relation) changed after it was recorded: by whom,
+    when, from what to what. Written by ``privacy.changes.changes_record`` in the same transaction as the change.
+
+    ``is_correction``: someone other than whoever recorded the record changed it (a community builder correcting
+    a connector). ``old`` and ``new`` are the values as shown on the page, so they may hold a resident's
+    pseudonym: ``persons`` lists whose, and erasing that person deletes the line (``privacy.changes``). A
+    record's lines go when the record goes (the models' ``GenericRelation``)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"))
+    is_correction = models.BooleanField(_("changed by someone other than the recorder"), default=False)
+    field = models.CharField(max_length=100)
+    label = models.CharField(_("what"), max_length=200)
+    old = models.TextField(_("was"), blank=True)
+    new = models.TextField(_("became"), blank=True)
+    persons = models.ManyToManyField("people.Person", blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        ordering = ["-changed_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.changed_at:%Y-%m-%d %H:%M} {self.field}"

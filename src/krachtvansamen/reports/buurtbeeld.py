@@ -27,6 +27,7 @@ from krachtvansamen.network.selectors import KIND_PLAIN, network_for_year
 from krachtvansamen.network.svg import EDGE_STYLE, network_svg
 from krachtvansamen.reports import charts
 from krachtvansamen.reports.findings import Findings, findings
+from krachtvansamen.reports.learning import LearningLog, learning_log
 from krachtvansamen.reports.links import Linker, Num, neighbourhood_linker, pct
 from krachtvansamen.reports.pieces import (
     Chart,
@@ -112,6 +113,7 @@ class Buurtbeeld:
     values_chart: Chart
     quotes: dict[str, list[Quote]] = field(default_factory=dict)
     parameters: AnalysisParameters = DEFAULT_PARAMETERS  # the thresholds the reading guide explains
+    learning: LearningLog | None = None  # the Pas-op-de-plaats "Wat doen we nu?" answers up to the year
 
 
 def buurtbeeld_report(*, neighbourhood: Neighbourhood, year: int, site: str = "") -> Buurtbeeld:
@@ -165,6 +167,7 @@ def buurtbeeld_report(*, neighbourhood: Neighbourhood, year: int, site: str = ""
         continuity=list(duurzaamheid.continuity),
         risks=[(r.title, str(r.message), link.count(len(r.evidence_ids), f"risk:{r.key}")) for r in duurzaamheid.risks],
         values=values, values_chart=values_chart, quotes=_quotes(neighbourhood, a),
+        learning=learning_log(neighbourhood_ids=[neighbourhood.pk], years=[y for y in years if y <= year]),
     )  # fmt: skip
 
 

@@ -32,6 +32,9 @@ KINDS = ("fragment", "submission", "activity", "relation", "observation", "asses
 # quotable fragments).
 FUNDER_KEYS = frozenset({"participants", "activities", "new_ties", "effect", "value", "funding", "structures", "risk",
                          "meeting_places"})  # fmt: skip
+# The figures of the Beleidssignalen: the only evidence a municipality's policy officer may open (as a funder: counts
+# and quotable fragments), in the neighbourhoods of their municipality.
+POLICY_KEYS = frozenset({"factor", "stacking", "structures", "structure", "risk", "asks"})
 
 
 class UnknownEvidence(LookupError):
@@ -105,12 +108,12 @@ def kind_label(kind: str, count: int) -> str:
 
 
 def evidence_page(
-    *, evidence: Evidence, page: int, funder_view: bool, year: int | None = None
+    *, evidence: Evidence, page: int, funder_view: bool, year: int | None = None, policy_view: bool = False
 ) -> EvidencePage:
     """The records behind a number, ``PAGE_SIZE`` at a time over all kinds together.
 
     ``funder_view``: only fragments that may be quoted are listed (speaker as a role); other records are
-    counted, not listed.
+    counted, not listed. ``policy_view``: the same, said to a municipality's policy officer.
     """
     visible: list[tuple[str, int]] = []
     hidden: dict[str, int] = {}
@@ -138,6 +141,8 @@ def evidence_page(
             reason = (
                 _("Residents did not give permission to quote these, or quoting is for internal use only.")
                 if s.kind == "fragment"
+                else _("As a policy officer you see how many there are, not the records themselves.")
+                if policy_view
                 else _("As a funder you see how many there are, not the records themselves.")
             )
         sections.append(

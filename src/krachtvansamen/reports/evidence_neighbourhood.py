@@ -14,6 +14,7 @@ from krachtvansamen.analysis.synthesis import NeighbourhoodAnalysis
 from krachtvansamen.coding.models import Instrument
 from krachtvansamen.neighbourhoods.models import CbsRecord
 from krachtvansamen.reports import evidence_keys as keys
+from krachtvansamen.reports.beleidssignalen import policy_fragment_ids
 from krachtvansamen.reports.evidence import Evidence, UnknownEvidence
 from krachtvansamen.reports.evidence_keys import Found, Resolver, find, sets, year_in
 from krachtvansamen.reports.links import pct
@@ -44,7 +45,7 @@ class NeighbourhoodFigures:
             "palet": self.palet, "pair": self.pair, "relations": self.relations, "new_ties": self.new_ties,
             "capital": self.capital, "hook": self.hook, "roles_top": self.roles_top, "vitality": self.vitality,
             "structures": self.structures, "structure": self.structure, "funding": self.funding, "risk": self.risk,
-            "value": self.value,
+            "value": self.value, "asks": self.asks,
         }  # fmt: skip
 
     # --- Who took part, and what was recorded
@@ -253,6 +254,13 @@ class NeighbourhoodFigures:
 
     def value(self, key: str, in_year: str) -> Found:
         return keys.value(self.a.value, key, in_year, self.years)
+
+    def asks(self) -> Found:
+        """Fragments about what is asked of policy: coded with a vertical structure (the Beleidssignalen)."""
+        ids = policy_fragment_ids(neighbourhood_ids=[self.nid], years=[self.year]).get(self.nid, set())
+        return _("Stories about what is asked of policy in %(year)s") % {"year": self.year}, sets(
+            ("fragment", tuple(ids))
+        )
 
     # --- Duurzaamheid
 

@@ -1,5 +1,8 @@
 """Quotes for a report: the fragments residents allowed to be quoted (``privacy.selectors.quotable``), in the
-words a person approved with others' names pseudonymised (``Fragment.quote_text``), the most representative first, and a pick that does not repeat a text or, where it can, a speaker."""
+words a person approved with others' names pseudonymised (``Fragment.quote_text``), the most representative first, and a pick that does not repeat a text or, where it can, a speaker.
+
+The stories residents themselves chose as most significant at an Effectenplein come first among the candidates
+(issue 12: residents' voice in the loop): still only when ``quotable`` lets them through."""
 
 from __future__ import annotations
 
@@ -7,8 +10,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
+
 from krachtvansamen.coding.models import Fragment, Instrument, SpeakerRole
 from krachtvansamen.coding.selectors import codings_counted
+from krachtvansamen.effectenplein.models import Story
 from krachtvansamen.privacy.selectors import quotable
 
 
@@ -23,6 +29,7 @@ class Quote:
     speaker_id: int | None
     code_keys: frozenset[str]
     is_resident: bool
+    chosen_at_plein: bool = False  # residents chose it as most significant at an Effectenplein
 
     @property
     def weight(self) -> int:
@@ -39,11 +46,13 @@ RESIDENT_ROLES = ("resident", "connector")
 
 
 def quotes_for(*, neighbourhood_ids: Sequence[int], years: Sequence[int], show_speaker: bool) -> list[Quote]:
-    """Quotable fragments with the keys of their (human) codes, most representative first: the most effects
-    and values, residents and connectors before professionals, the latest year first, shorter before longer."""
+    """Quotable fragments with the keys of their (human) codes: first what residents chose as most significant
+    at an Effectenplein, then the most representative: the most effects and values, residents and connectors
+    before professionals, the latest year first, shorter before longer."""
     rows = quotable(Fragment.objects.filter(neighbourhood_id__in=neighbourhood_ids, year__in=years)).order_by(
         "pk"
     )
+    chosen = Exists(Story.objects.filter(fragment=OuterRef("pk"), is_most_significant=True))
     by_fragment: dict[int, set[str]] = {}
     for fragment_id, key in (
         codings_counted().filter(fragment__in=rows.values("pk")).values_list("fragment_id", "code__key")
@@ -55,11 +64,22 @@ def quotes_for(*, neighbourhood_ids: Sequence[int], years: Sequence[int], show_s
     quotes = [
         Quote(fragment_id=pk, text=text, year=year, instrument=instruments.get(instrument, instrument),
               role=roles.get(role, role), speaker=(pseudonym or "") if show_speaker else "",
-              speaker_id=speaker_id, code_keys=frozenset(by_fragment.get(pk, ())), is_resident=role in RESIDENT_ROLES)
-        for pk, text, year, instrument, role, speaker_id, pseudonym in rows.values_list(
-            "pk", "quote_text", "year", "instrument", "speaker_role", "speaker_id", "speaker__pseudonym")
+              speaker_id=speaker_id, code_keys=frozenset(by_fragment.get(pk, ())), is_resident=role in RESIDENT_ROLES,
+              chosen_at_plein=chosen_at_plein)
+        for pk, text, year, instrument, role, speaker_id, pseudonym, chosen_at_plein in rows.annotate(
+            chosen_at_plein=chosen).values_list("pk", "quote_text", "year", "instrument", "speaker_role", "speaker_id",
+                                                "speaker__pseudonym", "chosen_at_plein")
     ]  # fmt: skip
-    quotes.sort(key=lambda q: (-q.weight, not q.is_resident, -q.year, len(q.text), q.fragment_id))
+    quotes.sort(
+        key=lambda q: (
+            not q.chosen_at_plein,
+            -q.weight,
+            not q.is_resident,
+            -q.year,
+            len(q.text),
+            q.fragment_id,
+        )
+    )
     return quotes
 
 
@@ -91,8 +111,8 @@ def pick_quotes(
         and (not prefixes or any(k.startswith(tuple(prefixes)) for k in q.code_keys))
         and (max_length is None or len(q.text) <= max_length)
     ]  # fmt: skip
-    if residents_first:
-        candidates.sort(key=lambda q: not q.is_resident)  # stable: keeps the representative order within
+    if residents_first:  # stable: keeps the residents' own choice first, then the representative order within
+        candidates.sort(key=lambda q: (not q.chosen_at_plein, not q.is_resident))
     chosen: list[Quote] = []
     texts: set[str] = set()
     speakers: set[int] = set()

@@ -26,6 +26,7 @@ from krachtvansamen.analysis.years import check_year, data_years
 from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
 from krachtvansamen.neighbourhoods.years import years_up_to
 from krachtvansamen.reports import charts
+from krachtvansamen.reports.learning import LearningLog, learning_log
 from krachtvansamen.reports.links import (
     Linker,
     Num,
@@ -136,6 +137,7 @@ class Synthese:
     values: list[ValueLine]
     others: list[ProgrammeComparison]
     stories: list[tuple[str, list[Quote]]]  # per theme, the residents' own words (quotable only)
+    learning: LearningLog | None = None  # the Pas-op-de-plaats "Wat doen we nu?" answers up to the year
 
 
 # The themes of the stories section: a heading and the codes whose quotes tell it.
@@ -196,6 +198,7 @@ def synthese_report(
         vitality_chart=_vitality_chart(agg, link), values=value_lines(agg.value, link),
         others=[_comparison(programme, p, href=""), *_others(other_programmes, year=year, site=site)],
         stories=_stories(ids, year),
+        learning=learning_log(neighbourhood_ids=ids, years=[y for y in years_with_data if y <= year]),
     )  # fmt: skip
 
 

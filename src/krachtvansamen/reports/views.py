@@ -16,19 +16,28 @@ from krachtvansamen.analysis.services import analyse_neighbourhood, analyse_neig
 from krachtvansamen.analysis.years import NoDataForYear, check_year, data_years
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.neighbourhoods.years import years_up_to
+from krachtvansamen.people.access import user_funds
 from krachtvansamen.reports import services
 from krachtvansamen.reports.access import (
+    EVIDENCE,
     FINANCIER,
+    evidence_keys_for_user,
     other_programmes_for_user,
     report_neighbourhood_for_user,
     report_programme_for_user,
 )
-from krachtvansamen.reports.buurtbeeld import buurtbeeld_report
-from krachtvansamen.reports.evidence import FUNDER_KEYS, UnknownEvidence, evidence_page
+from krachtvansamen.reports.beleidssignalen import (
+    beleidssignalen_html,
+    beleidssignalen_report,
+    beleidssignalen_scope,
+)
+from krachtvansamen.reports.buurtbeeld import Buurtbeeld, buurtbeeld_report
+from krachtvansamen.reports.evidence import UnknownEvidence, evidence_page
 from krachtvansamen.reports.evidence_neighbourhood import neighbourhood_evidence
 from krachtvansamen.reports.evidence_programme import programme_evidence as programme_evidence_of
 from krachtvansamen.reports.financier import financier_report
 from krachtvansamen.reports.portfolio import portfolio_html, portfolio_report, portfolio_scope
+from krachtvansamen.reports.publication_views import publication_extra
 from krachtvansamen.reports.services import Report
 from krachtvansamen.reports.synthese import synthese_report
 
@@ -79,6 +88,8 @@ def _neighbourhood_report(
         raise _no_data(error) from None
     extra = {"sees_data": sees_data, "buurtbeeld_url": reverse("reports:buurtbeeld", args=[cbs_code, year]),
              "financier_url": reverse("reports:financier", args=[cbs_code, year])}  # fmt: skip
+    if isinstance(report, Buurtbeeld):  # its way out: draft, checked with residents, published
+        extra.update(publication_extra(request, report, pdf=pdf))
     return _respond(request, report, pdf=pdf, extra=extra)
 
 
@@ -198,6 +209,47 @@ def portfolio_latest(request: HttpRequest) -> HttpResponse:
     return redirect("reports:portfolio", years[-1])
 
 
+# --- A municipality's policy signals ------------------------------------------------------------------------
+
+
+def _beleidssignalen(request: HttpRequest, code: str, year: int, *, pdf: bool) -> HttpResponse:
+    municipality_code, neighbourhoods = beleidssignalen_scope(user=request.user, municipality_code=code)
+    try:
+        report = beleidssignalen_report(municipality_code=municipality_code, neighbourhoods=neighbourhoods,
+                                        year=year, site=_site(request) if pdf else "")  # fmt: skip
+    except NoDataForYear as error:
+        raise _no_data(error) from None
+    if not pdf:
+        return HttpResponse(beleidssignalen_html(report, pdf=False, request=request))
+    started = time.perf_counter()
+    content = services.html_to_pdf(beleidssignalen_html(report, pdf=True))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="beleidssignalen-{municipality_code}-{report.year}.pdf"'
+    )
+    response["X-Render-Seconds"] = f"{time.perf_counter() - started:.3f}"
+    return response
+
+
+@login_required
+def beleidssignalen(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    return _beleidssignalen(request, code, year, pdf=False)
+
+
+@login_required
+def beleidssignalen_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    return _beleidssignalen(request, code, year, pdf=True)
+
+
+@login_required
+def beleidssignalen_latest(request: HttpRequest, code: str) -> HttpResponse:
+    municipality_code, neighbourhoods = beleidssignalen_scope(user=request.user, municipality_code=code)
+    years = data_years(neighbourhood_ids=[n.pk for n in neighbourhoods])
+    if not years:
+        raise Http404(_("Nothing has been recorded here yet, in any year."))
+    return redirect("reports:beleidssignalen", municipality_code, years[-1])
+
+
 # --- Evidence ------------------------------------------------------------------------------------------------
 
 
@@ -209,13 +261,21 @@ def _page_number(request: HttpRequest) -> int:
 @login_required
 def evidence(request: HttpRequest, cbs_code: str, year: int) -> HttpResponse:
     neighbourhood, sees_data = report_neighbourhood_for_user(
-        user=request.user, cbs_code=cbs_code, report=FINANCIER
+        user=request.user, cbs_code=cbs_code, report=EVIDENCE
     )
     key = request.GET.get("n", "")
-    if not sees_data and key.split(":")[0] not in FUNDER_KEYS:
+    funder = not sees_data and user_funds(user=request.user, neighbourhood=neighbourhood)
+    if not sees_data and key.split(":")[0] not in evidence_keys_for_user(
+        user=request.user, neighbourhood=neighbourhood
+    ):
         raise PermissionDenied(
             _(
                 "As a funder you only see what the figures of the funder report rest on, "
+                "never the raw data of the neighbourhood."
+            )
+            if funder
+            else _(
+                "As a policy officer you only see what the figures of the policy signals rest on, "
                 "never the raw data of the neighbourhood."
             )
         )
@@ -228,11 +288,17 @@ def evidence(request: HttpRequest, cbs_code: str, year: int) -> HttpResponse:
         found = neighbourhood_evidence(analysis=analysis, key=key)
     except UnknownEvidence:
         raise Http404(_("This report has no such figure.")) from None
-    page = evidence_page(evidence=found, page=_page_number(request), funder_view=not sees_data, year=year)
+    policy = not sees_data and not funder  # a policy officer of the municipality
+    page = evidence_page(evidence=found, page=_page_number(request), funder_view=not sees_data, year=year,
+                         policy_view=policy)  # fmt: skip
     back = reverse("reports:buurtbeeld" if sees_data else "reports:financier", args=[cbs_code, year])
+    back_label = _("Back to the Buurtbeeld") if sees_data else _("Back to the funder report")
+    if policy:
+        back = reverse("reports:beleidssignalen", args=[neighbourhood.municipality_code, year])
+        back_label = _("Back to the policy signals")
     return render(request, "reports/evidence.html", {
         "page": page, "place": neighbourhood.name, "year": year, "back_url": back, "key": key,
-        "back_label": _("Back to the Buurtbeeld") if sees_data else _("Back to the funder report"),
+        "back_label": back_label, "policy_view": policy,
     })  # fmt: skip
 
 

@@ -32,7 +32,8 @@ from krachtvansamen.neighbourhoods.selectors import CbsFigures, cbs_figures_late
 from krachtvansamen.network.models import Relation
 from krachtvansamen.network.selectors import KIND_PLAIN, network_for_year
 from krachtvansamen.network.svg import EDGE_STYLE, network_svg
-from krachtvansamen.people.access import record_may_change, user_sees_data
+from krachtvansamen.people.access import record_may_change, record_may_delete, user_sees_data
+from krachtvansamen.privacy.changes import changes_for_records
 
 # How many documents the page lists; the documents page has them all.
 LATEST_DOCUMENTS = 5
@@ -134,6 +135,11 @@ def assets_section(*, user: User, neighbourhood: Neighbourhood, year: int | None
         for record in records
         if record_may_change(user=user, record=record)
     }
+    deletable = {
+        (type(record).__name__, record.pk)
+        for record in records
+        if record_may_delete(user=user, record=record)
+    }
     return {
         "map": the_map,
         "map_svg": asset_map_svg(
@@ -141,6 +147,10 @@ def assets_section(*, user: User, neighbourhood: Neighbourhood, year: int | None
         ),
         "activities": activities,
         "changeable": changeable,
+        "deletable": deletable,
+        # Who changed what and when, per record (same keys as ``changeable``); the page asked for the buurt's
+        # data already.
+        "changes": changes_for_records(records),
     }
 
 

@@ -21,6 +21,7 @@ from krachtvansamen.coding.selectors import CodingTodo, coding_todo
 from krachtvansamen.core.types import User
 from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
 from krachtvansamen.people.access import (
+    municipalities_for_user,
     neighbourhoods_codable_for_user,
     neighbourhoods_for_user,
     neighbourhoods_funded_by_user,
@@ -41,6 +42,7 @@ ROLE_ORDER = [
     Role.COMMUNITY_BUILDER,
     Role.CONNECTOR,
     Role.FUNDER,
+    Role.MUNICIPALITY,
 ]
 
 
@@ -80,6 +82,8 @@ class StartPage:
     is_funder: bool = False
     is_admin: bool = False
     coding: CodingTodo | None = None  # for coders: what waits in the workbench
+    # For a municipality's policy officer: (code, name) of each municipality whose policy signals they read.
+    municipalities: list[tuple[str, str]] = field(default_factory=list)
 
 
 def start_page_for_user(*, user: User, search: str = "", page_number: Any = 1) -> StartPage:
@@ -87,7 +91,7 @@ def start_page_for_user(*, user: User, search: str = "", page_number: Any = 1) -
     ordered = [role.value for role in ROLE_ORDER if role in roles]
     page = StartPage(roles=ordered, is_admin=Role.ADMIN in roles, is_funder=Role.FUNDER in roles)
     data_neighbourhoods = neighbourhoods_for_user(user=user)
-    page.sees_data = bool(roles - {Role.FUNDER, Role.RESIDENT})
+    page.sees_data = bool(roles - {Role.FUNDER, Role.RESIDENT, Role.MUNICIPALITY})
     if page.sees_data:
         page.search = search.strip()[:100]
         if page.search:
@@ -107,6 +111,12 @@ def start_page_for_user(*, user: User, search: str = "", page_number: Any = 1) -
         page.programmes = list(programmes_for_user(user=user))
     if user_codes(user=user):
         page.coding = coding_todo(neighbourhoods=neighbourhoods_codable_for_user(user=user))
+    codes = municipalities_for_user(user=user)
+    names = dict(
+        Neighbourhood.objects.filter(municipality_code__in=codes, programme__isnull=False)
+        .order_by("municipality_code", "pk").values_list("municipality_code", "municipality_name")
+    )  # fmt: skip
+    page.municipalities = [(code, names.get(code) or code) for code in codes if code in names]
     if page.is_funder:
         page.fundings = list(
             Funding.objects.filter(

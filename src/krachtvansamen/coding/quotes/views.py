@@ -48,6 +48,9 @@ def review_list(request: HttpRequest) -> HttpResponse:
         )
     else:
         fragments = quotes_to_review(neighbourhoods=neighbourhoods)
+    # A story from an Effectenplein carries whether the room chose it as most significant (the first candidate
+    # for a quote): read with the fragment, by relation name (coding does not import the Effectenplein).
+    fragments = fragments.select_related("effectenplein_story")
     page = Paginator(fragments, PER_PAGE).get_page(request.GET.get("pagina"))
     items = [(f, None if reviewed else quote_proposal(f)) for f in page.object_list]
     return render(request, "coding/quotes/review.html", {"page": page, "items": items, "reviewed": reviewed})

@@ -1,7 +1,8 @@
 """``kvs report buurtbeeld --neighbourhood CBSCODE --year YEAR --out FILE.pdf``,
 ``kvs report synthese --programme SLUG [--year YEAR] --out FILE.pdf``,
 ``kvs report financier --neighbourhood CBSCODE --year YEAR --out FILE.pdf``,
-``kvs report portfolio --user USERNAME [--year YEAR] --out FILE.pdf``.
+``kvs report portfolio --user USERNAME [--year YEAR] --out FILE.pdf``,
+``kvs report beleidssignalen --municipality GMCODE [--year YEAR] --out FILE.pdf``.
 
 For server-side use by an administrator: no access check (except for the portfolio, which is the portfolio
 that user would see on the web: a funder's funded neighbourhoods, a programme manager's reach; the synthesis covers every neighbourhood of the
@@ -24,6 +25,12 @@ from django.utils.translation import gettext as _
 from krachtvansamen.analysis.years import NoDataForYear, data_years
 from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
 from krachtvansamen.reports import services
+from krachtvansamen.reports.beleidssignalen import (
+    MUNICIPALITY_CODE,
+    beleidssignalen_pdf,
+    beleidssignalen_report,
+    municipality_neighbourhoods,
+)
 from krachtvansamen.reports.buurtbeeld import buurtbeeld_report
 from krachtvansamen.reports.financier import financier_report
 from krachtvansamen.reports.portfolio import portfolio_pdf, portfolio_report, portfolio_scope
@@ -32,7 +39,7 @@ from krachtvansamen.reports.synthese import Synthese, synthese_report
 
 
 class Command(BaseCommand):
-    help = "Write a report (Buurtbeeld, Programmasynthese, Financiersrapport, portfolio) as a PDF file."
+    help = "Write a report (Buurtbeeld, Programmasynthese, Financiersrapport, portfolio, Beleidssignalen) as a PDF file."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="kind", required=True)
@@ -58,6 +65,14 @@ class Command(BaseCommand):
         portfolio.add_argument("--year", type=int, help="default: the latest year with data")
         _output_arguments(portfolio)
 
+        policy = sub.add_parser(
+            "beleidssignalen",
+            help="a municipality's policy signals, over its neighbourhoods in the programmes",
+        )
+        policy.add_argument("--municipality", required=True, help="CBS municipality code, e.g. GM0202")
+        policy.add_argument("--year", type=int, help="default: the latest year with data")
+        _output_arguments(policy)
+
     def handle(self, *args, **options):
         kind = options["kind"]
         out = Path(options["out"])
@@ -67,8 +82,12 @@ class Command(BaseCommand):
             raise CommandError(_("The folder does not exist: %(path)s") % {"path": out.parent})
         site = options["site_url"].rstrip("/")
         started = time.perf_counter()
-        if kind == "portfolio":
-            content = self._portfolio(options, site)
+        if kind in ("portfolio", "beleidssignalen"):
+            content = (
+                self._portfolio(options, site)
+                if kind == "portfolio"
+                else self._beleidssignalen(options, site)
+            )
             written = services.write_atomically(out, content)
             self.stdout.write(
                 _("%(path)s written (%(kb)s kB, %(seconds)s s).")
@@ -114,6 +133,32 @@ class Command(BaseCommand):
         except NoDataForYear as error:
             raise CommandError(str(error)) from None
         return portfolio_pdf(report)
+
+    def _beleidssignalen(self, options: dict[str, Any], site: str) -> bytes:
+        code = options["municipality"].strip().upper()
+        if not MUNICIPALITY_CODE.match(code):
+            raise CommandError(
+                _("Unknown municipality code: %(code)s. A municipality code looks like GM0202.")
+                % {"code": options["municipality"]}
+            )
+        neighbourhoods = municipality_neighbourhoods(municipality_code=code)
+        if not neighbourhoods:
+            raise CommandError(
+                _("No neighbourhood of municipality %(code)s takes part in a programme.") % {"code": code}
+            )
+        year = options["year"]
+        if year is None:
+            years = data_years(neighbourhood_ids=[n.pk for n in neighbourhoods])
+            if not years:
+                raise CommandError(_("Nothing has been recorded here yet, in any year."))
+            year = years[-1]
+        try:
+            report = beleidssignalen_report(
+                municipality_code=code, neighbourhoods=neighbourhoods, year=year, site=site
+            )
+        except NoDataForYear as error:
+            raise CommandError(str(error)) from None
+        return beleidssignalen_pdf(report)
 
     def _neighbourhood(self, kind: str, options: dict[str, Any], site: str) -> Report:
         code = options["neighbourhood"].strip().upper()
