@@ -108,6 +108,12 @@ def test_a_csv_with_a_single_column_is_read_as_one_column(run):
     assert Submission.objects.get().answers == {"place": "Het Plein"}
 
 
+def test_only_a_comma_semicolon_or_tab_separates_columns_never_a_letter(run):
+    # one column (in group "blok_X") whose every line holds one "X": still one column, answers kept whole
+    run(b"blok_X/place\nToren X\nKade X\nPlein X\n")
+    assert sorted(s.answers["place"] for s in Submission.objects.all()) == ["Kade X", "Plein X", "Toren X"]
+
+
 def test_a_tab_separated_export_is_read_too(run):
     run(b"place\tvisitors\nDe Kade\t7\n")
     assert Submission.objects.get().answers == {"place": "De Kade", "visitors": 7}
@@ -159,7 +165,21 @@ def test_a_wrong_answer_in_a_repeated_row_names_the_group_row_and_question(run):
         ("activities", [["activity", "participants", "_parent_index"], ["Buurtsoep", "veel", 1]]),
     )
     assert _refused(run, content, "export.xlsx") == (
-        "Rij 2, vraag “activities 0 participants”: Vul een heel getal in. Er is niets ingelezen."
+        "Rij 2, vraag “activities 1 participants”: Vul een heel getal in. Er is niets ingelezen."
+    )
+    assert Submission.objects.count() == 0
+
+
+def test_the_second_repeated_row_is_called_the_second(run):
+    """Rows of a group are counted from 1, as in the sheet: the wrong answer in the second one says 2."""
+    content = _workbook(
+        ("Buurtteller", [["place", "_index", "_uuid"], ["Het Plein", 1, "r1"]]),
+        ("activities", [
+            ["activity", "participants", "_parent_index"], ["Buurtsoep", "12", 1], ["Repair café", "veel", 1],
+        ]),
+    )  # fmt: skip
+    assert _refused(run, content, "export.xlsx") == (
+        "Rij 2, vraag “activities 2 participants”: Vul een heel getal in. Er is niets ingelezen."
     )
     assert Submission.objects.count() == 0
 

@@ -175,7 +175,13 @@ def answers_import(
                 field, message = next(iter(invalid.errors.items()))
                 raise AnswersImportError(
                     _("Row %(line)s, question “%(field)s”: %(message)s Nothing has been imported.")
-                    % {"line": line, "field": field.replace("__", " "), "message": message}
+                    % {"line": line, "field": _field_label(field), "message": message}
                 ) from None
             created += 1
     return AnswersImportResult(rows=len(main), created=created, already_there=already)
+
+
+def _field_label(field: str) -> str:
+    """An error's question as a person counts: ``activities__0__participants`` → "activities 1 participants"
+    (the form numbers repeated rows from 0; the first row in the sheet is the first, not the zeroth)."""
+    return " ".join(str(int(part) + 1) if part.isdigit() else part for part in field.split("__"))
