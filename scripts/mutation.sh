@@ -44,6 +44,7 @@ restore_state() {
   done
 }
 save_state() {
+  [ -d mutants/src ] || return 0
   (cd mutants/src && find . -name '*.py.meta') | while read -r meta; do
     mkdir -p "$state/$(dirname "${meta#./}")"
     cp "mutants/src/${meta#./}" "$state/${meta#./}"
@@ -52,10 +53,12 @@ save_state() {
 
 if [ "$run" = 1 ]; then
   restore_state
+  trap save_state EXIT  # also when the run is stopped halfway (Ctrl+C): what is done is kept
   # mutmut never refreshes its copy of files it does not mutate (templates, translations, other modules).
   .venv/bin/python scripts/mutation_sync.py
   # mutmut's own exit code says nothing about the score; the report below decides. Ctrl+C keeps what is done.
   .venv/bin/mutmut run --max-children "${KVS_MUTATION_CHILDREN:-$(nproc)}" || true
   save_state
+  trap - EXIT
 fi
 exec .venv/bin/python scripts/mutation_report.py "${report_args[@]}"
