@@ -16,6 +16,7 @@ COMMAND_ALIASES = {
     "erase-person": "erase_person",
     "export-person": "export_person",
     "suggest-evaluate": "suggest_evaluate",
+    "api-token": "api_token",
 }
 
 

@@ -133,6 +133,9 @@ INSTALLED_APPS = [
     "krachtvansamen.reports",
     "krachtvansamen.web",
     "krachtvansamen.demo",
+    "krachtvansamen.api",
+    # Its templates and static files: the API docs page serves Swagger UI from our own static files, no CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -294,6 +297,12 @@ ACCESS_LOG_PREFIXES = [
     ("/documenten/", "personal"),
     ("/plein/bijeenkomst/", "personal"),
     ("/beheer/", "personal"),
+    ("/api/fragments", "personal"),
+    ("/api/codings", "personal"),
 ]
 # Days the access log is kept before `kvs retention` removes older entries.
 ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("KVS_RETENTION_ACCESS_LOG_DAYS", "365"))
+
+# The JSON API (krachtvansamen.api): at most this many rows per page (?limit=).
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500

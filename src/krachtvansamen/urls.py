@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy
 
+from krachtvansamen.api.api import api
 from krachtvansamen.core import views as core_views
 from krachtvansamen.web import stories as web_stories
 from krachtvansamen.web import views as web_views
@@ -45,6 +46,7 @@ urlpatterns = [
     path("gezond/", core_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
+    path("api/", api.urls),
 ]
 
 handler403 = "krachtvansamen.core.views.permission_denied"
