@@ -255,6 +255,7 @@ def test_guessing_codes_gets_a_429_after_too_many_unknown_codes(meeting):
     refused = _post(guesser, "/plein/", {"code": meeting.code})  # even the right code: wait first
     assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 600
     assert "Vanaf dit netwerk zijn te veel onbekende codes geprobeerd." in refused.content.decode()
+    assert 'aria-describedby="plein-code-hulp plein-fout" aria-invalid="true"' in refused.content.decode()
     assert guesser.get(f"/plein/{meeting.code}/").status_code == 429
     assert not Participant.objects.exists()
     # Everyone else still joins with the right code.

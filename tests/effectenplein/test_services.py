@@ -106,7 +106,12 @@ def test_the_same_form_sent_twice_makes_one_story(meeting, join):
 def test_line_breaks_count_as_one_character_like_the_browser_counts_them(meeting, join):
     text = ("a" * 98 + "\r\n") * 10  # 1000 characters as the browser counts them, 1010 as sent
     story = services.story_post(participant=join(), text=text, level="social")
-    assert len(story.text) <= 1000
+    assert story.text == "\n".join(["a" * 98] * 10)  # one line break each, the last one trimmed
+
+
+def test_a_lone_carriage_return_is_kept_as_a_line_break(meeting, join):
+    story = services.story_post(participant=join(), text="Eerst dit.\rToen dat.", level="social")
+    assert story.text == "Eerst dit.\nToen dat."
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,21 @@ def test_a_second_before_the_code_expires_a_story_is_still_accepted(meeting, joi
     assert Story.objects.count() == 1
 
 
+def test_at_the_very_moment_the_code_expires_nobody_can_join_with_it(meeting, frozen):
+    Meeting.objects.filter(pk=meeting.pk).update(expires_at=frozen)
+    with pytest.raises(PleinError) as refused:
+        services.meeting_for_joining(code=meeting.code)
+    assert (refused.value.message, refused.value.status) == (EXPIRED, 410)
+
+
+def test_hiding_the_stories_of_participant_0_is_refused_but_the_largest_database_id_is_looked_up(meeting):
+    # ids are database keys: 0 can never be one; 2**63 - 1 can, there is just no such participant here
+    with pytest.raises(PleinError) as refused:
+        services.participant_stories_hide(meeting=meeting, participant_id=0)
+    assert (refused.value.message, refused.value.status) == ("Dit verhaal bestaat niet (meer).", 404)
+    assert services.participant_stories_hide(meeting=meeting, participant_id=2**63 - 1) == 0
+
+
 def test_a_phone_in_a_closed_meeting_is_thanked_in_dutch_whatever_it_tries(
     codebook, meeting, join, facilitator
 ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -63,7 +64,19 @@ def test_a_wrong_code_gets_a_dutch_message(phone, meeting, code, status, message
     response = _post(phone, "/plein/", {"code": code})
     assert response.status_code == status
     assert message in response.content.decode()
+    assert "Retry-After" not in response  # only a 429 tells the phone to wait
     assert not Participant.objects.exists()
+
+
+@pytest.mark.parametrize("code", ["", "ABC", "QQQQQQ", "verlopen"])
+def test_a_refused_code_marks_the_code_field_as_wrong_for_screen_readers(phone, meeting, code):
+    if code == "verlopen":
+        Meeting.objects.filter(pk=meeting.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+        code = meeting.code
+    page = _post(phone, "/plein/", {"code": code}).content.decode()
+    # the code field points at the message and says it is wrong; the nickname field does not
+    assert 'aria-describedby="plein-code-hulp plein-fout" aria-invalid="true"' in page
+    assert page.count('aria-invalid="true"') == 1
 
 
 def test_an_expired_code_gets_a_dutch_message_and_nobody_joins(phone, meeting):
@@ -132,7 +145,23 @@ def test_bad_story_input_shows_a_dutch_message_keeps_the_text_and_saves_nothing(
     assert message in page and 'role="alert"' in page
     if data["text"]:
         assert data["text"] in page  # what they typed is not lost
+    # the field in question points at the message, for a screen reader too
+    text_marked = 'aria-describedby="plein-tekst-hulp plein-fout" aria-invalid="true"' in page
+    level_marked = 'plein-levels utrecht-form-fieldset--invalid" aria-describedby="plein-fout"' in page
+    assert (text_marked, level_marked) == (
+        (True, False) if message.startswith(("Schrijf", "Je verhaal")) else (False, True)
+    )
     assert not Story.objects.exists()
+
+
+def test_a_double_tap_on_the_phone_form_makes_one_story(phone, meeting):
+    _joined(phone, meeting)
+    page = phone.get(f"/plein/{meeting.code}/").content.decode()
+    key = re.search(r'name="key" value="([^"]+)"', page).group(1)
+    story = {"text": "Ik ken nu mijn buren.", "level": "social", "key": key}
+    for _tap in range(2):  # the same form sent twice: a double tap, or a retry on a slow connection
+        assert _post(phone, f"/plein/{meeting.code}/verhaal/", story).status_code == 302
+    assert Story.objects.count() == 1
 
 
 def test_posting_without_having_joined_leads_to_the_join_form(phone, meeting):

@@ -149,6 +149,22 @@ def test_blocked_says_wait_only_once_the_count_is_used_up(settings, clock):
     assert limits.blocked("code_failures_per_address", "adres") == 0
 
 
+@pytest.mark.parametrize(
+    ("wait", "said"),
+    [(1, "2 seconden"), (90, "90 seconden"), (91, "2 minuten"), (121, "3 minuten"), (590, "10 minuten")],
+)
+def test_the_wait_is_said_in_seconds_up_to_ninety_then_in_whole_minutes_rounded_up(
+    settings, clock, meeting, wait, said
+):
+    settings.EFFECTENPLEIN_LIMITS = {"code_failures_per_address": (1, 600)}
+    limits.hit("code_failures_per_address", "adres")
+    clock.value = WINDOW_START + 600 - wait  # the ten-minute window ends `wait` seconds from now
+    with pytest.raises(PleinError) as refused:
+        services.meeting_for_joining(code=meeting.code, client=services.Client(address="adres"))
+    assert refused.value.retry_after == wait
+    assert refused.value.message.endswith(f"probeer het over {said} opnieuw.")
+
+
 # --- the participant maximum and the story maximum -----------------------------------------------------------
 
 
@@ -166,6 +182,22 @@ def test_a_meeting_takes_exactly_its_maximum_and_refuses_the_next_until_there_is
     services.meeting_set_max_participants(meeting=meeting, max_participants=3)
     services.participant_join(meeting=meeting)
     assert Participant.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("chosen_max", "accepted"), [(0, False), (1, True), (500, True), (501, False), (None, False)]
+)
+def test_a_maximum_of_participants_from_1_to_500_is_accepted_and_anything_else_refused(
+    meeting, chosen_max, accepted
+):
+    if accepted:
+        assert services.meeting_set_max_participants(meeting=meeting, max_participants=chosen_max)
+        assert services.meeting_max_participants(meeting) == chosen_max
+        return
+    with pytest.raises(PleinError) as refused:
+        services.meeting_set_max_participants(meeting=meeting, max_participants=chosen_max)
+    assert refused.value.message == "Vul in hoeveel mensen mee mogen doen: een getal van 1 tot en met 500."
+    assert services.meeting_max_participants(meeting) == 60  # unchanged
 
 
 def test_a_participant_shares_exactly_the_maximum_number_of_stories(meeting, join, settings):
