@@ -56,8 +56,17 @@ if [ "$run" = 1 ]; then
   trap save_state EXIT  # also when the run is stopped halfway (Ctrl+C): what is done is kept
   # mutmut never refreshes its copy of files it does not mutate (templates, translations, other modules).
   .venv/bin/python scripts/mutation_sync.py
+  children="${KVS_MUTATION_CHILDREN:-$(nproc)}"
+  # A verdict, once reached, is kept until the mutant's function changes: a survivor that a new test kills stays
+  # "survived". scripts/mutation-recheck.txt lists such mutants (one name per line, # for comments); they are
+  # tested again first, and the list is emptied once mutmut has its verdict on them.
+  recheck=scripts/mutation-recheck.txt
+  if grep -qv '^\s*\(#\|$\)' "$recheck" 2>/dev/null; then
+    grep -v '^\s*\(#\|$\)' "$recheck" | xargs .venv/bin/mutmut run --max-children "$children" \
+      && sed -i '/^\s*#/!d' "$recheck"
+  fi
   # mutmut's own exit code says nothing about the score; the report below decides. Ctrl+C keeps what is done.
-  .venv/bin/mutmut run --max-children "${KVS_MUTATION_CHILDREN:-$(nproc)}" || true
+  .venv/bin/mutmut run --max-children "$children" || true
   save_state
   trap - EXIT
 fi
