@@ -310,7 +310,8 @@ def _validate_name(question: Any, seen: set[str]) -> str:
     if not isinstance(question, dict):
         raise DefinitionError(_("A question is not written correctly."))
     name = question.get("name", "")
-    if not NAME_RE.match(str(name)):
+    # Only text is a name: str(None) and str(True) would pass as "None" and "True".
+    if not isinstance(name, str) or not NAME_RE.match(name):
         raise DefinitionError(
             _("“%(name)s” cannot be a question name: use letters, digits and _ only, starting with a letter.")
             % {"name": name}
