@@ -3,6 +3,7 @@ Buurtbeeld and in the Programmasynthese; "nog geen …" when there are none."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from html import unescape
 
@@ -82,9 +83,12 @@ def test_only_sent_in_answers_of_this_buurt_up_to_the_year(as_user, world, pas):
 
 
 def test_without_a_date_the_day_it_was_sent_in_counts(world, pas):
+    """The day as it was in the Netherlands: sent in at 23:30 UTC on 14 March is 15 March in Arnhem."""
     submission = pas(world.own, MARCH, held_on=None)
+    sent = datetime.datetime(2025, 3, 14, 23, 30, tzinfo=datetime.UTC)
+    Submission.objects.filter(pk=submission.pk).update(submitted_at=sent)
     log = learning_log(neighbourhood_ids=[world.own.pk], years=[2025])
-    assert log.dates[0].date == submission.submitted_at.date()
+    assert log.dates[0].date == datetime.date(2025, 3, 15)
 
 
 def test_an_answer_that_reveals_sensitive_data_is_counted_not_shown(as_user, world, pas):
