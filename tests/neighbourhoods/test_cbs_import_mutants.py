@@ -4,6 +4,7 @@ the counts per kind, and the extra figures of both exports kept side by side."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -246,3 +247,20 @@ def test_the_same_file_imported_again_for_another_table_or_year_is_written_for_t
     result = cbs_import_file(path=tmp_path / "kwb2024_85984NED_klein.csv", table_id=table_id, year=year)
     assert (result.created, result.updated) == (created, updated)
     assert CbsRecord.objects.filter(table_id=table_id, year=year).count() == 3
+
+
+def test_an_import_reports_its_file_and_records_file_hash_table_and_layout(tmp_path):
+    """The command prints the file's name; the recorded import keeps what identifies the file, so that the same
+    file imported again is recognised by its hash (and the history in Beheer names the file, table and layout)."""
+    path = _write(tmp_path, "kwb2024_85984NED_klein.csv", HEADER + "".join(ROWS))
+    result = cbs_import_file(path=path)
+    assert result.file_name == "kwb2024_85984NED_klein.csv"
+    recorded = CbsImport.objects.get()
+    assert (recorded.file_name, recorded.table_id, recorded.year, recorded.layout, recorded.rows) == (
+        "kwb2024_85984NED_klein.csv",
+        "85984NED",
+        2024,
+        "coded",
+        3,
+    )
+    assert recorded.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
