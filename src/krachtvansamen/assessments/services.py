@@ -13,6 +13,7 @@ from django.db import transaction
 from krachtvansamen.assessments.models import FactorObservation, SustainabilityAssessment
 from krachtvansamen.core.types import User
 from krachtvansamen.framework.models import Code
+from krachtvansamen.neighbourhoods.data_versions import data_versions_bump
 from krachtvansamen.people.services import recorder
 
 
@@ -39,6 +40,9 @@ def factor_observations_record(
         if seen.direction in FactorObservation.Direction.values
     ]  # fmt: skip
     with transaction.atomic():
+        data_versions_bump(
+            neighbourhood_ids={row.neighbourhood_id for row in rows}
+        )  # bulk_create sends no signal
         return FactorObservation.objects.bulk_create(rows)
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from krachtvansamen.assets.models import Activity, Asset
 from krachtvansamen.assets.selectors import entry_years, organisations_for_neighbourhood
 from krachtvansamen.core.types import User
+from krachtvansamen.neighbourhoods.data_versions import data_versions_bump
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.people.access import record_may_change, record_may_delete
 from krachtvansamen.people.models import AgeBand, Consent, Organisation, Origin, Person
@@ -524,4 +525,7 @@ def assets_record_found(
         if asset.category in Asset.Category.values and asset.name
     ]
     with transaction.atomic():
+        data_versions_bump(
+            neighbourhood_ids={row.neighbourhood_id for row in rows}
+        )  # bulk_create sends no signal
         return Asset.objects.bulk_create(rows)

@@ -35,6 +35,7 @@ from krachtvansamen.core.types import User
 from krachtvansamen.framework.models import Code
 from krachtvansamen.framework.selectors import codebook_current, codes_current_by_key
 from krachtvansamen.framework.services import code_add_user_defined
+from krachtvansamen.neighbourhoods.data_versions import data_versions_bump
 from krachtvansamen.neighbourhoods.models import Programme
 from krachtvansamen.people.models import Consent, Person
 from krachtvansamen.people.services import recorder
@@ -101,6 +102,7 @@ def fragments_record(
     by_key = _codes_of(fragments)
     who = recorder(user)
     with transaction.atomic():
+        data_versions_bump(neighbourhood_ids=[neighbourhood_id])  # bulk_create sends no signal
         saved = Fragment.objects.bulk_create(
             [
                 Fragment(
@@ -180,7 +182,9 @@ def fragments_state_refresh(*, fragment_ids: Iterable[int]) -> int:
         ]
         CodingPass.objects.bulk_create(missing, ignore_conflicts=True)
         stale = []
-        for fragment in Fragment.objects.filter(pk__in=chunk).only("pk", "coding_state", "settled_at"):
+        for fragment in Fragment.objects.filter(pk__in=chunk).only(
+            "pk", "coding_state", "settled_at", "neighbourhood_id"
+        ):
             state = _state_of(
                 settled=fragment.pk in settled or fragment.settled_at is not None,
                 codes_per_coder=codes.get(fragment.pk, {}),
@@ -190,6 +194,8 @@ def fragments_state_refresh(*, fragment_ids: Iterable[int]) -> int:
                 fragment.coding_state = state
                 stale.append(fragment)
         Fragment.objects.bulk_update(stale, ["coding_state"])
+        # bulk_update sends no signal, and the state decides which codings a report counts.
+        data_versions_bump(neighbourhood_ids={f.neighbourhood_id for f in stale})
         changed += len(stale)
     return changed
 
@@ -292,6 +298,7 @@ def fragment_settle(*, fragment: Fragment, user: User, codes: Sequence[Code], me
     if unusable:
         raise CodingError(_("This code cannot be used here: choose a code of the current codebook."))
     with transaction.atomic():
+        data_versions_bump(neighbourhood_ids=[fragment.neighbourhood_id])  # bulk_create below sends no signal
         fragment.codings.filter(settled=True).delete()
         outcome = Coding.objects.bulk_create(
             [

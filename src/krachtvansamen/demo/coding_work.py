@@ -14,6 +14,7 @@ from typing import Any
 from krachtvansamen.coding.models import Coding, CodingPass, Fragment, Instrument
 from krachtvansamen.coding.services import fragments_state_refresh
 from krachtvansamen.documents.services import document_create, document_prepare
+from krachtvansamen.neighbourhoods.data_versions import data_versions_bump_everything
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.people.models import Consent
 
@@ -60,6 +61,7 @@ def second_coding_add(rng: random.Random, *, neighbourhood: Neighbourhood, coder
             codes.remove(rng.choice(codes))  # one code overlooked: the disagreement to discuss
         codings += [Coding(fragment=fragment, code_id=code_id, coder=coder) for code_id in codes]
     Coding.objects.bulk_create(codings)
+    data_versions_bump_everything()  # bulk_create sends no signal
     # A pass for each chosen fragment, also where the second coder found no code applies.
     CodingPass.objects.bulk_create([CodingPass(fragment=fragment, coder=coder) for fragment in chosen])
     fragments_state_refresh(fragment_ids=[fragment.pk for fragment in chosen])

@@ -93,6 +93,7 @@ from krachtvansamen.demo.neighbourhood_records import INSTRUMENTS_ALL, INSTRUMEN
 from krachtvansamen.framework.models import Code
 from krachtvansamen.framework.services import codebook_load_shipped
 from krachtvansamen.neighbourhoods.cbs_import import cbs_import_file
+from krachtvansamen.neighbourhoods.data_versions import data_versions_bump_everything
 from krachtvansamen.neighbourhoods.models import CbsRecord, MeasurementYear, Neighbourhood, Programme
 from krachtvansamen.network.models import Relation
 from krachtvansamen.people.models import (
@@ -178,6 +179,7 @@ class _Table:
     def flush(self) -> None:
         if not self.rows:
             return
+        data_versions_bump_everything()  # COPY and raw INSERTs send no signal
         quote = connection.ops.quote_name
         columns = ", ".join(quote(column) for column in self.columns)
         with connection.cursor() as cursor:
@@ -279,6 +281,7 @@ def national_check_database(*, reset: bool) -> None:
 def national_reset() -> None:
     """Empty the domain tables and every table that refers to them; keep codebook, CBS figures, users."""
     tables = [model._meta.db_table for model in _domain_models()]
+    data_versions_bump_everything()  # a TRUNCATE sends no signal
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Rows written earlier in this same transaction (tests) still have deferred key checks pending,

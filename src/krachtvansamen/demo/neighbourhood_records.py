@@ -20,6 +20,7 @@ from krachtvansamen.coding.services import fragments_state_refresh
 from krachtvansamen.framework.models import Code
 from krachtvansamen.instruments.models import Submission, SubmissionFragment
 from krachtvansamen.instruments.selectors import form_version_current
+from krachtvansamen.neighbourhoods.data_versions import data_versions_bump
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.network.models import Relation
 from krachtvansamen.people.models import (
@@ -281,6 +282,9 @@ def neighbourhood_records_build(
     result: DemoResult,
 ) -> None:
     # The order of the random draws is part of the demo: the same seed gives the same data set.
+    data_versions_bump(
+        neighbourhood_ids=[neighbourhood.pk], everything=True
+    )  # bulk_create: no signals; persons
     scale = 1.6 if neighbourhood.is_focus else 1.0
     cast = _cast(rng, neighbourhood=neighbourhood, scale=scale, result=result)
     meeting_places = _assets(rng, neighbourhood=neighbourhood, content=content, cast=cast, result=result)

@@ -26,6 +26,7 @@ from krachtvansamen.documents.models import Document, DocumentFragment
 from krachtvansamen.documents.selectors import document_find_duplicate
 from krachtvansamen.documents.splitting import Speaker, SplitResult, normalise_text, split_text
 from krachtvansamen.documents.upload import max_upload_bytes, max_upload_mb
+from krachtvansamen.neighbourhoods.data_versions import data_versions_bump
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.neighbourhoods.years import YearClosed, year_check_open
 from krachtvansamen.people.services import recorder
@@ -232,6 +233,7 @@ def _document_write(
             )
         )
     DocumentFragment.objects.bulk_create(links)
+    data_versions_bump(neighbourhood_ids=[document.neighbourhood_id])  # bulk_create sends no signal
     return document
 
 

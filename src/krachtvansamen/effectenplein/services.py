@@ -46,6 +46,7 @@ from krachtvansamen.effectenplein.models import (
 from krachtvansamen.effectenplein.selectors import meeting_year_choices, normalise_code, token_hash
 from krachtvansamen.framework.models import Code
 from krachtvansamen.framework.selectors import codes_current_by_key
+from krachtvansamen.neighbourhoods.data_versions import data_versions_bump
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.people.models import Consent
 from krachtvansamen.people.services import recorder
@@ -244,6 +245,7 @@ def participant_stories_hide(*, meeting: Meeting, participant_id: int) -> int:
         raise PleinError(_("This story does not exist (any more)."), status=404)
     with transaction.atomic():
         _bump(meeting, statuses=(Meeting.Status.OPEN, Meeting.Status.VOTING), require_not_expired=False)
+        data_versions_bump(neighbourhood_ids=[meeting.neighbourhood_id])  # update() sends no signal
         return Story.objects.filter(meeting=meeting, participant_id=participant_id, hidden=False).update(
             hidden=True
         )
@@ -336,6 +338,7 @@ def meeting_close(*, meeting: Meeting, user: User) -> CloseResult:
             story.fragment = fragment
         Story.objects.bulk_update(stories, ["fragment"])
         Story.objects.filter(pk__in=winners).update(is_most_significant=True)
+        data_versions_bump(neighbourhood_ids=[locked.neighbourhood_id])  # bulk_update/update send no signal
         locked.status = Meeting.Status.CLOSED
         locked.closed_at = timezone.now()
         locked.version += 1

@@ -43,6 +43,7 @@ from krachtvansamen.instruments.definition import (
 )
 from krachtvansamen.instruments.models import CodedAnswer, Form, FormVersion, Submission, SubmissionFragment
 from krachtvansamen.instruments.selectors import code_choices, code_keys_current, forms_current
+from krachtvansamen.neighbourhoods.data_versions import data_versions_bump
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.neighbourhoods.years import YearClosed, year_check_open
 from krachtvansamen.people.access import user_roles
@@ -280,6 +281,8 @@ class _Outcome:
             if value is not None:
                 coded += self._question(name, question, value, codes, tags)
         CodedAnswer.objects.bulk_create(coded)
+        # bulk_create sends no signal: the neighbourhood's reports are retired here.
+        data_versions_bump(neighbourhood_ids=[self.submission.neighbourhood_id])
         if keep_words:
             self._fragments(questions, codes, tags, consent, person)
 
@@ -405,6 +408,7 @@ class _Outcome:
             neighbourhood_id=s.neighbourhood_id, year=s.year, instrument=s.form_version.form.instrument,
             fragments=new, user=self.user, source=f"submission:{s.pk}",
         )  # fmt: skip
+        data_versions_bump(neighbourhood_ids=[s.neighbourhood_id])  # bulk_create sends no signal
         SubmissionFragment.objects.bulk_create([
             SubmissionFragment(submission=s, fragment=fragment, question=name,
                                stance=question.get("stance", "neutral"))

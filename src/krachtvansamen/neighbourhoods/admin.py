@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from krachtvansamen.neighbourhoods.data_versions import data_versions_bump_everything
 from krachtvansamen.neighbourhoods.models import (
     CbsImport,
     CbsRecord,
@@ -40,6 +43,15 @@ class CbsRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CbsRecord]) -> None:
+        # CbsRecord has no delete signal (see reports.cache_invalidation): the reports are retired here.
+        super().delete_queryset(request, queryset)
+        data_versions_bump_everything()
+
+    def delete_model(self, request: HttpRequest, obj: CbsRecord) -> None:
+        super().delete_model(request, obj)
+        data_versions_bump_everything()
 
 
 @admin.register(CbsImport)

@@ -25,6 +25,7 @@ from typing import Any, cast
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
+from krachtvansamen.neighbourhoods.data_versions import data_versions_bump_everything
 from krachtvansamen.neighbourhoods.models import CbsImport, CbsRecord
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -455,6 +456,7 @@ def _insert(records: list[dict[str, Any]], *, with_pk: bool) -> None:
     """
     if not records:
         return
+    data_versions_bump_everything()  # raw INSERTs and COPY send no signal; CBS figures feed every report
     meta = CbsRecord._meta
     fields = (["pk"] if with_pk else []) + list(INSERT_FIELDS)
     columns = [_column(name) for name in fields]

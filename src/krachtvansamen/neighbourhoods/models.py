@@ -137,3 +137,21 @@ class CbsRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.name} ({self.year})"
+
+
+class DataVersion(models.Model):
+    """A token that changes whenever data a report reads changes: one row per neighbourhood and one for data
+    every report reads (``neighbourhoods.data_versions``). Cached reports are keyed by these tokens."""
+
+    key = models.CharField(max_length=40, primary_key=True)  # "all", or "n:<neighbourhood id>"
+    version = models.BigIntegerField(default=0)  # how often it changed (for people reading the table)
+    # A fresh random value at every change: a rolled-back change can bump the counter to the same number a later
+    # committed change reaches, never to the same token, so a report cached inside that transaction stays unused.
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.key} v{self.version}"

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from krachtvansamen.core.types import User
+from krachtvansamen.neighbourhoods.data_versions import data_versions_bump_everything
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.people.models import Consent, Person
 from krachtvansamen.people.services import person_create, recorder
@@ -83,6 +84,7 @@ def person_create_pseudonymous(
                 )
             )
         Consent.objects.bulk_create(consents)
+        data_versions_bump_everything()  # bulk_create sends no signal; consent counts in every report
     return person
 
 

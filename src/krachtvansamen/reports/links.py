@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -44,6 +44,17 @@ class Num(SafeString):
         num = super().__new__(cls, html)
         num.value, num.text, num.href, num.label = value, text, href, label
         return num
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Cached reports are pickled (reports.report_cache): restore the very HTML (a plain str: self[:]), not a
+        # fresh translation.
+        return (_num_restored, (self[:], self.value, self.text, self.href, self.label))
+
+
+def _num_restored(html: str, value: float | None, text: str, href: str, label: str) -> Num:
+    num = SafeString.__new__(Num, html)
+    num.value, num.text, num.href, num.label = value, text, href, label
+    return num
 
 
 @dataclass(frozen=True)

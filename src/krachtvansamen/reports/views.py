@@ -12,8 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from krachtvansamen.analysis.services import analyse_neighbourhood, analyse_neighbourhoods
+from krachtvansamen.analysis.services import analyse_neighbourhoods
 from krachtvansamen.analysis.years import NoDataForYear, check_year, data_years
+from krachtvansamen.core.exports import export_filename, export_format, export_response
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.neighbourhoods.years import years_up_to
 from krachtvansamen.people.access import user_funds
@@ -28,18 +29,29 @@ from krachtvansamen.reports.access import (
 )
 from krachtvansamen.reports.beleidssignalen import (
     beleidssignalen_html,
-    beleidssignalen_report,
     beleidssignalen_scope,
 )
-from krachtvansamen.reports.buurtbeeld import Buurtbeeld, buurtbeeld_report
+from krachtvansamen.reports.buurtbeeld import Buurtbeeld
 from krachtvansamen.reports.evidence import UnknownEvidence, evidence_page
 from krachtvansamen.reports.evidence_neighbourhood import neighbourhood_evidence
 from krachtvansamen.reports.evidence_programme import programme_evidence as programme_evidence_of
-from krachtvansamen.reports.financier import financier_report
-from krachtvansamen.reports.portfolio import portfolio_html, portfolio_report, portfolio_scope
+from krachtvansamen.reports.portfolio import (
+    portfolio_html,
+    portfolio_scope,
+    portfolio_table,
+)
 from krachtvansamen.reports.publication_views import publication_extra
+from krachtvansamen.reports.report_cache import (
+    analysis_cached,
+    beleidssignalen_cached,
+    buurtbeeld_cached,
+    buurtbeeld_page_cached,
+    financier_cached,
+    pdf_cached,
+    portfolio_cached,
+    synthese_cached,
+)
 from krachtvansamen.reports.services import Report
-from krachtvansamen.reports.synthese import synthese_report
 
 
 def _site(request: HttpRequest) -> str:
@@ -52,7 +64,7 @@ def _respond(request: HttpRequest, report: Report, *, pdf: bool, extra: dict[str
         html = services.report_html(report, pdf=False, request=request, extra=extra)
         return HttpResponse(html)
     started = time.perf_counter()
-    content = services.report_pdf(report, extra=extra)
+    content = pdf_cached(html=services.report_html(report, pdf=True, extra=extra))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{services.pdf_file_name(report)}"'
     response["X-Render-Seconds"] = f"{time.perf_counter() - started:.3f}"
@@ -78,16 +90,19 @@ def _neighbourhood_report(
 ) -> HttpResponse:
     neighbourhood, sees_data = _neighbourhood(request, kind, cbs_code)
     site = _site(request) if pdf else ""
+    sections = None  # the Buurtbeeld page's sections, rendered once for every reader (reports.report_cache)
     try:
         report: Report
         if kind == FINANCIER:
-            report = financier_report(neighbourhood=neighbourhood, year=year, site=site)
+            report = financier_cached(neighbourhood=neighbourhood, year=year, site=site)
+        elif pdf:
+            report = buurtbeeld_cached(neighbourhood=neighbourhood, year=year, site=site)
         else:
-            report = buurtbeeld_report(neighbourhood=neighbourhood, year=year, site=site)
+            report, sections = buurtbeeld_page_cached(neighbourhood=neighbourhood, year=year)
     except NoDataForYear as error:
         raise _no_data(error) from None
     extra = {"sees_data": sees_data, "buurtbeeld_url": reverse("reports:buurtbeeld", args=[cbs_code, year]),
-             "financier_url": reverse("reports:financier", args=[cbs_code, year])}  # fmt: skip
+             "financier_url": reverse("reports:financier", args=[cbs_code, year]), "sections": sections}  # fmt: skip
     if isinstance(report, Buurtbeeld):  # its way out: draft, checked with residents, published
         extra.update(publication_extra(request, report, pdf=pdf))
     return _respond(request, report, pdf=pdf, extra=extra)
@@ -138,7 +153,7 @@ def _synthese(request: HttpRequest, slug: str, year: int, *, pdf: bool) -> HttpR
     programme, neighbourhoods = report_programme_for_user(user=request.user, slug=slug)
     others = other_programmes_for_user(user=request.user, programme=programme)
     try:
-        report = synthese_report(
+        report = synthese_cached(
             programme=programme,
             neighbourhoods=neighbourhoods,
             year=year,
@@ -175,15 +190,19 @@ def synthese_latest(request: HttpRequest, slug: str) -> HttpResponse:
 def _portfolio(request: HttpRequest, year: int, *, pdf: bool) -> HttpResponse:
     neighbourhoods, funders = portfolio_scope(user=request.user)
     try:
-        report = portfolio_report(
+        report = portfolio_cached(
             neighbourhoods=neighbourhoods, year=year, funders=funders, site=_site(request) if pdf else ""
         )
     except NoDataForYear as error:
         raise _no_data(error) from None
+    if (kind := export_format(request)) and not pdf:
+        header, rows = portfolio_table(report)
+        name = export_filename(_("portfolio"), report.year)
+        return export_response(kind, name=name, header=header, rows=rows)
     if not pdf:
         return HttpResponse(portfolio_html(report, pdf=False, request=request))
     started = time.perf_counter()
-    content = services.html_to_pdf(portfolio_html(report, pdf=True))
+    content = pdf_cached(html=portfolio_html(report, pdf=True))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="portfolio-{report.year}.pdf"'
     response["X-Render-Seconds"] = f"{time.perf_counter() - started:.3f}"
@@ -215,14 +234,14 @@ def portfolio_latest(request: HttpRequest) -> HttpResponse:
 def _beleidssignalen(request: HttpRequest, code: str, year: int, *, pdf: bool) -> HttpResponse:
     municipality_code, neighbourhoods = beleidssignalen_scope(user=request.user, municipality_code=code)
     try:
-        report = beleidssignalen_report(municipality_code=municipality_code, neighbourhoods=neighbourhoods,
-                                        year=year, site=_site(request) if pdf else "")  # fmt: skip
+        report = beleidssignalen_cached(municipality_code=municipality_code, neighbourhoods=neighbourhoods,
+                                          year=year, site=_site(request) if pdf else "")  # fmt: skip
     except NoDataForYear as error:
         raise _no_data(error) from None
     if not pdf:
         return HttpResponse(beleidssignalen_html(report, pdf=False, request=request))
     started = time.perf_counter()
-    content = services.html_to_pdf(beleidssignalen_html(report, pdf=True))
+    content = pdf_cached(html=beleidssignalen_html(report, pdf=True))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="beleidssignalen-{municipality_code}-{report.year}.pdf"'
@@ -283,7 +302,7 @@ def evidence(request: HttpRequest, cbs_code: str, year: int) -> HttpResponse:
         check_year(year=year, years=data_years(neighbourhood_ids=[neighbourhood.pk]))
     except NoDataForYear as error:
         raise _no_data(error) from None
-    analysis = analyse_neighbourhood(neighbourhood_id=neighbourhood.pk, year=year)
+    analysis = analysis_cached(neighbourhood_id=neighbourhood.pk, year=year)
     try:
         found = neighbourhood_evidence(analysis=analysis, key=key)
     except UnknownEvidence:

@@ -80,6 +80,7 @@ from krachtvansamen.core.types import User
 from krachtvansamen.framework.models import Code
 from krachtvansamen.framework.selectors import codes_current
 from krachtvansamen.framework.services import CodebookError
+from krachtvansamen.neighbourhoods.data_versions import data_versions_bump_everything
 from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
 from krachtvansamen.people.access import neighbourhoods_codable_for_user, programmes_for_own_codes
 from krachtvansamen.people.models import Consent
@@ -863,6 +864,7 @@ class _ProjectReader:
                 memos += [(fragment, None, note) for note in dict.fromkeys(plan.notes)]
         unique = {(c.fragment_id, c.code_id, c.coder_id, c.start, c.end, c.settled): c for c in codings}
         Coding.objects.bulk_create(list(unique.values()))
+        data_versions_bump_everything()  # bulk_create and update() send no signal; a project spans neighbourhoods
         self.result.codings = len(unique)
         self.result.fragments = len(all_ids)
         now = timezone.now()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from krachtvansamen.coding.models import Fragment, QuoteReview
 from krachtvansamen.core.types import User
+from krachtvansamen.neighbourhoods.data_versions import data_versions_bump
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.privacy.pseudonymise import Pseudonymised, pseudonymise
 from krachtvansamen.privacy.selectors import QUOTABLE_LEVELS, quote_consented
@@ -95,8 +96,13 @@ def quote_review_decide(*, fragment: Fragment, user: User, approve: bool, text: 
 def quote_review_reset(fragment_ids: Iterable[int]) -> int:
     """The words changed (a correction by the speaker or the team): the approved quote no longer matches them
     and must be reviewed again. Returns how many fragments lost their approval."""
+    ids = list(fragment_ids)
+    # update() sends no signal: the reports that quote these fragments are retired here.
+    data_versions_bump(
+        neighbourhood_ids=Fragment.objects.filter(pk__in=ids).values_list("neighbourhood_id", flat=True)
+    )
     return (
-        Fragment.objects.filter(pk__in=list(fragment_ids))
+        Fragment.objects.filter(pk__in=ids)
         .exclude(quote_review=QuoteReview.PENDING)
         .update(
             quote_review=QuoteReview.PENDING, quote_text="", quote_reviewed_by=None, quote_reviewed_at=None

@@ -19,6 +19,7 @@ from krachtvansamen.coding.models import Fragment
 from krachtvansamen.coding.quotes.services import quote_review_reset
 from krachtvansamen.effectenplein.models import STORY_MAX_LENGTH as STORY_MAX_LENGTH_PLEIN
 from krachtvansamen.effectenplein.models import Participant, Story
+from krachtvansamen.neighbourhoods.data_versions import data_versions_bump, data_versions_bump_everything
 from krachtvansamen.people.models import Consent, Person
 from krachtvansamen.privacy.erasure import deleted_counts, person_erase
 from krachtvansamen.privacy.models import ErasureRecord, PersonalCode
@@ -180,6 +181,7 @@ def resident_words_correct(resident: Resident, *, key: str, text: str) -> None:
             Story.objects.filter(pk=words.pk).update(text=text)
         if fragment is not None:
             Fragment.objects.filter(pk=fragment.pk).update(text=text)
+            data_versions_bump(neighbourhood_ids=[fragment.neighbourhood_id])  # update() sends no signal
             quote_review_reset([fragment.pk])
 
 
@@ -192,6 +194,7 @@ def resident_quoting_stop(resident: Resident) -> None:
                                    level=Consent.Level.INTERNAL, method=BY_THE_RESIDENT)  # fmt: skip
             return
         stories = Story.objects.filter(participant_id=resident.pk)
+        data_versions_bump(neighbourhood_ids=stories.values_list("meeting__neighbourhood_id", flat=True))
         stories.update(consent_to_quote=False)
         Fragment.objects.filter(pk__in=stories.exclude(fragment=None).values("fragment_id")).update(
             consent_level=Consent.Level.INTERNAL
@@ -208,6 +211,7 @@ def resident_demographics_withdraw(resident: Resident) -> None:
             person=person, scope=Consent.Scope.DEMOGRAPHICS, given=False, method=BY_THE_RESIDENT
         )
         Person.objects.filter(pk=person.pk).update(age_band="", origin="", gender="")
+        data_versions_bump_everything()  # update() sends no signal; a person counts wherever they took part
 
 
 def resident_erase(resident: Resident) -> ErasureRecord:

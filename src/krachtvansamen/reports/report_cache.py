@@ -1,0 +1,185 @@
+"""Reports computed once per state of their data: the report objects and their PDFs in Django's cache.
+
+What is cached is what every reader of a report sees alike: the report object (the analysis arranged for
+reading, its charts, its quotes), built from arguments that access has already narrowed (the neighbourhood, or
+the exact set of neighbourhoods and programmes this reader may see, which is part of the key), and a PDF by the
+hash of the very HTML it is drawn from. The page itself is rendered for each request: the reader's name, menu,
+rights on the publication steps and the CSRF token are never cached.
+
+A key holds the report's kind and arguments, the data versions of the neighbourhoods it reads and of "all"
+(``neighbourhoods.data_versions``, read *before* the report is built, so data newer than the token can only be
+cached under an older token, never the reverse) and the language (labels and texts are translated as the report
+is built). A write bumps the versions (``reports.cache_invalidation``), so the first view after it is cold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+
+from krachtvansamen.analysis.services import analyse_neighbourhood
+from krachtvansamen.analysis.synthesis import NeighbourhoodAnalysis
+from krachtvansamen.neighbourhoods.data_versions import data_versions_pending, data_versions_token
+from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
+from krachtvansamen.reports.beleidssignalen import Beleidssignalen, beleidssignalen_report
+from krachtvansamen.reports.buurtbeeld import Buurtbeeld, buurtbeeld_report
+from krachtvansamen.reports.financier import Financier, financier_report
+from krachtvansamen.reports.portfolio import Portfolio, portfolio_report
+from krachtvansamen.reports.services import html_to_pdf
+from krachtvansamen.reports.synthese import Synthese, synthese_report
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+# A bump retires a report at once; the expiry only bounds how long a report can outlive a bump that was lost
+# (a process that died between a commit and its bump) and frees the room of reports nobody opens again.
+REPORT_SECONDS = 24 * 60 * 60
+_MISSING = object()
+
+
+def report_cache_key(*, kind: str, arguments: tuple[Any, ...], versions: str, language: str) -> str:
+    text = repr((kind, arguments, versions, language))
+    return f"kvs:report:{kind}:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
+def cached(
+    *, kind: str, arguments: tuple[Any, ...], neighbourhood_ids: Iterable[int], build: Callable[[], T]
+) -> T:
+    """``build()``, or what it returned before for the same kind, arguments, data versions and language.
+
+    Inside a transaction that wrote report data not yet committed, builds and caches nothing: that data may
+    still be rolled back, and its versions are bumped only at the commit."""
+    if data_versions_pending():
+        return build()
+    key = report_cache_key(
+        kind=kind,
+        arguments=arguments,
+        versions=data_versions_token(neighbourhood_ids=neighbourhood_ids),  # before the data: see above
+        language=translation.get_language() or "",
+    )
+    found = _cache_get(key)
+    if found is not _MISSING:
+        return found  # type: ignore[no-any-return]  # what build() returned for this key
+    value = build()
+    _cache_set(key, value)
+    return value
+
+
+def _cache_get(key: str) -> Any:
+    try:
+        return cache.get(key, _MISSING)
+    except Exception:  # a cache that is down slows the reports down, it does not break them
+        logger.warning("report cache: could not read %s", key, exc_info=True)
+        return _MISSING
+
+
+def _cache_set(key: str, value: Any) -> None:
+    try:
+        cache.set(key, value, REPORT_SECONDS)
+    except Exception:
+        logger.warning("report cache: could not write %s", key, exc_info=True)
+
+
+def _ids(neighbourhoods: Sequence[Neighbourhood]) -> tuple[int, ...]:
+    return tuple(sorted(n.pk for n in neighbourhoods))
+
+
+# --- The reports ---------------------------------------------------------------------------------------------
+
+
+def buurtbeeld_cached(*, neighbourhood: Neighbourhood, year: int, site: str = "") -> Buurtbeeld:
+    return cached(
+        kind="buurtbeeld", arguments=(neighbourhood.pk, year, site), neighbourhood_ids=[neighbourhood.pk],
+        build=lambda: buurtbeeld_report(neighbourhood=neighbourhood, year=year, site=site),
+    )  # fmt: skip
+
+
+def buurtbeeld_page_cached(*, neighbourhood: Neighbourhood, year: int) -> tuple[Buurtbeeld, SafeString]:
+    """The Buurtbeeld and its sections rendered for the web page (``reports/_buurtbeeld_sections.html``: what
+    every reader sees alike; the page around them, with the reader's menu, the publication steps and the CSRF
+    token, is rendered for each request). Rendering them is most of a page view once the report is cached."""
+
+    def build() -> tuple[Buurtbeeld, SafeString]:
+        report = buurtbeeld_cached(neighbourhood=neighbourhood, year=year)
+        return report, buurtbeeld_sections_html(report)
+
+    return cached(kind="buurtbeeld-page", arguments=(neighbourhood.pk, year), neighbourhood_ids=[neighbourhood.pk],
+                  build=build)  # fmt: skip
+
+
+def buurtbeeld_sections_html(report: Buurtbeeld) -> SafeString:
+    context = {"r": report, "n": report.neighbourhood, "a": report.analysis, "pdf": False}
+    return mark_safe(render_to_string("reports/_buurtbeeld_sections.html", context))  # noqa: S308 (our template)
+
+
+def financier_cached(*, neighbourhood: Neighbourhood, year: int, site: str = "") -> Financier:
+    return cached(
+        kind="financier", arguments=(neighbourhood.pk, year, site), neighbourhood_ids=[neighbourhood.pk],
+        build=lambda: financier_report(neighbourhood=neighbourhood, year=year, site=site),
+    )  # fmt: skip
+
+
+def synthese_cached(
+    *,
+    programme: Programme,
+    neighbourhoods: Sequence[Neighbourhood],
+    year: int,
+    other_programmes: Sequence[tuple[Programme, Sequence[Neighbourhood]]] = (),
+    site: str = "",
+) -> Synthese:
+    # The reader's access shapes this report (which neighbourhoods, which other programmes): all in the key.
+    others = tuple((p.pk, _ids(ns)) for p, ns in other_programmes)
+    ids = set(_ids(neighbourhoods)) | {i for _p, ns in others for i in ns}
+    return cached(
+        kind="synthese", arguments=(programme.pk, _ids(neighbourhoods), others, year, site), neighbourhood_ids=ids,
+        build=lambda: synthese_report(programme=programme, neighbourhoods=neighbourhoods, year=year,
+                                      other_programmes=other_programmes, site=site),
+    )  # fmt: skip
+
+
+def portfolio_cached(
+    *, neighbourhoods: Sequence[Neighbourhood], year: int, funders: Sequence[str] = (), site: str = ""
+) -> Portfolio:
+    ids = _ids(neighbourhoods)
+    return cached(
+        kind="portfolio", arguments=(ids, tuple(funders), year, site), neighbourhood_ids=ids,
+        build=lambda: portfolio_report(neighbourhoods=neighbourhoods, year=year, funders=funders, site=site),
+    )  # fmt: skip
+
+
+def beleidssignalen_cached(
+    *, municipality_code: str, neighbourhoods: Sequence[Neighbourhood], year: int, site: str = ""
+) -> Beleidssignalen:
+    ids = _ids(neighbourhoods)
+    return cached(
+        kind="beleidssignalen", arguments=(municipality_code, ids, year, site), neighbourhood_ids=ids,
+        build=lambda: beleidssignalen_report(municipality_code=municipality_code, neighbourhoods=neighbourhoods,
+                                             year=year, site=site),
+    )  # fmt: skip
+
+
+def analysis_cached(*, neighbourhood_id: int, year: int) -> NeighbourhoodAnalysis:
+    """One neighbourhood's analysis, for the evidence pages behind its reports' numbers."""
+    return cached(
+        kind="analysis", arguments=(neighbourhood_id, year), neighbourhood_ids=[neighbourhood_id],
+        build=lambda: analyse_neighbourhood(neighbourhood_id=neighbourhood_id, year=year),
+    )  # fmt: skip
+
+
+def pdf_cached(*, html: str) -> bytes:
+    """The PDF of this HTML. The HTML is everything the PDF shows (the reader's variant included), so its hash
+    is the whole key: no data version, no reader, no language needed."""
+    key = f"kvs:report-pdf:{hashlib.sha256(html.encode()).hexdigest()}"
+    found = _cache_get(key)
+    if isinstance(found, bytes):
+        return found
+    content = html_to_pdf(html)
+    _cache_set(key, content)
+    return content
