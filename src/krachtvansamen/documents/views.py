@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from krachtvansamen.coding.models import Instrument, SpeakerRole
+from krachtvansamen.core.exports import export_filename, export_format, export_links, export_response
 from krachtvansamen.documents import selectors, services
 from krachtvansamen.documents.extraction import DocumentInputError
 from krachtvansamen.documents.forms import CONSENT_CHOICES, DocumentUploadForm, SpeakerRolesForm
@@ -42,7 +43,28 @@ LAST_FORM_KEY = "documents_last_form"
 def document_list(request: HttpRequest, cbs_code: str) -> HttpResponse:
     neighbourhood = neighbourhood_get_for_user(user=request.user, cbs_code=cbs_code)
     documents = selectors.documents_for_neighbourhood(neighbourhood=neighbourhood)
-    return render(request, "documents/list.html", {"n": neighbourhood, "documents": documents})
+    kind = export_format(request)
+    if kind:
+        return export_response(
+            kind,
+            name=export_filename(_("notes and transcripts"), neighbourhood.name),
+            header=[_("Title"), _("Kind"), _("Year"), _("Fragments"), _("Added")],
+            rows=(
+                [
+                    d.title,
+                    d.get_instrument_display(),
+                    d.year,
+                    d.fragment_total,  # type: ignore[attr-defined]  # annotated by the selector
+                    d.created_at,
+                ]
+                for d in documents
+            ),
+        )
+    return render(
+        request,
+        "documents/list.html",
+        {"n": neighbourhood, "documents": documents, "download": export_links(request)},
+    )
 
 
 @csrf_exempt  # the CSRF check runs in _upload, after our upload handler is in place (Django's documented way)

@@ -331,8 +331,9 @@ class ModeratedStory:
     by_same_participant: int  # stories this participant wrote in this meeting, this one included
 
 
-def stories_for_moderation(*, meeting: Meeting, limit: int = 200) -> tuple[list[ModeratedStory], int]:
-    """Every story of the meeting, newest first, with its moderation state (and how many there are in all)."""
+def stories_for_moderation(*, meeting: Meeting, limit: int | None = 200) -> tuple[list[ModeratedStory], int]:
+    """Every story of the meeting, newest first, with its moderation state (and how many there are in all);
+    the newest ``limit`` (None: all, for the download)."""
     labels = dict(Level.choices)
     rows = (
         Story.objects.filter(meeting=meeting).order_by(*NEWEST_FIRST)
@@ -347,7 +348,7 @@ def stories_for_moderation(*, meeting: Meeting, limit: int = 200) -> tuple[list[
                        nickname=row["participant__nickname"], participant_id=row["participant_id"],
                        hidden=row["hidden"], keep=row["keep"], created_at=row["created_at"],
                        by_same_participant=per_participant.get(row["participant_id"], 1))
-        for row in rows[:limit]
+        for row in (rows if limit is None else rows[:limit])
     ]  # fmt: skip
     return stories, Story.objects.filter(meeting=meeting).count()
 

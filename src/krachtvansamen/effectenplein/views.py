@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from krachtvansamen.core.exports import export_filename, export_format, export_links, export_response
 from krachtvansamen.core.security import client_address
 from krachtvansamen.effectenplein import selectors, services
 from krachtvansamen.effectenplein.models import (
@@ -350,9 +351,43 @@ def _facilitator_context(request: HttpRequest, meeting: Meeting, per_column: int
 @require_GET
 def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _facilitated_meeting(request, pk)
+    kind = export_format(request)
+    if kind:  # every story of "Check the stories", not only the newest the page lists
+        stories, _total = selectors.stories_for_moderation(meeting=meeting, limit=None)
+        return export_response(
+            kind,
+            name=export_filename(_("effectenplein stories"), meeting.neighbourhood.name, meeting.year),
+            header=[
+                _("Time"),
+                _("Change in"),
+                _("Nickname"),
+                _("Story"),
+                _("Status"),
+                _("Stories by this participant"),
+            ],
+            rows=(
+                [
+                    story.created_at,
+                    story.level_label,
+                    story.nickname,
+                    story.text,
+                    _story_status(story),
+                    story.by_same_participant,
+                ]
+                for story in stories
+            ),
+        )
     context = _facilitator_context(request, meeting, per_column=3)
     context["moderated"], context["moderated_total"] = selectors.stories_for_moderation(meeting=meeting)
+    context["download"] = export_links(request)
     return render(request, "effectenplein/facilitate.html", context)
+
+
+def _story_status(story: selectors.ModeratedStory) -> str:
+    # The page's badge, in the same words.
+    if story.hidden:
+        return _("hidden: not on the wall, not saved")
+    return _("on the wall, saved when you close") if story.keep else _("on the wall, not saved")
 
 
 @never_cache

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from krachtvansamen.core.exports import export_filename, export_format, export_links, export_response
 from krachtvansamen.fieldwork import selectors, services
 from krachtvansamen.fieldwork.forms import plan_formset
 from krachtvansamen.fieldwork.reminders import soon_days
@@ -69,14 +70,53 @@ def progress(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "years": selectors.plan_years(programme=programme),
         "soon_days": soon_days(),
     }
+    progress = None
     if plan is not None:
-        context["progress"] = selectors.plan_progress(
+        progress = context["progress"] = selectors.plan_progress(
             plan=plan,
             neighbourhoods=selectors.fieldwork_neighbourhoods_for_user(user=request.user),
             today=today,
             soon_days=soon_days(),
         )
+    kind = export_format(request)
+    if kind:
+        return export_response(
+            kind,
+            name=export_filename(_("fieldwork"), programme.name, year),
+            header=[
+                _("Neighbourhood"),
+                _("CBS code"),
+                _("Focus neighbourhood"),
+                _("Instrument"),
+                _("Due by"),
+                _("Status"),
+                _("Who"),
+            ],
+            rows=_progress_rows(progress),
+        )
+    context["download"] = export_links(request)
     return render(request, "fieldwork/progress.html", context)
+
+
+def _progress_rows(progress: selectors.PlanProgress | None) -> list[list[object]]:
+    """What "Still open per neighbourhood" shows, one row per open task, then one row per neighbourhood that
+    has done everything; no plan, no rows."""
+    if progress is None:
+        return []
+    rows: list[list[object]] = []
+    for entry in progress.neighbourhoods_open:
+        n = entry.neighbourhood
+        for task in entry.tasks:
+            rows.append([
+                n.name, n.cbs_code, _("yes") if n.is_focus else _("no"), task.item.get_instrument_display(),
+                task.item.due_on, _("overdue") if task.overdue else _("open"),
+                ", ".join(task.holders) if task.holders else _("nobody linked yet"),
+            ])  # fmt: skip
+    for n in progress.neighbourhoods_done:
+        rows.append(
+            [n.name, n.cbs_code, _("yes") if n.is_focus else _("no"), "", "", _("done everything"), ""]
+        )
+    return rows
 
 
 @require_POST

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from krachtvansamen.core.exports import export_filename, export_format, export_links, export_response
 from krachtvansamen.core.records import RecordKind, create_view, delete_view, update_view
 from krachtvansamen.network import services
 from krachtvansamen.network.forms import RelationForm
@@ -53,6 +54,14 @@ def relation_list(request: HttpRequest, cbs_code: str) -> HttpResponse:
     year_text = request.GET.get("jaar", "")
     year = int(year_text) if year_text.isdigit() else (years[-1] if years else None)
     relations = list(relations_for_year(neighbourhood=n, year=year))
+    kind = export_format(request)
+    if kind:
+        return export_response(
+            kind,
+            name=export_filename(_("relations"), n.name, year),
+            header=_relation_export_header(),
+            rows=[_relation_export_row(relation) for relation in relations],
+        )
     history = changes_for_records(relations)
     rows = [
         (
@@ -65,4 +74,24 @@ def relation_list(request: HttpRequest, cbs_code: str) -> HttpResponse:
         )
         for relation in relations
     ]
-    return render(request, "network/relation_list.html", {"n": n, "year": year, "years": years, "rows": rows})
+    context = {"n": n, "year": year, "years": years, "rows": rows, "download": export_links(request)}
+    return render(request, "network/relation_list.html", context)
+
+
+def _relation_export_header() -> list[str]:
+    return [_("Year"), _("From"), _("To"), _("Kind of tie"), _("New tie"), _("Activity"), _("Place"),
+            _("Via person")]  # fmt: skip
+
+
+def _relation_export_row(relation: Relation) -> list[object]:
+    """The page's row as cells: persons by pseudonym (their ``str``), as the page shows them."""
+    return [
+        relation.year,
+        str(relation.source),
+        str(relation.target),
+        str(KIND_PLAIN[relation.capital_type]).capitalize(),
+        _("yes") if relation.is_new else _("no"),
+        relation.hook_activity.title if relation.hook_activity else "",
+        relation.hook_place.name if relation.hook_place else "",
+        str(relation.hook_person) if relation.hook_person else "",
+    ]

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from krachtvansamen.analysis.services import analyse_neighbourhoods
 from krachtvansamen.analysis.synthesis import NeighbourhoodAnalysis
 from krachtvansamen.analysis.years import check_year, data_years
+from krachtvansamen.core.exports import export_links
 from krachtvansamen.core.types import User
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.neighbourhoods.years import years_up_to
@@ -158,8 +159,35 @@ def portfolio_html(report: Portfolio, *, pdf: bool, request: HttpRequest | None 
         "print_css": services.print_css() if pdf else "", "report_footer": title.replace('"', "'"),
         "pdf_url": reverse("reports:portfolio_pdf", args=[report.year]),
         "year_urls": [(y, reverse("reports:portfolio", args=[y])) for y in report.years],
+        "download": export_links(request) if request is not None and not pdf else None,
     }  # fmt: skip
     return render_to_string("reports/portfolio.html", context, request=request)
+
+
+def portfolio_table(report: Portfolio) -> tuple[list[str], list[list[object]]]:
+    """The table "Per neighbourhood" as rows for a download: the same figures, numbers as numbers (a change
+    like with like as +2 or -1, empty when it cannot be told)."""
+    levels = report.rows[0].levels if report.rows else []
+    header = [_("Neighbourhood"), _("CBS code"), _("Municipality"), _("Took part")]
+    for level in levels:
+        header.append(_("Stories about change: %(level)s") % {"level": level.short})
+        if report.previous_year:
+            header.append(_("%(level)s: change compared with %(year)s") % {"level": level.short,
+                                                                            "year": report.previous_year})  # fmt: skip
+    header += [_("Not reached yet"), _("To make it last"), _("Remark")]
+    rows: list[list[object]] = []
+    for row in report.rows:
+        n = row.neighbourhood
+        cells: list[object] = [n.name, n.cbs_code, n.municipality_name, row.participants.value]
+        for cell in row.levels:
+            cells.append(cell.num.value)
+            if report.previous_year:
+                cells.append(cell.change if row.comparable else None)
+        cells.append("; ".join(f"{g.label} ({g.num.text} / {g.known})" for g in row.not_reached))
+        cells.append("; ".join(risk.title for risk in row.risks))
+        cells.append(_("Too little data") if row.too_little else "")
+        rows.append(cells)
+    return header, rows
 
 
 def portfolio_pdf(report: Portfolio) -> bytes:

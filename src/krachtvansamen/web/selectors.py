@@ -69,6 +69,24 @@ def neighbourhoods_with_counts(*, queryset: QuerySet[Neighbourhood]) -> QuerySet
     )
 
 
+def start_page_shows_neighbourhoods(*, user: User) -> bool:
+    """Whether the start page lists neighbourhoods for this user: every role with data, not a funder, a
+    resident or a municipality's officer (they have their own lists)."""
+    return bool(user_roles(user=user) - {Role.FUNDER, Role.RESIDENT, Role.MUNICIPALITY})
+
+
+def neighbourhoods_listed(*, user: User, search: str = "") -> QuerySet[Neighbourhood]:
+    """The start page's table of neighbourhoods (all its pages, or its download): those whose data the user
+    sees, found by name, municipality or CBS code, with their counts."""
+    found = neighbourhoods_for_user(user=user)
+    search = search.strip()[:100]
+    if search:
+        found = found.filter(
+            Q(name__icontains=search) | Q(municipality_name__icontains=search) | Q(cbs_code__iexact=search)
+        )
+    return neighbourhoods_with_counts(queryset=found)
+
+
 @dataclass
 class StartPage:
     roles: list[str]
@@ -90,19 +108,10 @@ def start_page_for_user(*, user: User, search: str = "", page_number: Any = 1) -
     roles = user_roles(user=user)
     ordered = [role.value for role in ROLE_ORDER if role in roles]
     page = StartPage(roles=ordered, is_admin=Role.ADMIN in roles, is_funder=Role.FUNDER in roles)
-    data_neighbourhoods = neighbourhoods_for_user(user=user)
-    page.sees_data = bool(roles - {Role.FUNDER, Role.RESIDENT, Role.MUNICIPALITY})
+    page.sees_data = start_page_shows_neighbourhoods(user=user)
     if page.sees_data:
         page.search = search.strip()[:100]
-        if page.search:
-            data_neighbourhoods = data_neighbourhoods.filter(
-                Q(name__icontains=page.search)
-                | Q(municipality_name__icontains=page.search)
-                | Q(cbs_code__iexact=page.search)
-            )
-        paginator = Paginator(
-            neighbourhoods_with_counts(queryset=data_neighbourhoods), NEIGHBOURHOODS_PER_PAGE
-        )
+        paginator = Paginator(neighbourhoods_listed(user=user, search=page.search), NEIGHBOURHOODS_PER_PAGE)
         page.neighbourhood_page = paginator.get_page(
             page_number
         )  # a wrong page number shows the nearest page

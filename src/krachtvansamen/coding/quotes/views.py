@@ -21,6 +21,7 @@ from krachtvansamen.coding.quotes.services import (
     quote_review_reset,
     quotes_to_review,
 )
+from krachtvansamen.core.exports import export_filename, export_format, export_links, export_response
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.people.access import neighbourhoods_codable_for_user, user_codes
 
@@ -51,9 +52,40 @@ def review_list(request: HttpRequest) -> HttpResponse:
     # A story from an Effectenplein carries whether the room chose it as most significant (the first candidate
     # for a quote): read with the fragment, by relation name (coding does not import the Effectenplein).
     fragments = fragments.select_related("effectenplein_story")
+    kind = export_format(request)
+    if kind:
+        name = export_filename(_("quotes reviewed") if reviewed else _("quotes to review"))
+        return export_response(kind, name=name, header=_quote_header(reviewed=reviewed),
+                               rows=(_quote_row(f, reviewed=reviewed) for f in fragments))  # fmt: skip
     page = Paginator(fragments, PER_PAGE).get_page(request.GET.get("pagina"))
     items = [(f, None if reviewed else quote_proposal(f)) for f in page.object_list]
-    return render(request, "coding/quotes/review.html", {"page": page, "items": items, "reviewed": reviewed})
+    context = {"page": page, "items": items, "reviewed": reviewed, "download": export_links(request)}
+    return render(request, "coding/quotes/review.html", context)
+
+
+# A download never holds the words as said: they may still name people. It holds the words with names,
+# addresses and numbers replaced (to review) or the quote as approved (reviewed).
+def _quote_header(*, reviewed: bool) -> list[str]:
+    header = [_("Neighbourhood"), _("Instrument"), _("Year"), _("Speaker"), _("Consent"),
+              _("Chosen as most significant at the Effectenplein")]  # fmt: skip
+    if reviewed:
+        return [*header, _("Decision"), _("Reviewed by"), _("Reviewed on"), _("Quote")]
+    return [*header, _("Proposed quote (names replaced)")]
+
+
+def _quote_row(fragment: Fragment, *, reviewed: bool) -> list[object]:
+    story = getattr(fragment, "effectenplein_story", None)
+    row: list[object] = [
+        fragment.neighbourhood.name, fragment.get_instrument_display(), fragment.year,
+        str(fragment.get_speaker_role_display()).capitalize(), fragment.get_consent_level_display(),
+        _("yes") if story is not None and story.is_most_significant else _("no"),
+    ]  # fmt: skip
+    if not reviewed:
+        return [*row, quote_proposal(fragment).text]
+    approved = fragment.quote_review == QuoteReview.APPROVED
+    who = fragment.quote_reviewed_by.get_username() if fragment.quote_reviewed_by else _("unknown")
+    return [*row, _("Approved as quote") if approved else _("Not to be quoted"), who, fragment.quote_reviewed_at,
+            fragment.quote_text if approved else ""]  # fmt: skip
 
 
 @login_required

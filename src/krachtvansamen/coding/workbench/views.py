@@ -6,11 +6,13 @@ same POSTs with fetch (an ``HX-Request`` header) and gets the fragment's text an
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from krachtvansamen.coding.models import Coding, Fragment, Memo
-from krachtvansamen.coding.selectors import QueueFilters, codings_shown, fragment_context
+from krachtvansamen.coding.selectors import QueueFilters, codings_counted, codings_shown, fragment_context
 from krachtvansamen.coding.services import (
     CodingError,
     coding_add,
@@ -31,6 +33,7 @@ from krachtvansamen.coding.services import (
 from krachtvansamen.coding.suggest.services import suggestion_decide, suggestions_for
 from krachtvansamen.coding.workbench import access, selectors
 from krachtvansamen.coding.workbench.forms import CodingAddForm, MemoForm, QueueFilterForm
+from krachtvansamen.core.exports import export_filename, export_format, export_links, export_response
 from krachtvansamen.framework.selectors import codes_current
 from krachtvansamen.people.access import user_codes
 
@@ -46,6 +49,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     fragments = selectors.queue_with_mine(
         neighbourhoods=neighbourhoods, filters=form.filters(), user=request.user, blind=blind
     )
+    kind = export_format(request)
+    if kind:
+        return export_response(kind, name=export_filename(_("fragments")), header=_queue_header(blind=blind),
+                               rows=_queue_rows(fragments, blind=blind))  # fmt: skip
     page = Paginator(fragments, PER_PAGE).get_page(request.GET.get("pagina"))
     return render(
         request,
@@ -58,8 +65,40 @@ def queue(request: HttpRequest) -> HttpResponse:
             "filtered": form.active_count(),
             # Programme managers and connectors read the coding work; only coders review quotes (no dead link).
             "reviews_quotes": user_codes(user=request.user),
+            "download": export_links(request),
         },
     )
+
+
+def _queue_header(*, blind: bool) -> list[str]:
+    header = [
+        _("Fragment number"),
+        _("Neighbourhood"),
+        _("Year"),
+        _("Instrument"),
+        _("Speaker"),
+        _("State"),
+        _("Text"),
+    ]
+    return header if blind else [*header, _("Codes (counted)")]
+
+
+def _queue_rows(fragments: QuerySet[Fragment], *, blind: bool) -> Iterator[list[object]]:
+    """The queue's rows with the whole text. Blind coding shows nobody else's codes, so the download has the
+    codes only when the page is not blind: the codings analyses count (``codings_counted``), by key."""
+    if not blind:
+        counted = codings_counted().select_related("code").order_by("code__key")
+        fragments = fragments.prefetch_related(Prefetch("codings", queryset=counted, to_attr="counted"))
+    for f in fragments.iterator(chunk_size=500):
+        if blind:
+            state = _("coded by you") if f.is_mine else _("not yet")  # type: ignore[attr-defined]
+        else:
+            state = str(f.get_coding_state_display()).capitalize()
+        row: list[object] = [f.pk, f.neighbourhood.name, f.year, f.get_instrument_display(),
+                             str(f.get_speaker_role_display()).capitalize(), state, f.text]  # fmt: skip
+        if not blind:
+            row.append(", ".join(dict.fromkeys(c.code.key for c in f.counted)))  # type: ignore[attr-defined]
+        yield row
 
 
 @login_required
