@@ -6,6 +6,8 @@ each with a token.
 - Programma B: West (BU90100003, Arnhem GM0202), funded by the funder's organisation.
 - connector of Noord; community builder of Zuid; researcher of A; programme manager of B; funder (funds West);
   policy officer of Nijmegen (GM0268: only Zuid); admin (superuser); an outsider with no membership.
+- In each neighbourhood, in 2024: a person, an asset (a meeting place), an activity there with the person
+  registered, and a relation of the person with an organisation (``world.records[code]``).
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ from django.contrib.auth import get_user_model
 from krachtvansamen.api.tokens import token_create
 from krachtvansamen.coding.models import Coding
 from krachtvansamen.framework.models import Code
+from krachtvansamen.instruments.selectors import form_version_current
+from krachtvansamen.instruments.services import submission_save_draft, submission_submit
 from krachtvansamen.neighbourhoods.models import CbsRecord
 from krachtvansamen.people.models import Organisation, Role
 from tests.factories import (
+    ActivityFactory,
+    AssetFactory,
     CodingFactory,
     FragmentFactory,
     FundingFactory,
@@ -29,6 +35,7 @@ from tests.factories import (
     OrganisationFactory,
     PersonFactory,
     ProgrammeFactory,
+    RelationFactory,
     UserFactory,
 )
 
@@ -40,6 +47,22 @@ def cbs(code: str, year: int, population: int) -> CbsRecord:
         year=year, region_code=code, kind="buurt", name=code, municipality_name="Arnhem", table_id="85984NED",
         source_row=1, population=population, extra={"Woningvoorraad": 100}, suppressed=["men"],
     )  # fmt: skip
+
+
+def neighbourhood_records(n, suffix: str = "") -> SimpleNamespace:
+    person = PersonFactory(neighbourhood=n, pseudonym=f"Deelnemer {n.name}{suffix}")
+    welfare = OrganisationFactory(name=f"Welzijn {n.name}{suffix}", neighbourhood=n)
+    asset = AssetFactory(
+        neighbourhood=n, name=f"Buurthuis {n.name}{suffix}", is_meeting_place=True, year=2024
+    )
+    activity = ActivityFactory(neighbourhood=n, title=f"Koffie in {n.name}{suffix}", meeting_place=asset, year=2024,
+                               participant_count=12, initiator_person=person)  # fmt: skip
+    activity.participants.add(person)
+    relation = RelationFactory(neighbourhood=n, year=2024, source_person=person, target_person=None,
+                               target_organisation=welfare, hook_activity=activity, capital_type="linking")  # fmt: skip
+    return SimpleNamespace(
+        person=person, asset=asset, activity=activity, relation=relation, organisation=welfare
+    )
 
 
 @pytest.fixture
@@ -68,6 +91,7 @@ def world(codebook):
     }
     # An open suggestion (no coder): never counted, never shown.
     CodingFactory(fragment=fragments[ZUID], code=code, origin=Coding.Origin.SUGGESTED, coder=None)
+    records = {n.cbs_code: neighbourhood_records(n) for n in (noord, zuid, west)}
     fund = OrganisationFactory(name="Fonds", kind=Organisation.Kind.FUND)
     FundingFactory(funder=fund, neighbourhood=west)
     nijmegen = OrganisationFactory(
@@ -91,6 +115,7 @@ def world(codebook):
     tokens["outsider"] = token_create(user=UserFactory(username="outsider")).token
     return SimpleNamespace(
         a=a, b=b, noord=noord, zuid=zuid, west=west, fragments=fragments, codings=codings, tokens=tokens,
+        records=records,
         users={name: get_user_model().objects.get(username=name) for name in tokens},
     )  # fmt: skip
 
@@ -98,3 +123,20 @@ def world(codebook):
 def get(client, path: str, token: str | None, **params):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return client.get(path, params, headers=headers)
+
+
+@pytest.fixture
+def submissions(world):
+    """A Wijkwaardenkaart conversation in Noord (2024) with a resident who allowed quoting and keeping age group and
+    origin, and a draft in Zuid, which nobody but its writer sees."""
+    form = form_version_current(key="wijkwaardenkaart")
+    connector = world.users["connector"]
+    raw = {"values": "Het bankje bij de vijver.", "hinders": "De bus rijdt niet meer.", "themes": ["vitality.nature"],
+           "consent": "pseudonymised", "pseudonym": "Vijverman", "demographics": "yes", "age_band": "65+",
+           "origin": "netherlands"}  # fmt: skip
+    sent = submission_submit(form_version=form, neighbourhood=world.noord, year=2024, raw=raw, user=connector)
+    draft, _errors = submission_save_draft(
+        form_version=form, neighbourhood=world.zuid, year=2024, raw={"values": "Half af."},
+        user=world.users["community_builder"],
+    )  # fmt: skip
+    return SimpleNamespace(sent=sent, draft=draft)

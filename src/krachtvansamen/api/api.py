@@ -11,16 +11,26 @@ from django.utils.translation import ngettext
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.openapi.docs import Swagger
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import HttpBearer
 
 from krachtvansamen.api import scope
+from krachtvansamen.api.common import (
+    CBS_CODE,
+    MAX_ID,
+    MAX_YEAR,
+    MIN_YEAR,
+    READ_ERRORS,
+    UNAUTHORISED,
+    Paging,
+    text_filter,
+)
+from krachtvansamen.api.raw_data import router as raw_data_router
+from krachtvansamen.api.report_endpoints import router as reports_router
 from krachtvansamen.api.schemas import (
     CbsFiguresOut,
     CodingOut,
     FragmentOut,
-    Invalid,
-    Message,
     NeighbourhoodOut,
     ProgrammeOut,
 )
@@ -29,12 +39,6 @@ from krachtvansamen.coding.models import Fragment, Instrument
 from krachtvansamen.coding.selectors import codings_counted
 from krachtvansamen.core.security import client_address
 from krachtvansamen.neighbourhoods.models import CbsRecord, Neighbourhood
-
-# Larger numbers than these only make the database overflow (a 500); they are refused as invalid (422).
-MAX_ID = 2**31 - 1
-MAX_OFFSET = 10**9
-# A CBS region code: BU (buurt), WK (wijk) or GM (gemeente) and digits.
-CBS_CODE = r"^[A-Z]{2}[0-9]{4,8}$"
 
 
 class Throttled(HttpError):
@@ -70,12 +74,6 @@ class TokenAuth(HttpBearer):
         return check.user
 
 
-class Paging(LimitOffsetPagination):
-    class Input(Schema):
-        limit: int = Field(50, ge=1, le=500, description="Rows per page (1–500).")
-        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rows to skip.")
-
-
 class ApiDocs(Swagger):
     template = "api/docs.html"
 
@@ -91,9 +89,6 @@ api = NinjaAPI(
     docs=ApiDocs(),
     urls_namespace="api",
 )
-
-UNAUTHORISED = {401: Message, 422: Invalid, 429: Message}
-READ_ERRORS = {**UNAUTHORISED, 403: Message, 404: Message}
 
 
 def _message(request: HttpRequest, status: int, detail: str, **headers: str) -> HttpResponse:
@@ -134,8 +129,8 @@ def programmes(request: HttpRequest) -> QuerySet[Any]:
 
 
 class NeighbourhoodFilters(Schema):
-    programme: str | None = Field(None, max_length=50, description="A programme's slug.")
-    municipality: str | None = Field(None, max_length=6, description="A municipality code, e.g. GM0202.")
+    programme: str | None = text_filter(50, "A programme's slug.")
+    municipality: str | None = text_filter(6, "A municipality code, e.g. GM0202.")
 
 
 @api.get("/neighbourhoods", response={200: list[NeighbourhoodOut], **UNAUTHORISED}, tags=["neighbourhoods"])
@@ -170,8 +165,8 @@ def neighbourhood_cbs(
 
 
 class FragmentFilters(Schema):
-    neighbourhood: str | None = Field(None, max_length=20, description="A neighbourhood's CBS code.")
-    year: int | None = Field(None, ge=1900, le=2200)
+    neighbourhood: str | None = text_filter(20, "A neighbourhood's CBS code.")
+    year: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR)
     instrument: Instrument | None = None
 
 
@@ -192,8 +187,8 @@ def fragments(request: HttpRequest, filters: Query[FragmentFilters]) -> QuerySet
 
 class CodingFilters(Schema):
     fragment: int | None = Field(None, ge=1, le=MAX_ID, description="A fragment's id.")
-    neighbourhood: str | None = Field(None, max_length=20, description="A neighbourhood's CBS code.")
-    code: str | None = Field(None, max_length=150, description="A code's key; includes its sub-codes.")
+    neighbourhood: str | None = text_filter(20, "A neighbourhood's CBS code.")
+    code: str | None = text_filter(150, "A code's key; includes its sub-codes.")
 
 
 @api.get("/codings", response={200: list[CodingOut], **READ_ERRORS}, tags=["raw data"])
@@ -210,3 +205,8 @@ def codings(request: HttpRequest, filters: Query[CodingFilters]) -> QuerySet[Any
     if filters.code:
         rows = rows.filter(code__key__startswith=filters.code)
     return rows.select_related("code").order_by("pk")
+
+
+# After the endpoints above, so the schema lists them first.
+api.add_router("", raw_data_router)
+api.add_router("", reports_router)

@@ -4,7 +4,8 @@
   neighbourhoods, a funder's funded ones (``neighbourhoods_reportable_for_user``) and, for a municipality's
   policy officer, that municipality's neighbourhoods in a programme (``municipalities_for_user``; as
   ``reports.access.reads_policy_signals_of``).
-- Fragments and codings are raw data: those of ``neighbourhoods_for_user``, as the neighbourhood page shows them
+- Fragments, codings, persons, assets, activities, relations and instrument answers are raw data: those of
+  ``neighbourhoods_for_user``, as the neighbourhood page shows them
   (every consent level: the team reads internal fragments too; quoting outside the team is for the reports,
   ``privacy.selectors.quotable``). Who has no raw data at all (a funder, a policy officer) gets a 403.
 """
@@ -37,9 +38,13 @@ def programmes_reportable(*, user: User) -> QuerySet[Programme]:
 
 
 def neighbourhoods_with_data(*, user: User) -> QuerySet[Neighbourhood]:
-    """The neighbourhoods whose fragments and codings the user reads; 403 for who reads no raw data at all."""
+    """The neighbourhoods whose raw data (persons, fragments, codings, assets, activities, relations, answers) the
+    user reads; 403 for who reads no raw data at all."""
     if not user_roles(user=user) & DATA_ROLES:
         raise PermissionDenied(
-            _("Fragments and codings are raw data: only the team of a neighbourhood reads them.")
+            _(
+                "This is raw data of the neighbourhoods: only their team reads it. Reports are at "
+                "/api/reports/."
+            )
         )
     return neighbourhoods_for_user(user=user)

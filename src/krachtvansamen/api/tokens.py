@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User as Account
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from krachtvansamen.api.models import ApiToken
@@ -53,6 +54,11 @@ def token_revoke(*, user: Account, prefix: str) -> int:
         user=user, revoked_at__isnull=True, prefix__startswith=prefix[:PREFIX_LENGTH]
     )
     return tokens.update(revoked_at=timezone.now())
+
+
+def tokens_revoke(*, tokens: QuerySet[ApiToken]) -> int:
+    """Revokes these tokens (those not revoked already: a revocation keeps its first moment). Returns how many."""
+    return tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 @dataclass(frozen=True)
