@@ -42,6 +42,7 @@ urlpatterns = [
     path("documenten/", include("krachtvansamen.documents.urls")),
     path("rapporten/", include("krachtvansamen.reports.urls")),
     path("veldwerk/", include("krachtvansamen.fieldwork.urls")),
+    path("taken/", include("krachtvansamen.jobs.urls")),
     path("", include("krachtvansamen.web.residents.urls")),
     path("gezond/", core_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -20,6 +20,7 @@ import openpyxl
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from krachtvansamen.core.progress import ProgressCallback, progress_none
 from krachtvansamen.instruments.definition import localised
 from krachtvansamen.instruments.models import FormVersion, Submission
 from krachtvansamen.instruments.services import SubmissionInvalid, submission_submit
@@ -109,6 +110,7 @@ def answers_import(
     neighbourhood: Neighbourhood,
     year: int,
     user: Any,
+    progress: ProgressCallback = progress_none,
 ) -> AnswersImportResult:
     if len(content) > MAX_ANSWER_FILE_BYTES:
         raise AnswersImportError(_("This file is too big (at most 20 MB)."))
@@ -141,6 +143,7 @@ def answers_import(
     created = already = 0
     with transaction.atomic():
         for line, record in enumerate(main, start=2):
+            progress(line - 2, len(main), _("Checking and saving answers"))
             raw: dict[str, Any] = {}
             for header, value in record.items():
                 name = _column_name(header)

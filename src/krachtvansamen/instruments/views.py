@@ -10,14 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from krachtvansamen.instruments import selectors
 from krachtvansamen.instruments.answers_import import (
     MAX_ANSWER_FILE_BYTES,
-    AnswersImportError,
-    answers_import,
 )
 from krachtvansamen.instruments.definition import DefinitionError, localised
 from krachtvansamen.instruments.models import FormVersion, Submission
@@ -31,9 +28,16 @@ from krachtvansamen.instruments.services import (
     submission_submit_or_keep_draft,
 )
 from krachtvansamen.instruments.xlsform import definition_to_xlsform, xlsform_to_definition
+from krachtvansamen.jobs.services import start_job
 from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.neighbourhoods.selectors import cbs_figures_latest
-from krachtvansamen.neighbourhoods.years import year_from_text, years_measured, years_open
+from krachtvansamen.neighbourhoods.years import (
+    YearClosed,
+    year_check_open,
+    year_from_text,
+    years_measured,
+    years_open,
+)
 from krachtvansamen.people.access import (
     neighbourhood_get_for_user,
     neighbourhoods_for_user,
@@ -353,29 +357,21 @@ def answers_import_page(request: HttpRequest, key: str, cbs_code: str) -> HttpRe
             error = _("Choose the export file (.xlsx or .csv).")
         elif (upload.size or 0) > MAX_ANSWER_FILE_BYTES:
             error = _("This file is too big (at most 20 MB).")
+        elif not (upload.name or "").lower().endswith((".xlsx", ".csv")):
+            error = _("Choose the export file (.xlsx or .csv).")
         else:
             try:
-                result = answers_import(
-                    form_version=form_version,
-                    content=upload.read(),
-                    file_name=upload.name or "",
-                    neighbourhood=neighbourhood,
-                    year=year,
-                    user=request.user,
-                )
-            except AnswersImportError as problem:
-                error = str(problem)
+                year_check_open(year)
+            except YearClosed as closed:
+                error = str(closed)
             else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(created)s answer imported, %(already)s were already there.",
-                        "%(created)s answers imported, %(already)s were already there.",
-                        result.created,
-                    )
-                    % {"created": result.created, "already": result.already_there},
-                )
-                return redirect("neighbourhood", cbs_code=neighbourhood.cbs_code)
+                # The checks above answer at once; checking and saving every row runs as a job (jobs.py).
+                job = start_job(
+                    "answers_import", request.user, scope=neighbourhood.cbs_code,
+                    upload=(upload.name or "", upload.read()), form_version=form_version.pk, year=year,
+                    scope_label=neighbourhood.name,
+                )  # fmt: skip
+                return redirect("jobs:detail", pk=job.pk)
     return render(request, "instruments/import_answers.html", {
         "n": neighbourhood, "form_version": form_version, "error": error, "year": year,
         "years": _year_choices(year),

@@ -127,16 +127,17 @@ def test_a_programme_manager_downloads_but_does_not_import(client, codebook):
         assert client.post(PAGE, {"file": upload}).status_code == 403
 
 
-def test_a_researcher_imports_taguettes_codebook_and_sees_what_was_adjusted(client, codebook):
+def test_a_researcher_imports_taguettes_codebook_and_sees_what_was_adjusted(client, codebook, settings):
+    settings.KVS_JOBS_EAGER = True  # the import runs as a background job; here at once
     neighbourhood = NeighbourhoodFactory()
     user = researcher(neighbourhood.programme)
     client.force_login(user)
     assert b'enctype="multipart/form-data"' in client.get(PAGE).content
     with open(FIXTURES / "taguette_codebook.qdc", "rb") as upload:
         response = client.post(
-            PAGE, {"file": upload, "programme": neighbourhood.programme.pk, "under": "abcd"}
+            PAGE, {"file": upload, "programme": neighbourhood.programme.pk, "under": "abcd"}, follow=True
         )
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.redirect_chain[0][0].startswith("/taken/")
     text = response.content.decode()
     assert "lege &lt;Sets/&gt; verwijderd" in text
     assert "8 codes genest gemaakt uit namen met &#x27;/&#x27;" in text

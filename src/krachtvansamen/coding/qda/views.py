@@ -13,17 +13,18 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from krachtvansamen.coding.models import Instrument
 from krachtvansamen.coding.qda.export import codebook_qdc, export_scope, project_qdpx
-from krachtvansamen.coding.qda.importer import MAX_FILE_BYTES, ImportOptions, ImportResult, qda_import
-from krachtvansamen.coding.qda.validate import QdaError
+from krachtvansamen.coding.qda.importer import MAX_FILE_BYTES, ImportResult
+from krachtvansamen.coding.qda.validate import QdaError, xml_parse
 from krachtvansamen.core.forms import style_fields
 from krachtvansamen.framework.selectors import codes_current
+from krachtvansamen.jobs.services import start_job
 from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
 from krachtvansamen.people.access import (
     neighbourhoods_codable_for_user,
@@ -109,21 +110,29 @@ def qda_page(request: HttpRequest) -> HttpResponse:
             try:
                 if upload.size > MAX_FILE_BYTES:
                     raise QdaError(_("The file is too large to import. Nothing was imported."))
-                result = qda_import(
-                    data=upload.read(),
-                    name=upload.name,
-                    user=request.user,
-                    options=ImportOptions(
-                        programme=form.cleaned_data["programme"],
-                        under=form.cleaned_data["under"] or "",
-                        neighbourhood=form.cleaned_data["neighbourhood"],
-                        year=form.cleaned_data["year"],
-                        instrument=form.cleaned_data["instrument"] or "",
-                    ),
-                )
+                data = upload.read()
+                # A codebook that is not even XML is refused at once; the import itself runs as a job.
+                if data[:4] != b"PK\x03\x04":
+                    xml_parse(data, what=upload.name)
             except QdaError as problem:
                 error = str(problem)
                 status = 400
+            else:
+                cleaned = form.cleaned_data
+                neighbourhood = cleaned["neighbourhood"].cbs_code if cleaned["neighbourhood"] else ""
+                job = start_job(
+                    "qda_import",
+                    request.user,
+                    scope=neighbourhood,
+                    scope_label=cleaned["neighbourhood"].name if cleaned["neighbourhood"] else "",
+                    upload=(upload.name, data),
+                    programme=cleaned["programme"].pk if cleaned["programme"] else None,
+                    under=cleaned["under"] or "",
+                    neighbourhood=neighbourhood,
+                    year=cleaned["year"],
+                    instrument=cleaned["instrument"] or "",
+                )
+                return redirect("jobs:detail", pk=job.pk)
         else:
             status = 400
     neighbourhoods = neighbourhoods_for_user(user=request.user).select_related("programme").order_by("name")
@@ -158,15 +167,23 @@ def qda_codebook(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def qda_project(request: HttpRequest) -> HttpResponse:
+    """GET: the file at once (scripts). POST (the page's button): a background job with a progress page."""
     _readable(request)
-    programme = request.GET.get("programma") or None
-    cbs_code = request.GET.get("buurt") or None
+    data = request.POST if request.method == "POST" else request.GET
+    programme = data.get("programma") or None
+    cbs_code = data.get("buurt") or None
     try:
         neighbourhoods, name = export_scope(user=request.user, programme=programme, neighbourhood=cbs_code)
     except QdaError as problem:
         raise PermissionDenied(str(problem)) from None
+    if request.method == "POST":
+        job = start_job(
+            "qda_export", request.user, scope=cbs_code or programme or "", scope_label=name,
+            programme=programme, neighbourhood=cbs_code,
+        )  # fmt: skip
+        return redirect("jobs:detail", pk=job.pk)
     content = project_qdpx(neighbourhoods=neighbourhoods, name=name)
     filename = f"{cbs_code or programme}.qdpx"
     return _download(content, filename=filename, content_type="application/zip")

@@ -18,6 +18,7 @@ from krachtvansamen.coding.models import Instrument
 from krachtvansamen.coding.qda.export import codebook_qdc, export_scope, project_qdpx
 from krachtvansamen.coding.qda.importer import ImportOptions, qda_import
 from krachtvansamen.coding.qda.validate import QdaError
+from krachtvansamen.core.progress import add_progress_argument, command_progress
 from krachtvansamen.framework.selectors import codebook_current
 from krachtvansamen.framework.services import codebook_load_shipped
 from krachtvansamen.neighbourhoods.models import Neighbourhood, Programme
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         )
         export.add_argument("--out", required=True, help="the file to write")
         export.add_argument("--user", help="username to export as (default: the first superuser)")
+        add_progress_argument(export)
         imp = sub.add_parser("import", help="import a .qdc codebook or a .qdpx project")
         imp.add_argument("file")
         imp.add_argument("--programme", help="programme whose own codes the new codes become")
@@ -91,7 +93,10 @@ class Command(BaseCommand):
             neighbourhoods, name = export_scope(
                 user=user, programme=options.get("programme"), neighbourhood=options.get("neighbourhood")
             )
-            content = project_qdpx(neighbourhoods=neighbourhoods, name=name)
+            with command_progress(self, options) as progress:
+                progress(0, 1, f"{name}: project samenstellen")
+                content = project_qdpx(neighbourhoods=neighbourhoods, name=name)
+                progress(1, 1, f"{name}: klaar")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(content)
         self.stdout.write(f"{out}: {len(content)} bytes ({options['format']}).")

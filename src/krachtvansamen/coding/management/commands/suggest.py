@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ from django.utils import translation
 
 from krachtvansamen.coding.suggest.installation import codebook_keys, engine_build
 from krachtvansamen.coding.suggest.jsonl import LineError, read_rows, rows_as_examples
+from krachtvansamen.core.progress import TerminalProgress, add_progress_argument, command_progress
 
 BATCH = 500
 
@@ -35,6 +35,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--train", help='JSON lines with labels: {"id", "text", "labels": [KEY, ...]} (this run only)'
         )
+        add_progress_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override("nl"):
@@ -50,16 +51,18 @@ class Command(BaseCommand):
             except LineError as exc:
                 raise CommandError(str(exc)) from None
             started = time.perf_counter()
-            engine = engine_build(extra)
-            trained = time.perf_counter()
-            self._write(Path(options["outfile"]), rows, engine)
+            with command_progress(self, options) as progress:
+                progress(0, len(rows), "trainen")
+                engine = engine_build(extra)
+                trained = time.perf_counter()
+                self._write(Path(options["outfile"]), rows, engine, progress)
             done = time.perf_counter()
             self.stderr.write(
                 f"{len(rows)} fragmenten: getraind op {engine.trained_on} voorbeelden in {trained - started:.1f} s, "
                 f"gescoord in {done - trained:.1f} s → {options['outfile']}"
             )
 
-    def _write(self, path: Path, rows: list[Any], engine: Any) -> None:
+    def _write(self, path: Path, rows: list[Any], engine: Any, progress: TerminalProgress) -> None:
         directory = path.resolve().parent
         if not directory.is_dir():
             raise CommandError(f"Map bestaat niet: {directory}")
@@ -73,8 +76,7 @@ class Command(BaseCommand):
                     for row, scored in zip(chunk, engine.suggest([r.text for r in chunk]), strict=True):
                         codes = [{"code": s.code, "score": s.score, "suggested": s.suggested} for s in scored]
                         handle.write(json.dumps({"id": row.id, "codes": codes}, ensure_ascii=False) + "\n")
-                    if sys.stderr.isatty():
-                        self.stderr.write(f"\r{min(start + BATCH, len(rows))}/{len(rows)}", ending="")
+                    progress(min(start + BATCH, len(rows)), len(rows), "scoren")
             os.replace(handle.name, path)
         except BaseException:
             Path(handle.name).unlink(missing_ok=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management import call_command
@@ -8,6 +9,7 @@ from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from krachtvansamen.core.progress import add_progress_argument, command_progress
 from krachtvansamen.demo.national import NationalDatasetError, national_generate, national_prepare
 
 
@@ -43,6 +45,19 @@ class Command(BaseCommand):
             "--vacuum", action="store_true", help="VACUUM (ANALYZE) at the end instead of ANALYZE"
         )
         parser.add_argument("--no-migrate", action="store_true", help="do not run migrate first")
+        add_progress_argument(parser)
+
+    def _reporter(self, options: dict[str, Any]) -> Callable[[str], None]:
+        """Each step's sentence: on a terminal the line under the bar, in a log a line of its own."""
+        self.bar = command_progress(self, options)
+        steps = [0]
+
+        def say(message: str) -> None:
+            self.stdout.write(message)
+            steps[0] += 1
+            self.bar(steps[0], 0, message.split(":")[0])
+
+        return say
 
     def handle(self, *args: Any, **options: Any) -> None:
         translation.activate("nl")
@@ -57,10 +72,12 @@ class Command(BaseCommand):
                 reset=options["reset"],
                 batch_fragments=options["batch_fragments"],
                 vacuum=options["vacuum"],
-                progress=self.stdout.write,
+                progress=self._reporter(options),
             )
         except NationalDatasetError as error:
             raise CommandError(_("%(reason)s Nothing was changed.") % {"reason": error}) from None
+        finally:
+            self.bar.close()
         self.stdout.write("")
         for table, count in result.rows.items():
             self.stdout.write(f"  {table:<40} {count:>12,}".replace(",", "."))
