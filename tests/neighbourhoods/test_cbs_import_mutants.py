@@ -264,3 +264,13 @@ def test_an_import_reports_its_file_and_records_file_hash_table_and_layout(tmp_p
         3,
     )
     assert recorded.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_changed_export_records_how_many_rows_it_created_updated_and_left_alone(coded, tmp_path):
+    """Beheer's list of imports says what each run did: here Kronenburg's population changed, a new buurt came in
+    and Arnhem stayed the same."""
+    rows = [ROWS[0], ROWS[1].replace(";2915;", ";2920;"), ROWS[2].replace("Klein Buurtje", "Nieuw Buurtje")]
+    rows[2] = rows[2].replace("BU02021991", "BU02021992")
+    cbs_import_file(path=_write(tmp_path, "kwb2024_85984NED_nieuw.csv", HEADER + "".join(rows)))
+    latest = CbsImport.objects.order_by("-pk").first()
+    assert (latest.rows, latest.created, latest.updated, latest.unchanged) == (3, 1, 1, 1)
