@@ -217,6 +217,14 @@ def dutch_by_default():
     translation.activate("nl")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The cache in local memory, as before installations shared one (settings.CACHES): a test without the
+    database may count a throttle, and tests/core/test_shared_cache.py tests the shared backends themselves."""
+    from django.conf import settings
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Throttles and rate limits count in Django's (process-wide, local-memory) cache: each test starts with none

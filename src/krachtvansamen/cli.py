@@ -17,6 +17,7 @@ COMMAND_ALIASES = {
     "export-person": "export_person",
     "suggest-evaluate": "suggest_evaluate",
     "api-token": "api_token",
+    "move-database": "move_database",
 }
 
 

@@ -88,6 +88,44 @@ SESSION_COOKIE_HTTPONLY = True
 # while someone works, at most once a minute, so a page view is not a database write).
 SESSION_COOKIE_AGE = int(os.environ.get("KVS_SESSION_IDLE_MINUTES", "60")) * 60
 
+# One cache for every process and machine of an installation (`kvs serve --workers N`): throttles and rate limits
+# count in it. Redis when KVS_REDIS_URL names a server (redis://host:6379/0), else a table in the database that
+# `kvs migrate` makes (core.cache). The test suite keeps it in memory (tests/conftest.py).
+REDIS_URL = os.environ.get("KVS_REDIS_URL", "").strip()
+
+
+def cache_settings(redis_url: str) -> dict[str, dict[str, object]]:
+    if redis_url:
+        # A Redis that does not answer fails the request within seconds instead of hanging it.
+        options = {"socket_connect_timeout": 5, "socket_timeout": 5}
+        # "reports": the cached reports (reports.report_cache) under a prefix of their own, emptied on an erasure.
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url,
+                            "KEY_PREFIX": "kvs", "OPTIONS": options},
+                "reports": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url,
+                            "KEY_PREFIX": "kvs-report", "OPTIONS": options}}  # fmt: skip
+    # MAX_ENTRIES: Django's 300 would let a flood of new addresses push the throttles' counters out. The reports
+    # get a table of their own: once full a table is culled in key order, and reports must not cull throttles.
+    return {"default": {"BACKEND": "krachtvansamen.core.cache.DatabaseCache", "LOCATION": "kvs_cache",
+                        "OPTIONS": {"MAX_ENTRIES": 20000}},
+            "reports": {"BACKEND": "krachtvansamen.core.cache.DatabaseCache", "LOCATION": "kvs_report_cache",
+                        "OPTIONS": {"MAX_ENTRIES": 5000}}}  # fmt: skip
+
+
+CACHES = cache_settings(REDIS_URL)
+# Sessions are rows in the database, which every process shares; with Redis they are read from the cache first.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
+
+# Background jobs (krachtvansamen.jobs): with KVS_REDIS_URL, Celery workers (`kvs worker`) run them, Redis being
+# the broker; without it, KVS_JOB_THREADS threads inside the web process do, so the demo needs no Redis.
+CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True  # the job row keeps the outcome
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long jobs: a worker takes the next only when it is free
+CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-job hands it back
+KVS_JOB_THREADS = int(os.environ.get("KVS_JOB_THREADS", "2"))
+
 # Content-Security-Policy of every page (core.security.SecurityHeadersMiddleware): scripts only from our own
 # static files, never inline. Styles allow inline because the charts set widths and sizes in style attributes
 # and the SVG network pictures carry their own <style>.
@@ -117,6 +155,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "krachtvansamen.core",
+    "krachtvansamen.jobs",
     "krachtvansamen.framework",
     "krachtvansamen.neighbourhoods",
     "krachtvansamen.people",
@@ -299,6 +338,12 @@ ACCESS_LOG_PREFIXES = [
     ("/beheer/", "personal"),
     ("/api/fragments", "personal"),
     ("/api/codings", "personal"),
+    ("/api/persons", "personal"),
+    ("/api/assets", "personal"),
+    ("/api/activities", "personal"),
+    ("/api/relations", "personal"),
+    ("/api/instrument-answers", "personal"),
+    ("/api/reports/", "report"),
 ]
 # Days the access log is kept before `kvs retention` removes older entries.
 ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("KVS_RETENTION_ACCESS_LOG_DAYS", "365"))

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 from django.apps import apps as installed_apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
+
+from krachtvansamen.core.cache import cache_table_create
 
 # Admin texts of Django and django-axes that their own Dutch catalogues lack. Listed here so that ``makemessages``
 # puts them in ours (LOCALE_PATHS comes first), and the admin (/beheer/) speaks Dutch throughout (issue 11).
@@ -30,3 +33,9 @@ class CoreConfig(AppConfig):
         # django-axes has no title of its own: the admin would show its label, "Axes".
         if installed_apps.is_installed("axes"):
             installed_apps.get_app_config("axes").verbose_name = _("Login security")
+        # Once per migrate, after the sessions' tables (core has no models, so no post_migrate of its own).
+        post_migrate.connect(
+            cache_table_create,
+            sender=installed_apps.get_app_config("sessions"),
+            dispatch_uid="kvs-cache-table",
+        )

@@ -13,12 +13,14 @@ def forwards(apps, schema_editor):
     Coding = apps.get_model("coding", "Coding")
     CodingPass = apps.get_model("coding", "CodingPass")
     Fragment = apps.get_model("coding", "Fragment")
+    # The database being migrated, also when it is not the default one (kvs move-database).
+    db = schema_editor.connection.alias
     codes = defaultdict(lambda: defaultdict(set))
-    for fragment_id, coder_id, code_id in Coding.objects.filter(origin="human").values_list(
+    for fragment_id, coder_id, code_id in Coding.objects.using(db).filter(origin="human").values_list(
         "fragment_id", "coder_id", "code_id"
     ):
         codes[fragment_id][coder_id].add(code_id)
-    CodingPass.objects.bulk_create(
+    CodingPass.objects.using(db).bulk_create(
         [
             CodingPass(fragment_id=fragment_id, coder_id=coder_id)
             for fragment_id, per_coder in codes.items()
@@ -37,7 +39,7 @@ def forwards(apps, schema_editor):
             by_state["agreed" if same else "disputed"].append(fragment_id)
     for state, ids in by_state.items():
         for i in range(0, len(ids), 500):
-            Fragment.objects.filter(pk__in=ids[i : i + 500]).update(coding_state=state)
+            Fragment.objects.using(db).filter(pk__in=ids[i : i + 500]).update(coding_state=state)
 
 
 class Migration(migrations.Migration):
