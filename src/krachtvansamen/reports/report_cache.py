@@ -10,16 +10,24 @@ A key holds the report's kind and arguments, the data versions of the neighbourh
 (``neighbourhoods.data_versions``, read *before* the report is built, so data newer than the token can only be
 cached under an older token, never the reverse) and the language (labels and texts are translated as the report
 is built). A write bumps the versions (``reports.cache_invalidation``), so the first view after it is cold.
+
+Reports live in a cache of their own (settings.CACHES["reports"], else the default one): a database cache culls
+its entries in key order once full, and thousands of reports must never push the log-in throttles out. Being
+apart, it can be emptied when a person is erased (``report_cache_purge``): a bump makes their words unreachable,
+the purge removes them from the cache's storage too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
@@ -41,7 +49,18 @@ logger = logging.getLogger(__name__)
 # A bump retires a report at once; the expiry only bounds how long a report can outlive a bump that was lost
 # (a process that died between a commit and its bump) and frees the room of reports nobody opens again.
 REPORT_SECONDS = 24 * 60 * 60
+# A PDF larger than this is drawn for each request: one report must not take a large share of the cache.
+PDF_MAX_BYTES = 8 * 1024 * 1024
+REPORTS_ALIAS = "reports"
+# After a cache error the reports leave the cache alone for a while: a Redis that hangs would otherwise cost its
+# time-out (settings: 5 s) at every read and write of every page, four of them for a Buurtbeeld.
+PAUSE_AFTER_ERROR_SECONDS = 30.0
+_paused_until = 0.0  # time.monotonic() before which the cache is not asked (per process)
 _MISSING = object()
+
+
+def _report_cache() -> BaseCache:
+    return caches[REPORTS_ALIAS if REPORTS_ALIAS in settings.CACHES else "default"]
 
 
 def report_cache_key(*, kind: str, arguments: tuple[Any, ...], versions: str, language: str) -> str:
@@ -50,12 +69,18 @@ def report_cache_key(*, kind: str, arguments: tuple[Any, ...], versions: str, la
 
 
 def cached(
-    *, kind: str, arguments: tuple[Any, ...], neighbourhood_ids: Iterable[int], build: Callable[[], T]
+    *,
+    kind: str,
+    arguments: tuple[Any, ...],
+    neighbourhood_ids: Iterable[int],
+    build: Callable[[], T],
+    valid: Callable[[object], bool] = lambda found: found is not None,
 ) -> T:
     """``build()``, or what it returned before for the same kind, arguments, data versions and language.
 
     Inside a transaction that wrote report data not yet committed, builds and caches nothing: that data may
-    still be rolled back, and its versions are bumped only at the commit."""
+    still be rolled back, and its versions are bumped only at the commit. An entry that is not ``valid`` (one an
+    older version of the code wrote, say) is built anew, not served."""
     if data_versions_pending():
         return build()
     key = report_cache_key(
@@ -65,26 +90,72 @@ def cached(
         language=translation.get_language() or "",
     )
     found = _cache_get(key)
-    if found is not _MISSING:
-        return found  # type: ignore[no-any-return]  # what build() returned for this key
+    if found is not _MISSING and valid(found):
+        return found  # type: ignore[return-value]  # what build() returned for this key
     value = build()
     _cache_set(key, value)
     return value
 
 
+def _cache_paused() -> bool:
+    return time.monotonic() < _paused_until
+
+
+def _cache_failed() -> None:
+    global _paused_until  # noqa: PLW0603 (one flag per process, shared by its threads on purpose)
+    _paused_until = time.monotonic() + PAUSE_AFTER_ERROR_SECONDS
+
+
 def _cache_get(key: str) -> Any:
+    if _cache_paused():
+        return _MISSING
     try:
-        return cache.get(key, _MISSING)
+        return _report_cache().get(key, _MISSING)
     except Exception:  # a cache that is down slows the reports down, it does not break them
         logger.warning("report cache: could not read %s", key, exc_info=True)
+        _cache_failed()
         return _MISSING
 
 
 def _cache_set(key: str, value: Any) -> None:
+    if _cache_paused():
+        return
     try:
-        cache.set(key, value, REPORT_SECONDS)
+        _report_cache().set(key, value, REPORT_SECONDS)
     except Exception:
         logger.warning("report cache: could not write %s", key, exc_info=True)
+        _cache_failed()
+
+
+def report_cache_purge() -> None:
+    """Remove every cached report and PDF from the cache's storage (after a person's erasure). Only a cache of
+    reports alone is emptied: the default one holds the sessions and throttles, so there a bump must do."""
+    if REPORTS_ALIAS not in settings.CACHES:
+        return
+    store = _report_cache()
+    try:
+        if isinstance(
+            store, RedisCache
+        ):  # clear() would empty the whole Redis database: delete our keys only
+            client = store._cache.get_client(None, write=True)
+            pattern = store.make_key("*")
+            for keys in _batches(client.scan_iter(match=pattern, count=1000), 1000):
+                client.delete(*keys)
+        else:
+            store.clear()
+    except Exception:  # the bump already made them unreachable; the expiry removes them at the latest
+        logger.warning("report cache: could not empty it", exc_info=True)
+
+
+def _batches(items: Iterable[T], size: int) -> Iterable[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _ids(neighbourhoods: Sequence[Neighbourhood]) -> tuple[int, ...]:
@@ -98,6 +169,7 @@ def buurtbeeld_cached(*, neighbourhood: Neighbourhood, year: int, site: str = ""
     return cached(
         kind="buurtbeeld", arguments=(neighbourhood.pk, year, site), neighbourhood_ids=[neighbourhood.pk],
         build=lambda: buurtbeeld_report(neighbourhood=neighbourhood, year=year, site=site),
+        valid=lambda found: isinstance(found, Buurtbeeld),
     )  # fmt: skip
 
 
@@ -111,7 +183,12 @@ def buurtbeeld_page_cached(*, neighbourhood: Neighbourhood, year: int) -> tuple[
         return report, buurtbeeld_sections_html(report)
 
     return cached(kind="buurtbeeld-page", arguments=(neighbourhood.pk, year), neighbourhood_ids=[neighbourhood.pk],
-                  build=build)  # fmt: skip
+                  build=build, valid=_page_valid)  # fmt: skip
+
+
+def _page_valid(found: object) -> bool:
+    return (isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], Buurtbeeld)
+            and isinstance(found[1], str))  # fmt: skip
 
 
 def buurtbeeld_sections_html(report: Buurtbeeld) -> SafeString:
@@ -123,6 +200,7 @@ def financier_cached(*, neighbourhood: Neighbourhood, year: int, site: str = "")
     return cached(
         kind="financier", arguments=(neighbourhood.pk, year, site), neighbourhood_ids=[neighbourhood.pk],
         build=lambda: financier_report(neighbourhood=neighbourhood, year=year, site=site),
+        valid=lambda found: isinstance(found, Financier),
     )  # fmt: skip
 
 
@@ -141,6 +219,7 @@ def synthese_cached(
         kind="synthese", arguments=(programme.pk, _ids(neighbourhoods), others, year, site), neighbourhood_ids=ids,
         build=lambda: synthese_report(programme=programme, neighbourhoods=neighbourhoods, year=year,
                                       other_programmes=other_programmes, site=site),
+        valid=lambda found: isinstance(found, Synthese),
     )  # fmt: skip
 
 
@@ -151,6 +230,7 @@ def portfolio_cached(
     return cached(
         kind="portfolio", arguments=(ids, tuple(funders), year, site), neighbourhood_ids=ids,
         build=lambda: portfolio_report(neighbourhoods=neighbourhoods, year=year, funders=funders, site=site),
+        valid=lambda found: isinstance(found, Portfolio),
     )  # fmt: skip
 
 
@@ -162,6 +242,7 @@ def beleidssignalen_cached(
         kind="beleidssignalen", arguments=(municipality_code, ids, year, site), neighbourhood_ids=ids,
         build=lambda: beleidssignalen_report(municipality_code=municipality_code, neighbourhoods=neighbourhoods,
                                              year=year, site=site),
+        valid=lambda found: isinstance(found, Beleidssignalen),
     )  # fmt: skip
 
 
@@ -170,6 +251,7 @@ def analysis_cached(*, neighbourhood_id: int, year: int) -> NeighbourhoodAnalysi
     return cached(
         kind="analysis", arguments=(neighbourhood_id, year), neighbourhood_ids=[neighbourhood_id],
         build=lambda: analyse_neighbourhood(neighbourhood_id=neighbourhood_id, year=year),
+        valid=lambda found: isinstance(found, NeighbourhoodAnalysis),
     )  # fmt: skip
 
 
@@ -181,5 +263,6 @@ def pdf_cached(*, html: str) -> bytes:
     if isinstance(found, bytes):
         return found
     content = html_to_pdf(html)
-    _cache_set(key, content)
+    if len(content) <= PDF_MAX_BYTES:
+        _cache_set(key, content)
     return content
