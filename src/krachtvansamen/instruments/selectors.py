@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from krachtvansamen.coding.models import Fragment, Instrument
 from krachtvansamen.coding.selectors import codings_of, fragments_for
@@ -16,10 +16,11 @@ from krachtvansamen.core.types import User
 from krachtvansamen.framework.selectors import codes_current, codes_current_by_key
 from krachtvansamen.instruments.defaults import DEFAULT_FORM_KEYS
 from krachtvansamen.instruments.definition import localised
-from krachtvansamen.instruments.models import CodedAnswer, FormVersion, Submission
+from krachtvansamen.instruments.models import CodedAnswer, FormVersion, Submission, SubmissionFragment
 from krachtvansamen.neighbourhoods.models import Neighbourhood
+from krachtvansamen.people.models import Person
 from krachtvansamen.people.services import recorder
-from krachtvansamen.privacy.selectors import quotable
+from krachtvansamen.privacy.selectors import demographics_consented, quotable
 
 
 def client_id_taken_by_other(*, client_id: uuid.UUID, user: User) -> bool:
@@ -101,11 +102,96 @@ def draft_get(*, client_id: uuid.UUID, user: User) -> Submission | None:
     )
 
 
+# --- a submission's answers as they may be shown now --------------------------------------------------------
+
+# The reserved questions of the Wijkwaardenkaart that describe the resident (``instruments.services``).
+DEMOGRAPHIC_ANSWERS = ("age_band", "origin", "gender")
+
+
+def with_demographics_consent(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
+    """Annotates ``demographics_given``: whether the submission's person counts with their demographics now."""
+    consented = Person.objects.filter(pk=OuterRef("person_id")).filter(demographics_consented())
+    return submissions.annotate(demographics_given=Exists(consented))
+
+
+@dataclass(frozen=True)
+class AnswersNow:
+    """A submission's answers as they may be shown now (``answers_now``), and what was left out or changed."""
+
+    answers: dict[str, Any]
+    demographics_withheld: bool = False  # the form held age group / origin the resident no longer allows
+    words_removed: int = 0  # long answers whose fragment is gone: their words are gone too
+    corrected: frozenset[str] = frozenset()  # questions whose words were corrected after they were sent
+
+
+def _same_words(now: str, sent: Any) -> bool:
+    # A fragment keeps the words with one kind of line break (``coding.services``): that is no correction.
+    return now.strip() == str(sent).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def answers_now(submission: Submission) -> AnswersNow:
+    """The answers of a submission as everyone may see them now: as they were sent, less what the resident took
+    back since. The one rule for the submission page and the API (``api.answers``):
+
+    - age group, origin and gender only while the person's newest demographics consent is given
+      (``privacy.selectors.demographics_consented``; no person, no consent): withdrawing it blanks the person,
+      not the stored answers;
+    - a long answer that became a fragment: the fragment's words now (a resident corrects them with their
+      personal code, the team in the admin or by a QDA import), and nothing once that fragment is gone
+      (erased, or deleted by the team).
+
+    A draft is its writer's alone (``submission_for_page``) and became nothing yet: its answers as typed.
+    Needs ``with_demographics_consent`` (without it, no demographics are shown) and is quickest with the
+    fragment links and their fragments prefetched.
+    """
+    answers = dict(submission.answers or {})
+    if submission.status != Submission.Status.SUBMITTED:
+        return AnswersNow(answers=answers)
+    withheld = False
+    if not getattr(submission, "demographics_given", False):
+        for name in DEMOGRAPHIC_ANSWERS:
+            withheld = answers.pop(name, None) not in (None, "", []) or withheld
+    now = {link.question: link.fragment.text for link in submission.fragment_links.all()}
+    removed = 0
+    corrected = set()
+    for question in submission.form_version.definition.get("questions", []):
+        name = question.get("name")
+        if question.get("type") == "long_text" and question.get("fragment") and name in answers:
+            if name in now:
+                if not _same_words(now[name], answers[name]):
+                    corrected.add(name)
+                answers[name] = now[name]
+            else:
+                removed += 1
+                del answers[name]
+    return AnswersNow(answers, withheld, removed, frozenset(corrected))
+
+
+def submission_for_page(*, pk: int, user: User) -> Submission | None:
+    """The submission with this id for its page, ready for ``answers_now``; None if there is none for this
+    user. A draft is its writer's own until it is sent (as ``draft_get`` and the writes in
+    ``instruments.services`` decide): anyone else finds nothing, as if it did not exist. Whether the user sees
+    the neighbourhood at all is ``people.access``'s question, asked by the page."""
+    account = recorder(user)
+    visible = Q(status=Submission.Status.SUBMITTED)
+    if account is not None:
+        visible |= Q(status=Submission.Status.DRAFT, submitted_by=account)
+    return (
+        with_demographics_consent(Submission.objects.filter(visible, pk=pk))
+        .select_related("form_version__form", "neighbourhood", "person")
+        .prefetch_related(
+            Prefetch("fragment_links", queryset=SubmissionFragment.objects.select_related("fragment"))
+        )
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class AnswerShown:
     label: str
     text: str
     rows: tuple[tuple[tuple[str, str], ...], ...] = ()
+    corrected: bool = False  # the words shown are the corrected ones, not those first sent
 
 
 def _answer_text(question: dict, value: Any, code_labels: dict[str, str]) -> str:
@@ -119,11 +205,13 @@ def _answer_text(question: dict, value: Any, code_labels: dict[str, str]) -> str
     return ", ".join(str(v) for v in values)
 
 
-def answers_for_display(*, submission: Submission) -> list[AnswerShown]:
+def _answers_listed(
+    definition: dict, answers: dict[str, Any], corrected: frozenset[str]
+) -> list[AnswerShown]:
     code_labels = {key: code.label for key, code in codes_current_by_key().items()}
     shown = []
-    for question in submission.form_version.definition["questions"]:
-        value = submission.answers.get(question["name"])
+    for question in definition["questions"]:
+        value = answers.get(question["name"])
         if value in (None, "", []) or question["type"] == "note":
             continue
         label = localised(question.get("label"))
@@ -136,8 +224,21 @@ def answers_for_display(*, submission: Submission) -> list[AnswerShown]:
             )  # fmt: skip
             shown.append(AnswerShown(label=label, text="", rows=rows))
         else:
-            shown.append(AnswerShown(label=label, text=_answer_text(question, value, code_labels)))
+            shown.append(AnswerShown(label=label, text=_answer_text(question, value, code_labels),
+                                     corrected=question["name"] in corrected))  # fmt: skip
     return shown
+
+
+def answers_for_display(*, submission: Submission, now: AnswersNow | None = None) -> list[AnswerShown]:
+    """A stored submission's answers for its page: ``answers_now``, never ``Submission.answers`` as sent."""
+    now = now or answers_now(submission)
+    return _answers_listed(submission.form_version.definition, now.answers, now.corrected)
+
+
+def practice_answers_for_display(*, form_version: FormVersion, answers: dict[str, Any]) -> list[AnswerShown]:
+    """Practice answers (``training_views``), shown the way the real page does: never saved, nobody's, so as
+    typed."""
+    return _answers_listed(form_version.definition, answers, frozenset())
 
 
 def fragments_of_submission(*, submission: Submission) -> list[Fragment]:

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 
 from krachtvansamen.instruments import selectors
 from krachtvansamen.instruments.definition import check_answers, localised
-from krachtvansamen.instruments.models import FormVersion, Submission
+from krachtvansamen.instruments.models import FormVersion
 from krachtvansamen.instruments.rendering import Field, build_fields, raw_from_post
 from krachtvansamen.instruments.training import (
     ADDRESS,
@@ -146,10 +146,7 @@ def practice(request: HttpRequest, instrument: str) -> HttpResponse:
     if checked.errors:
         values = {name: value for name, value in raw.items() if value not in ("", [], None)}
         return _practice_page(request, instruction, form_version, values=values, errors=checked.errors)
-    # An unsaved submission, only to show the answers the way the real page does; never saved.
-    shown = selectors.answers_for_display(
-        submission=Submission(form_version=form_version, answers=checked.answers)
-    )
+    shown = selectors.practice_answers_for_display(form_version=form_version, answers=checked.answers)
     return _no_store(render(request, "instruments/training/practice_done.html", {
         "instruction": instruction, "form_version": form_version, "title": form_version.title,
         "answers": shown, "would_happen": _would_happen(definition, checked.answers),

@@ -225,13 +225,16 @@ def _client_id(request: HttpRequest) -> uuid.UUID | None:
 
 @login_required
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = get_object_or_404(
-        Submission.objects.select_related("form_version__form", "neighbourhood"), pk=pk
-    )
+    """A submission's answers as they may be shown now (``selectors.answers_now``): never what the resident
+    took back since, nor a colleague's draft (404, as if it did not exist)."""
+    submission = selectors.submission_for_page(pk=pk, user=request.user)
+    if submission is None:
+        raise Http404(_("These answers do not exist."))
     neighbourhood_get_for_user(user=request.user, cbs_code=submission.neighbourhood.cbs_code)
+    now = selectors.answers_now(submission)
     return render(request, "instruments/submission.html", {
-        "submission": submission, "n": submission.neighbourhood,
-        "answers": selectors.answers_for_display(submission=submission),
+        "submission": submission, "n": submission.neighbourhood, "now": now,
+        "answers": selectors.answers_for_display(submission=submission, now=now),
         "fragments": selectors.fragments_of_submission(submission=submission),
     })  # fmt: skip
 
