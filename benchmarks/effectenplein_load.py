@@ -441,6 +441,23 @@ def _stories_in_database(env: dict[str, str], meeting_id: int) -> list[tuple[int
 # --- main ---------------------------------------------------------------------------------------------------
 
 
+def rate_limits_lift(env: dict[str, str], data_dir: str) -> None:
+    """Make ``env`` run the server with the app's settings plus every Effectenplein limit out of reach: a settings
+    module in ``data_dir`` (the run's own temporary directory; nothing under src/)."""
+    # limits.limit() looks names up with .get(name, default); an always-truthy mapping answers every name.
+    (Path(data_dir) / "kvs_bench_lifted_settings.py").write_text(
+        "from krachtvansamen.settings import *  # noqa: F403\n\n\n"
+        "class _Lifted(dict):\n"
+        "    def get(self, name, default=None):\n"
+        "        return (10**9, default[1] if default else 60)\n\n"
+        "    def __bool__(self):\n"
+        "        return True\n\n\n"
+        "EFFECTENPLEIN_LIMITS = _Lifted()\n"
+    )
+    env["DJANGO_SETTINGS_MODULE"] = "kvs_bench_lifted_settings"
+    env["PYTHONPATH"] = f"{data_dir}{os.pathsep}{ROOT / 'src'}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -483,19 +500,7 @@ def main() -> None:
         }
     )
     if args.lift_rate_limits:
-        # The app's settings plus limits out of reach, in our own temporary directory (nothing under src/).
-        # limits.limit() looks names up with .get(name, default); an always-truthy mapping answers every name.
-        (Path(data_dir) / "kvs_bench_lifted_settings.py").write_text(
-            "from krachtvansamen.settings import *  # noqa: F403\n\n\n"
-            "class _Lifted(dict):\n"
-            "    def get(self, name, default=None):\n"
-            "        return (10**9, default[1] if default else 60)\n\n"
-            "    def __bool__(self):\n"
-            "        return True\n\n\n"
-            "EFFECTENPLEIN_LIMITS = _Lifted()\n"
-        )
-        env["DJANGO_SETTINGS_MODULE"] = "kvs_bench_lifted_settings"
-        env["PYTHONPATH"] = f"{data_dir}{os.pathsep}{ROOT / 'src'}"
+        rate_limits_lift(env, data_dir)
     created: tuple[str, str] | None = None  # (admin URL, name) of the database this run made, to drop it
     try:
         if args.database_url:
@@ -554,12 +559,18 @@ def _serve_and_run(args, env: dict[str, str], data_dir: str, postgres: bool) -> 
 
 
 def _cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process (Linux /proc); None elsewhere."""
+    """User + system CPU time of a process and of its running child processes (the gunicorn workers of `kvs serve
+    --workers N`) (Linux /proc); None elsewhere."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return seconds + sum(_cpu_seconds(int(child)) or 0.0 for child in children)
 
 
 def _open_meeting(base: str, participants: int) -> tuple[Browser, int, str]:
@@ -582,6 +593,12 @@ def _open_meeting(base: str, participants: int) -> tuple[Browser, int, str]:
 
 
 def run(args, base: str, env: dict[str, str], server_pid: int, postgres: bool) -> int:
+    return 1 if burst(args, base, env, server_pid, postgres).failures else 0
+
+
+def burst(args, base: str, env: dict[str, str], server_pid: int, postgres: bool) -> Report:
+    """One meeting, every phone joining and posting at once, the projector polling; prints and returns the
+    report (``benchmarks/serving_speed.py`` runs it against its own server, with a floor page under load)."""
     facilitator, meeting_id, code = _open_meeting(base, args.participants)
     run_id = secrets.token_hex(3)
     results = Results()
@@ -632,7 +649,7 @@ def run(args, base: str, env: dict[str, str], server_pid: int, postgres: bool) -
     report = Report(args, results, accepted, db_ids_by_text, walk, last_count, postgres)
     report.print(burst=burst, served=served, cpu=None if None in (cpu_before, cpu_after) else cpu_after - cpu_before,
                  wall=wall)  # fmt: skip
-    return 1 if report.failures else 0
+    return report
 
 
 # --- the figures --------------------------------------------------------------------------------------------
