@@ -33,6 +33,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from tests.jobs.pdf_flow import pdf_after_job
 from tests.reports.conftest import QUOTE_INTERNAL, QUOTE_OK  # importing it registers the reports' world
 
 OWN = "BU90000001"
@@ -114,7 +115,7 @@ def test_an_admin_reads_every_municipality_and_a_funder_none(world, nijmegen):
 def test_the_own_report_opens_and_another_municipality_is_refused_in_dutch(world, nijmegen, client):
     client.force_login(officer())
     assert client.get(REPORT).status_code == 200
-    assert client.get(REPORT + "pdf/").status_code == 200
+    assert pdf_after_job(client, REPORT + "pdf/").status_code == 200  # a job page first, then the PDF
     for url in ("/rapporten/beleidssignalen/GM0268/2025/", "/rapporten/beleidssignalen/GM0268/",
                 "/rapporten/beleidssignalen/GM0268/2025/pdf/"):  # fmt: skip
         response = client.get(url)
@@ -187,8 +188,9 @@ OPEN_TO_ALL = {
     "effectenplein:join", "effectenplein:meeting", "effectenplein:story", "effectenplein:recognise",
     "effectenplein:vote", "effectenplein:phase", "effectenplein:personal_code",
 }  # fmt: skip
+# My jobs (jobs:list): the own report's PDF is drawn in a job; another person's job is a 404.
 OWN_REPORT = {"reports:beleidssignalen_latest", "reports:beleidssignalen", "reports:beleidssignalen_pdf",
-              "reports:evidence"}  # fmt: skip
+              "reports:evidence", "jobs:list"}  # fmt: skip
 
 
 def _routes(resolver=None, prefix="", namespace=""):

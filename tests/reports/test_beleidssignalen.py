@@ -28,6 +28,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from tests.jobs.pdf_flow import pdf_after_job
 from tests.reports.conftest import QUOTE_INTERNAL, QUOTE_WITHDRAWN, code
 
 OWN, SAME, OTHER = "BU90000001", "BU90000002", "BU90000003"
@@ -223,7 +224,7 @@ def pdf_text(content: bytes) -> tuple[int, str]:
 
 
 def test_the_pdf_holds_the_report_and_links_to_the_evidence(as_officer, stories):
-    response = as_officer.get(URL + "pdf/")
+    response = pdf_after_job(as_officer, URL + "pdf/")  # a job page first, then the PDF at once
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="beleidssignalen-GM0202-2025.pdf"'
     pages, text = pdf_text(response.content)

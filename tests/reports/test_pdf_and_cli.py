@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
+from tests.jobs.pdf_flow import pdf_after_job
 from tests.reports.conftest import QUOTE_INTERNAL, QUOTE_OK
 
 OWN = "BU90000001"
@@ -20,7 +21,8 @@ def pdf_text(content: bytes) -> tuple[int, str]:
 
 
 def test_funder_downloads_a_one_page_financiersrapport(as_user):
-    response = as_user("funder").get(f"/rapporten/financiersrapport/{OWN}/2025/pdf/")
+    # The first click leads to a job page (tests/jobs/test_report_pdf_jobs.py); once drawn, the link answers.
+    response = pdf_after_job(as_user("funder"), f"/rapporten/financiersrapport/{OWN}/2025/pdf/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'inline; filename="financiersrapport-{OWN}-2025.pdf"'
     pages, text = pdf_text(response.content)
@@ -43,7 +45,7 @@ def test_funder_downloads_a_one_page_financiersrapport(as_user):
 
 
 def test_buurtbeeld_pdf_has_the_dutch_headings_and_page_numbers(as_user):
-    response = as_user("researcher").get(f"/rapporten/buurtbeeld/{OWN}/2025/pdf/")
+    response = pdf_after_job(as_user("researcher"), f"/rapporten/buurtbeeld/{OWN}/2025/pdf/")
     assert response.status_code == 200
     pages, text = pdf_text(response.content)
     assert pages >= 3
@@ -61,7 +63,9 @@ def test_buurtbeeld_pdf_has_the_dutch_headings_and_page_numbers(as_user):
 
 
 def test_synthese_pdf(as_user):
-    response = as_user("programme_manager").get("/rapporten/programmasynthese/programma-a/2025/pdf/")
+    response = pdf_after_job(
+        as_user("programme_manager"), "/rapporten/programmasynthese/programma-a/2025/pdf/"
+    )
     assert response.status_code == 200
     _pages, text = pdf_text(response.content)
     assert "Programmasynthese" in text and "Alle buurten" in text and "Tussen de jaren" in text

@@ -16,6 +16,7 @@ from krachtvansamen.neighbourhoods.models import Neighbourhood
 from krachtvansamen.reports.financier import financier_report
 from krachtvansamen.reports.portfolio import portfolio_report
 from tests.factories import FundingFactory, NeighbourhoodFactory
+from tests.jobs.pdf_flow import pdf_after_job
 from tests.reports.conftest import QUOTE_2024, QUOTE_INTERNAL, QUOTE_NAMED, QUOTE_OK, QUOTE_WITHDRAWN
 
 OWN, SAME, OTHER = "BU90000001", "BU90000002", "BU90000003"
@@ -147,7 +148,7 @@ def pdf_text(content: bytes) -> tuple[int, str]:
 
 
 def test_the_funder_downloads_the_portfolio_as_a_pdf(as_user, funds_same):
-    response = as_user("funder").get(URL + "pdf/")
+    response = pdf_after_job(as_user("funder"), URL + "pdf/")  # a job page first, then the PDF at once
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="portfolio-2025.pdf"'
     pages, text = pdf_text(response.content)

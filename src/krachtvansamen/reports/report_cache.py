@@ -255,14 +255,23 @@ def analysis_cached(*, neighbourhood_id: int, year: int) -> NeighbourhoodAnalysi
     )  # fmt: skip
 
 
+def _pdf_key(html: str) -> str:
+    return f"kvs:report-pdf:{hashlib.sha256(html.encode()).hexdigest()}"
+
+
+def pdf_from_cache(*, html: str) -> bytes | None:
+    """The PDF of this HTML if it was drawn before, else None (the page then draws it in a background job)."""
+    found = _cache_get(_pdf_key(html))
+    return found if isinstance(found, bytes) else None
+
+
 def pdf_cached(*, html: str) -> bytes:
     """The PDF of this HTML. The HTML is everything the PDF shows (the reader's variant included), so its hash
     is the whole key: no data version, no reader, no language needed."""
-    key = f"kvs:report-pdf:{hashlib.sha256(html.encode()).hexdigest()}"
-    found = _cache_get(key)
-    if isinstance(found, bytes):
+    found = pdf_from_cache(html=html)
+    if found is not None:
         return found
     content = html_to_pdf(html)
     if len(content) <= PDF_MAX_BYTES:
-        _cache_set(key, content)
+        _cache_set(_pdf_key(html), content)
     return content

@@ -1,4 +1,12 @@
-"""The report pages, their PDFs, and the evidence pages behind every number."""
+"""The report pages, their PDFs, and the evidence pages behind every number.
+
+A PDF link (``.../pdf/``) stays a plain GET link that can be bookmarked and shared. Each GET checks access as the
+page does; a PDF already in the cache (``pdf_cached``: by the hash of its HTML) is answered at once. Otherwise
+drawing it takes seconds, so the reader is sent to a job page (``reports.jobs``) whose result is the PDF; a
+second click while it runs goes to the same job. A script that wants the file in the answer itself asks with
+``?direct=1`` or with ``Accept: application/pdf`` (and not text/html), and gets it drawn synchronously as
+before; ``kvs report`` always draws it at once.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +43,14 @@ from krachtvansamen.reports.buurtbeeld import Buurtbeeld
 from krachtvansamen.reports.evidence import UnknownEvidence, evidence_page
 from krachtvansamen.reports.evidence_neighbourhood import neighbourhood_evidence
 from krachtvansamen.reports.evidence_programme import programme_evidence as programme_evidence_of
+from krachtvansamen.reports.jobs import (
+    BELEIDSSIGNALEN,
+    BUURTBEELD,
+    PORTFOLIO,
+    SYNTHESE,
+    PdfScope,
+    report_pdf_job_start,
+)
 from krachtvansamen.reports.portfolio import (
     portfolio_html,
     portfolio_scope,
@@ -48,6 +64,7 @@ from krachtvansamen.reports.report_cache import (
     buurtbeeld_page_cached,
     financier_cached,
     pdf_cached,
+    pdf_from_cache,
     portfolio_cached,
     synthese_cached,
 )
@@ -59,16 +76,42 @@ def _site(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")[:-1]
 
 
-def _respond(request: HttpRequest, report: Report, *, pdf: bool, extra: dict[str, Any]) -> HttpResponse:
+def pdf_wanted_now(request: HttpRequest) -> bool:
+    """A script asking for the file itself: ``?direct=1``, or an Accept header that prefers a PDF to a page
+    (a browser's prefers text/html; no header, or ``*/*``, counts as a page too)."""
+    if request.GET.get("direct") == "1":
+        return True
+    return request.get_preferred_type(["text/html", "application/pdf"]) == "application/pdf"
+
+
+def _pdf_respond(
+    request: HttpRequest, *, html: str, file_name: str, scope: PdfScope, label: str
+) -> HttpResponse:
+    """The PDF of ``html`` at once when it is in the cache or a script wants it now; else its job page."""
+    started = time.perf_counter()
+    content = pdf_from_cache(html=html)
+    if content is None and not pdf_wanted_now(request):
+        job = report_pdf_job_start(
+            user=request.user, url=request.path, html=html, file_name=file_name, scope=scope, label=label
+        )
+        return redirect("jobs:detail", job.pk)
+    if content is None:
+        content = pdf_cached(html=html)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{file_name}"'
+    response["X-Render-Seconds"] = f"{time.perf_counter() - started:.3f}"
+    return response
+
+
+def _respond(
+    request: HttpRequest, report: Report, *, pdf: bool, extra: dict[str, Any], scope: PdfScope
+) -> HttpResponse:
     if not pdf:
         html = services.report_html(report, pdf=False, request=request, extra=extra)
         return HttpResponse(html)
-    started = time.perf_counter()
-    content = pdf_cached(html=services.report_html(report, pdf=True, extra=extra))
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{services.pdf_file_name(report)}"'
-    response["X-Render-Seconds"] = f"{time.perf_counter() - started:.3f}"
-    return response
+    html = services.report_html(report, pdf=True, extra=extra)
+    return _pdf_respond(request, html=html, file_name=services.pdf_file_name(report), scope=scope,
+                        label=services.report_title(report))  # fmt: skip
 
 
 def _no_data(error: NoDataForYear) -> Http404:
@@ -105,7 +148,8 @@ def _neighbourhood_report(
              "financier_url": reverse("reports:financier", args=[cbs_code, year]), "sections": sections}  # fmt: skip
     if isinstance(report, Buurtbeeld):  # its way out: draft, checked with residents, published
         extra.update(publication_extra(request, report, pdf=pdf))
-    return _respond(request, report, pdf=pdf, extra=extra)
+    scope = PdfScope(FINANCIER if kind == FINANCIER else BUURTBEELD, cbs_code, (neighbourhood.pk,), sees_data)
+    return _respond(request, report, pdf=pdf, extra=extra, scope=scope)
 
 
 def _latest(request: HttpRequest, kind: str, cbs_code: str) -> HttpResponse:
@@ -162,7 +206,9 @@ def _synthese(request: HttpRequest, slug: str, year: int, *, pdf: bool) -> HttpR
         )
     except NoDataForYear as error:
         raise _no_data(error) from None
-    return _respond(request, report, pdf=pdf, extra={"sees_data": True})
+    ids = {n.pk for n in neighbourhoods} | {n.pk for _p, group in others for n in group}
+    scope = PdfScope(SYNTHESE, slug, tuple(sorted(ids)), True)
+    return _respond(request, report, pdf=pdf, extra={"sees_data": True}, scope=scope)
 
 
 @login_required
@@ -201,12 +247,9 @@ def _portfolio(request: HttpRequest, year: int, *, pdf: bool) -> HttpResponse:
         return export_response(kind, name=name, header=header, rows=rows)
     if not pdf:
         return HttpResponse(portfolio_html(report, pdf=False, request=request))
-    started = time.perf_counter()
-    content = pdf_cached(html=portfolio_html(report, pdf=True))
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="portfolio-{report.year}.pdf"'
-    response["X-Render-Seconds"] = f"{time.perf_counter() - started:.3f}"
-    return response
+    scope = PdfScope(PORTFOLIO, "", tuple(sorted(n.pk for n in neighbourhoods)), False)
+    return _pdf_respond(request, html=portfolio_html(report, pdf=True), file_name=f"portfolio-{report.year}.pdf",
+                        scope=scope, label=_("Portfolio %(year)s") % {"year": report.year})  # fmt: skip
 
 
 @login_required
@@ -240,14 +283,13 @@ def _beleidssignalen(request: HttpRequest, code: str, year: int, *, pdf: bool) -
         raise _no_data(error) from None
     if not pdf:
         return HttpResponse(beleidssignalen_html(report, pdf=False, request=request))
-    started = time.perf_counter()
-    content = pdf_cached(html=beleidssignalen_html(report, pdf=True))
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="beleidssignalen-{municipality_code}-{report.year}.pdf"'
-    )
-    response["X-Render-Seconds"] = f"{time.perf_counter() - started:.3f}"
-    return response
+    scope = PdfScope(BELEIDSSIGNALEN, municipality_code, tuple(sorted(n.pk for n in neighbourhoods)), False)
+    label = _("Policy signals %(municipality)s %(year)s") % {
+        "municipality": report.municipality_name,
+        "year": report.year,
+    }
+    return _pdf_respond(request, html=beleidssignalen_html(report, pdf=True), scope=scope, label=label,
+                        file_name=f"beleidssignalen-{municipality_code}-{report.year}.pdf")  # fmt: skip
 
 
 @login_required
