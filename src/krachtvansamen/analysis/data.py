@@ -507,12 +507,24 @@ def _cbs(neighbourhoods: Iterable[NeighbourhoodRow]) -> dict[str, tuple[CbsRow, 
     return {code: tuple(rows) for code, rows in cbs.items()}
 
 
-def _persons(ids: list[int]) -> dict[int, PersonRow]:
-    """Persons of the neighbourhoods. Demographics only when the newest demographics consent is 'given' (no
-    withdrawal at the same moment or later): two queries, with and without, so that PostgreSQL can answer the
-    consent question as one hashed (anti-)join instead of a look-up per person."""
+def load_persons(*, neighbourhood_ids: Collection[int], person_ids: Collection[int]) -> dict[int, PersonRow]:
+    """The persons among ``person_ids`` who belong to one of the neighbourhoods, as ``load_analysis_data``
+    reads them (the same consent rule): for a part of the neighbourhoods whose rows reach persons of another
+    part (``analysis.parallel``)."""
+    if not neighbourhood_ids or not person_ids:
+        return {}
+    return _persons(sorted(set(neighbourhood_ids)), person_ids=sorted(set(person_ids)))
+
+
+def _persons(ids: list[int], *, person_ids: list[int] | None = None) -> dict[int, PersonRow]:
+    """Persons of the neighbourhoods (only those of ``person_ids``, if given). Demographics only when the
+    newest demographics consent is 'given' (no withdrawal at the same moment or later): two queries, with and
+    without, so that PostgreSQL can answer the consent question as one hashed (anti-)join instead of a
+    look-up per person."""
     consented = demographics_consented()
     persons = Person.objects.filter(AnyOf(F("neighbourhood_id"), ids)).order_by()
+    if person_ids is not None:
+        persons = persons.filter(AnyOf(F("pk"), person_ids))
     blank = Value("", output_field=CharField())
     with_demographics = _rows(
         persons.filter(consented).values_list(

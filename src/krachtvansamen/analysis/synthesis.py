@@ -149,10 +149,33 @@ def programme_analysis(
         year = loaded[-1] if loaded else 0
     with gc_paused():
         split = data.split_by_neighbourhood()
-        order = [n.neighbourhood_id for n in data.neighbourhoods]
-        summaries = tuple(
-            neighbourhood_summary(split[nid], year=year, parameters=parameters) for nid in order
-        )
+        summaries = neighbourhood_summaries(data, split, year=year, parameters=parameters)
+    return programme_result(data, split, summaries=summaries, year=year, parameters=parameters)
+
+
+def neighbourhood_summaries(
+    data: AnalysisData, split: dict[int, AnalysisData], *, year: int, parameters: AnalysisParameters
+) -> tuple[NeighbourhoodSummary, ...]:
+    """The summary of every neighbourhood in ``data``, in its order (by id). The map step of
+    ``analysis.parallel`` runs this same function on each chunk."""
+    return tuple(
+        neighbourhood_summary(split[n.neighbourhood_id], year=year, parameters=parameters)
+        for n in data.neighbourhoods
+    )
+
+
+def programme_result(
+    data: AnalysisData,
+    split: dict[int, AnalysisData],
+    *,
+    summaries: tuple[NeighbourhoodSummary, ...],
+    year: int,
+    parameters: AnalysisParameters,
+) -> ProgrammeAnalysis:
+    """The aggregate over ``summaries`` and the rows of ``data``, and the lazy full analyses: shared by the
+    one-process path and the reduce step of ``analysis.parallel``."""
+    order = [n.neighbourhood_id for n in data.neighbourhoods]
+    with gc_paused():
         aggregate = programme_aggregate(data, summaries=summaries, year=year, parameters=parameters)
     return ProgrammeAnalysis(
         year=year,

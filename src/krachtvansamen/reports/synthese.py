@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from krachtvansamen.analysis.aggregate import ProgrammeAggregate, StructureSummary
 from krachtvansamen.analysis.figures import percent
+from krachtvansamen.analysis.parallel import synthesis_workers
 from krachtvansamen.analysis.services import analyse_neighbourhoods
 from krachtvansamen.analysis.summary import NeighbourhoodSummary
 from krachtvansamen.analysis.synthesis import ProgrammeAnalysis
@@ -172,7 +173,9 @@ def synthese_report(
     ids = [n.pk for n in neighbourhoods]
     years_with_data = data_years(neighbourhood_ids=ids)
     check_year(year=year, years=years_with_data)
-    p = analyse_neighbourhoods(neighbourhood_ids=ids, years=years_up_to(up_to=year))
+    p = analyse_neighbourhoods(
+        neighbourhood_ids=ids, years=years_up_to(up_to=year), workers=synthesis_workers(len(ids))
+    )
     agg = p.aggregate
     link = programme_linker(slug=programme.slug, year=year, site=site)
     year_rows = _year_rows(agg, link)
