@@ -31,8 +31,9 @@ from django.utils.translation import gettext as _
 
 TARGET = "kvs_move_target"
 BATCH = 500
-# Rows that `migrate` itself puts in a new database: replaced by the source's, whose ids the other rows use.
-MADE_BY_MIGRATE = ("auth_permission", "django_content_type")
+# Rows that `migrate` itself puts in a new database: replaced by the source's, whose ids the other rows use (the
+# data versions: `migrate` bumps them so that no cached report outlives it; the source's go with its data).
+MADE_BY_MIGRATE = ("auth_permission", "django_content_type", "neighbourhoods_dataversion")
 
 
 class MoveRefused(Exception):
