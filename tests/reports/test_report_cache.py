@@ -197,6 +197,9 @@ def _writes_without_signals() -> dict[str, bool]:
     return found
 
 
+@pytest.mark.skipif(
+    "mutants" in SRC.parts, reason="mutmut's copy of the source holds every mutant as a function of its own"
+)
 def test_every_write_that_passes_by_the_signals_bumps_the_data_versions():
     found = _writes_without_signals()
     modules = {name.split(":")[0] for name in NO_BUMP_NEEDED if name.endswith(":*")}
