@@ -150,15 +150,14 @@ def answers_import(
                 question = questions.get(name)
                 if question is None or question["type"] == "repeat":
                     continue
-                multiple = question["type"] == "select_multiple" or (
-                    question["type"] == "codes" and question.get("multiple")
-                )
-                raw[name] = value.split() if multiple else value
+                # A multiple-choice cell stays one string ("a b"): the form check splits it, as it does
+                # for a web form's answers.
+                raw[name] = value
             for name, by_parent in repeats.items():
                 raw[name] = by_parent.get(record.get("_index", ""), [])
             source_id = record.get("_uuid") or record.get("meta/instanceID") or f"{file_name}:{line}"
             try:
-                client_id = uuid.UUID(source_id.removeprefix("uuid:"))
+                client_id = uuid.UUID(source_id)  # "uuid:…" as Kobo writes it: UUID() strips the prefix
             except ValueError:
                 client_id = uuid.uuid5(KVS_NAMESPACE, source_id)
             if Submission.objects.filter(client_id=client_id).exists():
