@@ -263,12 +263,15 @@ def test_with_celery_configured_the_job_goes_through_celery(db, settings):
 
 def _use_broker(settings, url: str) -> None:
     """Point the settings and the Celery app at ``url``, forgetting connections to the previous broker."""
+    import kombu.pools
+
     from krachtvansamen.jobs.celery_app import app
 
     settings.CELERY_BROKER_URL = url
     app.conf.broker_url = url
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # kombu keeps one pool per broker URL for the whole process, and a closed one stays registered: clear
+    # them all, or a second run in the same process (mutmut runs the suite twice) acquires on a closed pool.
+    kombu.pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
