@@ -172,8 +172,14 @@ def test_how_many_workers_a_synthesis_uses(monkeypatch):
     assert synthesis_workers(parallel.PARALLEL_MIN_NEIGHBOURHOODS) == 2
     monkeypatch.setenv("KVS_ANALYSIS_WORKERS", "0")
     assert synthesis_workers(parallel.PARALLEL_MIN_NEIGHBOURHOODS) == 1
+    monkeypatch.setenv("KVS_ANALYSIS_WORKERS", "1")
+    assert synthesis_workers(14_574) == 1
     monkeypatch.delenv("KVS_ANALYSIS_WORKERS")
-    assert synthesis_workers(14_574) == 1  # opt-in
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 4)
+    # Not set: one worker per core on PostgreSQL, one process on SQLite.
+    expected = 4 if connection.vendor == "postgresql" else 1
+    assert synthesis_workers(parallel.PARALLEL_MIN_NEIGHBOURHOODS) == expected
+    assert synthesis_workers(parallel.PARALLEL_MIN_NEIGHBOURHOODS - 1) == 1
 
 
 @pytest.mark.django_db
@@ -217,3 +223,71 @@ def test_the_synthese_report_of_a_big_programme_goes_through_the_chunks(country,
     assert len(executor.chunks) == 2 * parallel.CHUNKS_PER_WORKER
     assert_same(many.analysis, one.analysis)
     assert (many.figures, many.risk_rows, many.factor_rows) == (one.figures, one.risk_rows, one.factor_rows)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_the_tallies_of_single_neighbourhoods_merge_into_the_whole(country, year):
+    """Every row belongs to one neighbourhood: the tallies of the neighbourhoods one by one, merged, finish
+    into the aggregate of all of them loaded at once — for the analysed year and for an earlier one."""
+    from krachtvansamen.analysis.aggregate import (
+        aggregate_tally,
+        programme_aggregate,
+        programme_aggregate_from,
+    )
+    from krachtvansamen.analysis.data import load_analysis_data
+    from krachtvansamen.analysis.parameters import DEFAULT_PARAMETERS
+    from krachtvansamen.analysis.synthesis import neighbourhood_summaries
+    from krachtvansamen.analysis.tally import merge_all
+
+    data = load_analysis_data(neighbourhood_ids=country, years=YEARS)
+    split = data.split_by_neighbourhood()
+    summaries = neighbourhood_summaries(data, split, year=year, parameters=DEFAULT_PARAMETERS)
+    whole = programme_aggregate(data, summaries=summaries, year=year)
+    merged = merge_all(aggregate_tally(split[nid], year=year) for nid in sorted(split))
+    from_parts = programme_aggregate_from(
+        merged, codebook=data.codebook, summaries=summaries, year=year, years=data.years_through(year)
+    )
+    assert from_parts == whole
+    # The data has something to count in each part of the aggregate the tallies feed.
+    assert whole.effects.rows and any(cell.count for row in whole.effects.rows for cell in row.cells)
+    assert whole.year_totals and sum(t.fragments for t in whole.year_totals) > 0
+    if year == 2024:
+        assert whole.leadership.total > 0 and whole.network[-1].relations > 0
+
+
+def test_merge_rules():
+    from dataclasses import dataclass, field
+
+    from krachtvansamen.analysis.tally import merge, merge_all
+
+    @dataclass
+    class Part:
+        ids: list[int] = field(default_factory=list)
+        seen: set[int] = field(default_factory=set)
+        by_key: dict[str, dict[int, str]] = field(default_factory=dict)
+        pair: tuple[list[int], list[int]] = ([], [])
+        count: int = 0
+        label: str = "x"
+
+    a = Part([1, 2], {1}, {"k": {1: "wijkwaardenkaart"}}, ([1], []), 2)
+    b = Part([3], {1, 5}, {"k": {7: "interview"}, "m": {8: "visit"}}, ([], [9]), 3)
+    merged = merge_all([a, b, Part()])
+    assert merged.ids == [1, 2, 3]  # in order: first group first
+    assert merged.seen == {1, 5}
+    assert merged.by_key == {"k": {1: "wijkwaardenkaart", 7: "interview"}, "m": {8: "visit"}}
+    assert list(merged.by_key) == ["k", "m"]
+    assert merged.pair == ([1], [9])
+    assert merged.count == 5
+    assert merged.label == "x"
+    assert merge(True, True) is True  # a flag is not a count
+    with pytest.raises(ValueError, match="different values"):
+        merge(Part(label="x"), Part(label="y"))
+    with pytest.raises(ValueError, match="different values"):
+        merge(True, False)
+    with pytest.raises(ValueError, match="tuples"):
+        merge((1, 2), (1,))
+    with pytest.raises(TypeError):
+        merge(1.5, 2.5)  # a share cannot be merged: tallies hold counts, the finish computes shares
+    with pytest.raises(ValueError, match="no tallies"):
+        merge_all([])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
@@ -167,13 +167,33 @@ class ActivityLeadership:
     participant_total: int  # sum of the activities' participant counts (registered or not)
 
 
-def activity_leadership(*, activities: Sequence[ActivityRow], year: int) -> ActivityLeadership:
-    by: dict[str, list[int]] = {"residents": [], "professionals": [], "together": []}
-    participants = 0
+@dataclass
+class LeadershipTally:
+    """The activities of a year by who took the initiative: mergeable across neighbourhoods
+    (``analysis.tally``)."""
+
+    by: dict[str, list[int]] = field(
+        default_factory=lambda: {"residents": [], "professionals": [], "together": []}
+    )
+    participants: int = 0
+    total: int = 0
+
+
+def leadership_tally(*, activities: Sequence[ActivityRow]) -> LeadershipTally:
+    tally = LeadershipTally()
     for row in activities:
-        by.setdefault(row.initiated_by, []).append(row.activity_id)
-        participants += row.participant_count
-    total = len(activities)
+        tally.by.setdefault(row.initiated_by, []).append(row.activity_id)
+        tally.participants += row.participant_count
+    tally.total = len(activities)
+    return tally
+
+
+def activity_leadership(*, activities: Sequence[ActivityRow], year: int) -> ActivityLeadership:
+    return activity_leadership_from(leadership_tally(activities=activities), year=year)
+
+
+def activity_leadership_from(tally: LeadershipTally, *, year: int) -> ActivityLeadership:
+    by, total = tally.by, tally.total
     return ActivityLeadership(
         year=year,
         total=total,
@@ -186,7 +206,7 @@ def activity_leadership(*, activities: Sequence[ActivityRow], year: int) -> Acti
         resident_activity_ids=tuple(sorted(by["residents"])),
         professional_activity_ids=tuple(sorted(by["professionals"])),
         together_activity_ids=tuple(sorted(by["together"])),
-        participant_total=participants,
+        participant_total=tally.participants,
     )
 
 
@@ -225,15 +245,33 @@ class AssetComposition:
     asset_ids: tuple[int, ...]
 
 
-def asset_composition(*, assets: Iterable[AssetRow], year: int) -> AssetComposition:
-    by_category: dict[str, list[int]] = {value: [] for value in Asset.Category.values}
-    meeting: list[int] = []
+@dataclass
+class AssetTally:
+    """The assets recorded up to a year, by category: mergeable across neighbourhoods (``analysis.tally``)."""
+
+    by_category: dict[str, list[int]] = field(
+        default_factory=lambda: {value: [] for value in Asset.Category.values}
+    )
+    meeting: list[int] = field(default_factory=list)
+
+
+def asset_tally(*, assets: Iterable[AssetRow], year: int) -> AssetTally:
+    tally = AssetTally()
     for row in assets:
         if row.year > year:
             continue
-        by_category.setdefault(row.category, []).append(row.asset_id)
+        tally.by_category.setdefault(row.category, []).append(row.asset_id)
         if row.is_meeting_place:
-            meeting.append(row.asset_id)
+            tally.meeting.append(row.asset_id)
+    return tally
+
+
+def asset_composition(*, assets: Iterable[AssetRow], year: int) -> AssetComposition:
+    return asset_composition_from(asset_tally(assets=assets, year=year), year=year)
+
+
+def asset_composition_from(tally: AssetTally, *, year: int) -> AssetComposition:
+    by_category, meeting = tally.by_category, tally.meeting
     total = sum(len(ids) for ids in by_category.values())
     talents = sum(len(by_category[c]) for c in TALENT_CATEGORIES)
     places = len(by_category["place"])

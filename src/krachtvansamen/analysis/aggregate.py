@@ -20,26 +20,36 @@ from krachtvansamen.analysis.aanpak import (
     STRENGTH_LABELS,
     ActivityLeadership,
     AssetComposition,
-    activity_leadership,
-    asset_composition,
+    AssetTally,
+    LeadershipTally,
+    activity_leadership_from,
+    asset_composition_from,
+    asset_tally,
+    leadership_tally,
 )
-from krachtvansamen.analysis.data import AnalysisData
+from krachtvansamen.analysis.data import AnalysisData, Codebook
 from krachtvansamen.analysis.duurzaamheid import RISK_TITLES, STATUS_LABELS
-from krachtvansamen.analysis.figures import percent, rows_by_year
+from krachtvansamen.analysis.figures import percent
 from krachtvansamen.analysis.inclusion import Inclusion, inclusion_total
 from krachtvansamen.analysis.labels import CodeLabelMixin
 from krachtvansamen.analysis.network import CAPITAL_TYPES
 from krachtvansamen.analysis.parameters import DEFAULT_PARAMETERS, AnalysisParameters
 from krachtvansamen.analysis.rows import CodingRow
 from krachtvansamen.analysis.summary import NeighbourhoodSummary, TieYear
-from krachtvansamen.analysis.value import ValueBeyondCounts, value_beyond_counts
+from krachtvansamen.analysis.value import ValueBeyondCounts, ValueTally, value_beyond_counts_from, value_tally
 from krachtvansamen.analysis.verandering import (
     EffectsMatrix,
+    EffectsTally,
     Palet,
+    PaletTally,
     VitalityProfile,
-    effects_matrix,
-    palet,
-    vitality_profile,
+    VitalityTally,
+    effects_matrix_from,
+    effects_tally,
+    palet_from,
+    palet_tally,
+    vitality_profile_from,
+    vitality_tally,
 )
 from krachtvansamen.network.models import Relation
 
@@ -192,40 +202,51 @@ def _median(values: Iterable[float | None]) -> float | None:
     return round(statistics.median(present), 3) if present else None
 
 
-def programme_aggregate(
-    data: AnalysisData,
-    *,
-    summaries: Sequence[NeighbourhoodSummary],
-    year: int,
-    parameters: AnalysisParameters = DEFAULT_PARAMETERS,
-) -> ProgrammeAggregate:
-    years = data.years_through(year)
+@dataclass
+class AggregateTally:
+    """The counting half of the programme aggregate: one pass over the rows of some neighbourhoods, mergeable
+    with the tallies of others (``analysis.tally``). ``programme_aggregate_from`` finishes it."""
+
+    answers: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # principle → (submission, value)
+    evidence: dict[str, set[int]] = field(default_factory=dict)  # principle → fragment ids
+    leadership: LeadershipTally = field(default_factory=LeadershipTally)
+    assets: AssetTally = field(default_factory=AssetTally)
+    factors: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)  # type → (helps, hinders)
+    effects: EffectsTally = field(default_factory=EffectsTally)
+    palet: PaletTally = field(default_factory=PaletTally)
+    vitality: VitalityTally = field(default_factory=VitalityTally)
+    value: ValueTally = field(default_factory=ValueTally)
+    # year → capital type → relation ids (the relations of the year, by kind of tie)
+    relations: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    fragments: dict[int, int] = field(default_factory=dict)  # year → fragments recorded
+    activities: dict[int, int] = field(default_factory=dict)  # year → activities
+
+
+def aggregate_tally(data: AnalysisData, *, year: int) -> AggregateTally:
+    """The tally of the neighbourhoods in ``data`` for ``year`` (codings and network: every loaded year up
+    to it)."""
     codebook = data.codebook
     codings = [row for row in data.codings if row.year <= year]
     current_codings = [row for row in codings if row.year == year]
-    judged = _Judgements.of(summaries)
-    return ProgrammeAggregate(
-        year=year,
-        years=years,
-        neighbourhood_count=len(summaries),
-        focus_count=sum(1 for s in summaries if s.neighbourhood.is_focus),
-        principles=_principle_summaries(data, year=year, codings=current_codings, judged=judged),
-        leadership=activity_leadership(activities=[a for a in data.activities if a.year == year], year=year),
-        assets=asset_composition(assets=data.assets, year=year),
-        factor_types=_factor_type_summaries(data, year=year, judged=judged),
-        stacking=_risk_count("factors_stack", judged.stacking_ids),
-        stacking_share=percent(len(judged.stacking_ids), len(summaries)),
-        effects=effects_matrix(codebook=codebook, codings=codings, years=years),
-        palet=palet(codebook=codebook, codings=current_codings),
-        network=_network_totals(data, summaries=summaries, years=years),
-        concentration=ConcentrationSummary(
-            median_gini=_median(s.concentration.gini for s in summaries),
-            median_top_share=_median(s.concentration.top_share for s in summaries),
-            # The same judgement as the risk signal, so the two never disagree.
-            concentrated=_risk_count("roles_concentrated", judged.risk_ids["roles_concentrated"]),
-        ),
-        inclusion=inclusion_total([s.inclusion for s in summaries], year=year, parameters=parameters),
-        vitality=vitality_profile(
+    answers, evidence = _principle_tally(data, year=year, codings=current_codings)
+    fragments: dict[int, int] = defaultdict(int)
+    for group in data.fragment_groups:
+        fragments[group.year] += group.fragment_count
+    activities: dict[int, int] = defaultdict(int)
+    for activity in data.activities:
+        activities[activity.year] += 1
+    relations: dict[int, dict[str, list[int]]] = {}
+    for r in data.relations:
+        relations.setdefault(r.year, {}).setdefault(r.capital_type, []).append(r.relation_id)
+    return AggregateTally(
+        answers=answers,
+        evidence=evidence,
+        leadership=leadership_tally(activities=[a for a in data.activities if a.year == year]),
+        assets=asset_tally(assets=data.assets, year=year),
+        factors=_factor_tally(data, year=year),
+        effects=effects_tally(codebook=codebook, codings=codings),
+        palet=palet_tally(codebook=codebook, codings=current_codings),
+        vitality=vitality_tally(
             codebook=codebook,
             codings=current_codings,
             factors=data.factors,
@@ -233,7 +254,64 @@ def programme_aggregate(
             years={year},
             stances=data.stances,
         ),
-        structures=_structure_summaries(data, judged=judged),
+        value=value_tally(codebook=codebook, codings=codings),
+        relations=relations,
+        fragments=dict(fragments),
+        activities=dict(activities),
+    )
+
+
+def programme_aggregate(
+    data: AnalysisData,
+    *,
+    summaries: Sequence[NeighbourhoodSummary],
+    year: int,
+    parameters: AnalysisParameters = DEFAULT_PARAMETERS,
+) -> ProgrammeAggregate:
+    return programme_aggregate_from(
+        aggregate_tally(data, year=year),
+        codebook=data.codebook,
+        summaries=summaries,
+        year=year,
+        years=data.years_through(year),
+        parameters=parameters,
+    )
+
+
+def programme_aggregate_from(
+    tally: AggregateTally,
+    *,
+    codebook: Codebook,
+    summaries: Sequence[NeighbourhoodSummary],
+    year: int,
+    years: tuple[int, ...],
+    parameters: AnalysisParameters = DEFAULT_PARAMETERS,
+) -> ProgrammeAggregate:
+    """The aggregate from the (merged) tally of every neighbourhood and their summaries."""
+    judged = _Judgements.of(summaries)
+    return ProgrammeAggregate(
+        year=year,
+        years=years,
+        neighbourhood_count=len(summaries),
+        focus_count=sum(1 for s in summaries if s.neighbourhood.is_focus),
+        principles=_principle_summaries(codebook, tally=tally, judged=judged),
+        leadership=activity_leadership_from(tally.leadership, year=year),
+        assets=asset_composition_from(tally.assets, year=year),
+        factor_types=_factor_type_summaries(codebook, tally=tally, judged=judged),
+        stacking=_risk_count("factors_stack", judged.stacking_ids),
+        stacking_share=percent(len(judged.stacking_ids), len(summaries)),
+        effects=effects_matrix_from(tally.effects, codebook=codebook, years=years),
+        palet=palet_from(tally.palet, codebook=codebook),
+        network=_network_totals(tally.relations, summaries=summaries, years=years),
+        concentration=ConcentrationSummary(
+            median_gini=_median(s.concentration.gini for s in summaries),
+            median_top_share=_median(s.concentration.top_share for s in summaries),
+            # The same judgement as the risk signal, so the two never disagree.
+            concentrated=_risk_count("roles_concentrated", judged.risk_ids["roles_concentrated"]),
+        ),
+        inclusion=inclusion_total([s.inclusion for s in summaries], year=year, parameters=parameters),
+        vitality=vitality_profile_from(tally.vitality, codebook=codebook, years={year}),
+        structures=_structure_summaries(codebook, judged=judged),
         funding_ends=_risk_count("funding_ends", judged.risk_ids["funding_ends"]),
         no_funding=_risk_count("no_funding", judged.risk_ids["no_funding"]),
         risks=tuple(
@@ -242,8 +320,11 @@ def programme_aggregate(
                 key=lambda r: (-r.count, r.key),
             )
         ),
-        value=value_beyond_counts(codebook=codebook, codings=codings, years=years),
-        year_totals=_year_totals(data, years=years),
+        value=value_beyond_counts_from(tally.value, codebook=codebook, years=years),
+        year_totals=tuple(
+            YearTotal(year=y, fragments=tally.fragments.get(y, 0), activities=tally.activities.get(y, 0))
+            for y in years
+        ),
     )
 
 
@@ -284,12 +365,11 @@ class _Judgements:
         return judged
 
 
-def _principle_summaries(
-    data: AnalysisData, *, year: int, codings: Iterable[CodingRow], judged: _Judgements
-) -> tuple[PrincipleSummary, ...]:
-    """ABCD principles: questionnaire and coded evidence over everything, in one pass each."""
-    principle_codes = data.codebook.children("abcd")
-    rollup = data.codebook.rollup(p.key for p in principle_codes)
+def _principle_tally(
+    data: AnalysisData, *, year: int, codings: Iterable[CodingRow]
+) -> tuple[dict[str, list[tuple[int, int]]], dict[str, set[int]]]:
+    """ABCD principles: questionnaire answers and coded evidence, in one pass each."""
+    rollup = data.codebook.rollup(p.key for p in data.codebook.children("abcd"))
     answers: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for a in data.scale_answers:
         if a.year == year and (key := rollup[a.code_key]) is not None:
@@ -298,67 +378,83 @@ def _principle_summaries(
     for row in codings:
         if (key := rollup[row.code_id]) is not None:
             evidence[key].add(row.fragment_id)
-    return tuple(
-        PrincipleSummary(
-            key=p.key,
-            label_nl=p.label_nl,
-            label_en=p.label_en,
-            strengths=_label_counts(STRENGTH_LABELS, judged.strength_ids[p.key]),
-            questionnaire_mean=round(sum(v for _s, v in answers[p.key]) / len(answers[p.key]), 2)
-            if answers[p.key]
-            else None,
-            questionnaire_count=len(answers[p.key]),
-            submission_ids=tuple(sorted({s for s, _v in answers[p.key]})),
-            fragment_count=len(evidence[p.key]),
-            fragment_ids=tuple(sorted(evidence[p.key])),
+    return dict(answers), dict(evidence)
+
+
+def _principle_summaries(
+    codebook: Codebook, *, tally: AggregateTally, judged: _Judgements
+) -> tuple[PrincipleSummary, ...]:
+    summaries = []
+    for p in codebook.children("abcd"):
+        answers, evidence = tally.answers.get(p.key, []), tally.evidence.get(p.key, set())
+        summaries.append(
+            PrincipleSummary(
+                key=p.key,
+                label_nl=p.label_nl,
+                label_en=p.label_en,
+                strengths=_label_counts(STRENGTH_LABELS, judged.strength_ids[p.key]),
+                questionnaire_mean=round(sum(v for _s, v in answers) / len(answers), 2) if answers else None,
+                questionnaire_count=len(answers),
+                submission_ids=tuple(sorted({s for s, _v in answers})),
+                fragment_count=len(evidence),
+                fragment_ids=tuple(sorted(evidence)),
+            )
         )
-        for p in principle_codes
-    )
+    return tuple(summaries)
+
+
+def _factor_tally(data: AnalysisData, *, year: int) -> dict[str, tuple[list[int], list[int]]]:
+    """Environment factors: observation ids of the year per type, (helps, hinders)."""
+    factor_rollup = data.codebook.rollup(c.key for c in data.codebook.children("factor"))
+    factor_rows: dict[str, tuple[list[int], list[int]]] = {}
+    for f in data.factors:
+        if f.year == year and (key := factor_rollup[f.code_id]) is not None:
+            factor_rows.setdefault(key, ([], []))[f.direction == "hinders"].append(f.observation_id)
+    return factor_rows
 
 
 def _factor_type_summaries(
-    data: AnalysisData, *, year: int, judged: _Judgements
+    codebook: Codebook, *, tally: AggregateTally, judged: _Judgements
 ) -> tuple[FactorTypeSummary, ...]:
     """Environment factors: totals over all observations of the year."""
-    factor_codes = data.codebook.children("factor")
-    factor_rollup = data.codebook.rollup(c.key for c in factor_codes)
-    factor_rows: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for f in data.factors:
-        if f.year == year and (key := factor_rollup[f.code_id]) is not None:
-            factor_rows[key][f.direction == "hinders"].append(f.observation_id)
     hindering_ids = judged.hindering_ids
-    return tuple(
-        FactorTypeSummary(
-            key=code.key,
-            label_nl=code.label_nl,
-            label_en=code.label_en,
-            helps=len(factor_rows[code.key][0]),
-            hinders=len(factor_rows[code.key][1]),
-            hindering=LabelCount(code.key, len(hindering_ids[code.key]), tuple(hindering_ids[code.key])),
-            observation_ids=tuple(sorted(factor_rows[code.key][0] + factor_rows[code.key][1])),
+    result = []
+    for code in codebook.children("factor"):
+        helps, hinders = tally.factors.get(code.key, ([], []))
+        result.append(
+            FactorTypeSummary(
+                key=code.key,
+                label_nl=code.label_nl,
+                label_en=code.label_en,
+                helps=len(helps),
+                hinders=len(hinders),
+                hindering=LabelCount(code.key, len(hindering_ids[code.key]), tuple(hindering_ids[code.key])),
+                observation_ids=tuple(sorted(helps + hinders)),
+            )
         )
-        for code in factor_codes
-    )
+    return tuple(result)
 
 
 def _network_totals(
-    data: AnalysisData, *, summaries: Sequence[NeighbourhoodSummary], years: Sequence[int]
+    relations: Mapping[int, Mapping[str, list[int]]],
+    *,
+    summaries: Sequence[NeighbourhoodSummary],
+    years: Sequence[int],
 ) -> tuple[NetworkTotal, ...]:
-    """Network totals per year: relations and kinds of ties in one pass over all relations; new ties summed
-    from the neighbourhoods' own (``NeighbourhoodSummary.ties``, the rule of ``is_new_tie``), so the
-    programme's number is the sum of the neighbourhoods' numbers."""
+    """Network totals per year: relations and kinds of ties (``relations``: year → capital type → relation
+    ids); new ties summed from the neighbourhoods' own (``NeighbourhoodSummary.ties``, the rule of
+    ``is_new_tie``), so the programme's number is the sum of the neighbourhoods' numbers."""
     network = []
-    relations_by_year = rows_by_year(data.relations)
     ties: dict[int, list[TieYear]] = defaultdict(list)
     for summary in summaries:
         for tie in summary.ties:
             ties[tie.year].append(tie)
     for index, y in enumerate(years):
-        rows = relations_by_year.get(y, [])
+        by_kind = relations.get(y, {})
         capital: dict[str, int] = dict.fromkeys(CAPITAL_TYPES, 0)
-        for r in rows:
-            capital[r.capital_type] = capital.get(r.capital_type, 0) + 1
-        total = len(rows)
+        for kind, ids in by_kind.items():
+            capital[kind] = capital.get(kind, 0) + len(ids)
+        total = sum(len(ids) for ids in by_kind.values())
         new_ids = tuple(sorted(i for t in ties[y] for i in t.new_tie_ids))
         known_before = sum(t.known_before for t in ties[y])
         network.append(
@@ -371,7 +467,7 @@ def _network_totals(
                 capital=tuple(
                     CapitalTotal(kind, count, percent(count, total)) for kind, count in capital.items()
                 ),
-                relation_ids=tuple(sorted(r.relation_id for r in rows)),
+                relation_ids=tuple(sorted(i for ids in by_kind.values() for i in ids)),
                 new_tie_ids=new_ids,
                 recorded_again=total - len(new_ids),
             )
@@ -379,17 +475,7 @@ def _network_totals(
     return tuple(network)
 
 
-def _year_totals(data: AnalysisData, *, years: Sequence[int]) -> tuple[YearTotal, ...]:
-    fragments: dict[int, int] = defaultdict(int)
-    for group in data.fragment_groups:
-        fragments[group.year] += group.fragment_count
-    activities: dict[int, int] = defaultdict(int)
-    for activity in data.activities:
-        activities[activity.year] += 1
-    return tuple(YearTotal(year=y, fragments=fragments[y], activities=activities[y]) for y in years)
-
-
-def _structure_summaries(data: AnalysisData, *, judged: _Judgements) -> tuple[StructureSummary, ...]:
+def _structure_summaries(codebook: Codebook, *, judged: _Judgements) -> tuple[StructureSummary, ...]:
     return tuple(
         StructureSummary(
             key=code.key,
@@ -399,5 +485,5 @@ def _structure_summaries(data: AnalysisData, *, judged: _Judgements) -> tuple[St
             statuses=_label_counts(STATUS_LABELS, judged.status_ids[code.key]),
         )
         for dimension in ("sustainability.horizontal", "sustainability.vertical")
-        for code in data.codebook.children(dimension)
+        for code in codebook.children(dimension)
     )

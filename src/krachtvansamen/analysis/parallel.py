@@ -3,18 +3,18 @@
 Python threads do not run Python code in parallel, so "workers" here are processes: a pool of N forked
 processes in the calling command or request (no Redis or Celery needed).
 
-- **Split**: the sorted neighbourhood ids in consecutive chunks (``chunk_ids``).
-- **Map** (``summarise_chunk``, in a worker process): load the rows of one chunk and summarise each of its
-  neighbourhoods with the same function as the one-process path (``synthesis.neighbourhood_summaries``). A
+- **Split**: the sorted neighbourhood ids in consecutive chunks (``chunk_ids``), one per worker by default.
+- **Map** (``summarise_chunk``, in a worker process): load the rows of one chunk, summarise each of its
+  neighbourhoods with the same function as the one-process path (``synthesis.neighbourhood_summaries``) and
+  *tally* them for the aggregate (``aggregate.aggregate_tally``, the counting half of the aggregate). A
   chunk's rows can reach persons of a neighbourhood in another chunk (a relation across two buurten): those
   persons are read too (``data.load_persons``, the same consent rule), so every summary sees exactly the
   persons the one-process load gives it.
-- **Reduce** (``merge_chunks`` and ``synthesis.programme_result``): the chunks' rows put together, the
-  summaries concatenated in chunk order (= by id), and the aggregate built by the one-process code over
-  them. The aggregate's figures are passes over all rows (sums, counts, sets of ids, medians over all
-  neighbourhoods), so they are built once from the merged rows rather than combined from partial figures:
-  no second implementation of any rule, and the same numbers with the same n. The summaries — the part that
-  costs — are what runs in parallel.
+- **Reduce**: only the summaries and the tallies travel back — never the rows. The tallies are merged
+  (``analysis.tally``: every row belongs to one neighbourhood, so the merge of the chunks' tallies is the
+  tally of all) and finished by the same code as in one process (``aggregate.programme_aggregate_from``).
+  The full analysis of one neighbourhood (``ProgrammeAnalysis.get``) reads that neighbourhood's rows when it
+  is first asked for, the same way a chunk does.
 
 The result equals the one-process result (``tests/analysis/test_parallel_synthesis.py``). A failing chunk
 fails the whole call with ``ChunkFailed``: no partial result.
@@ -28,7 +28,7 @@ import io
 import multiprocessing
 import os
 import pickle
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -37,18 +37,26 @@ from asgiref.local import Local
 from django.db import connections
 from django.utils.functional import Promise, lazy
 
-from krachtvansamen.analysis.data import ROW_FIELDS, AnalysisData, gc_paused, load_analysis_data, load_persons
+from krachtvansamen.analysis.aggregate import AggregateTally, aggregate_tally, programme_aggregate_from
+from krachtvansamen.analysis.data import (
+    ROW_FIELDS,
+    AnalysisData,
+    Codebook,
+    gc_paused,
+    load_analysis_data,
+    load_persons,
+)
 from krachtvansamen.analysis.parameters import DEFAULT_PARAMETERS, AnalysisParameters
-from krachtvansamen.analysis.rows import PersonRow
 from krachtvansamen.analysis.summary import NeighbourhoodSummary
-from krachtvansamen.analysis.synthesis import ProgrammeAnalysis, neighbourhood_summaries, programme_result
+from krachtvansamen.analysis.synthesis import LazyAnalyses, ProgrammeAnalysis, neighbourhood_summaries
+from krachtvansamen.analysis.tally import merge_all
 
-# Below this many neighbourhoods one process is faster: starting workers and moving the rows back costs
-# more than the summaries save (a programme of 33 takes well under a second).
+# Below this many neighbourhoods one process is faster: starting workers costs more than the summaries save
+# (a programme of 33 takes well under a second).
 PARALLEL_MIN_NEIGHBOURHOODS = 1000
-# Chunks per worker: more than one, so that a worker that finishes early takes the next chunk (buurten
-# differ a lot in size) — but few, because every chunk repeats the fixed set of queries.
-CHUNKS_PER_WORKER = 3
+# Chunks per worker. One: every chunk repeats the fixed set of queries, and its rows are read in one go
+# (a PostgreSQL backend per worker works alongside it).
+CHUNKS_PER_WORKER = 1
 
 
 class ChunkFailed(RuntimeError):
@@ -57,23 +65,27 @@ class ChunkFailed(RuntimeError):
 
 @dataclass(frozen=True)
 class ChunkResult:
-    """What a worker sends back: the chunk's rows (for the aggregate and the full analyses) and the summaries
-    of its neighbourhoods, in id order."""
+    """What a worker sends back: the summaries of its neighbourhoods (in id order), their tally for the
+    aggregate, and the codebook the rows were read with."""
 
-    data: AnalysisData
     summaries: tuple[NeighbourhoodSummary, ...]
+    tally: AggregateTally
+    codebook: Codebook
 
 
 def synthesis_workers(neighbourhood_count: int) -> int:
-    """How many worker processes a synthesis over this many neighbourhoods uses: ``KVS_ANALYSIS_WORKERS``
-    (opt-in; default 1) from ``PARALLEL_MIN_NEIGHBOURHOODS`` neighbourhoods on, else 1. Opt-in because on the
-    2-core benchmark machine, busy with other work, 2 workers were slower than one process
-    (``benchmarks/synthesis_parallel.py``): the rows still travel back and the aggregate is built in the
-    calling process."""
-    configured = os.environ.get("KVS_ANALYSIS_WORKERS", "")
-    if neighbourhood_count < PARALLEL_MIN_NEIGHBOURHOODS or not configured.isdigit():
+    """How many worker processes a synthesis over this many neighbourhoods uses: from
+    ``PARALLEL_MIN_NEIGHBOURHOODS`` neighbourhoods on, ``KVS_ANALYSIS_WORKERS`` if set (1 keeps every
+    synthesis in one process), else one per core on PostgreSQL; below that, and on SQLite (a small
+    installation; an in-memory database cannot be reached from another process), 1."""
+    if neighbourhood_count < PARALLEL_MIN_NEIGHBOURHOODS:
         return 1
-    return max(1, int(configured))
+    configured = os.environ.get("KVS_ANALYSIS_WORKERS", "")
+    if configured.isdigit():
+        return max(1, int(configured))
+    if connections["default"].vendor != "postgresql":
+        return 1
+    return max(1, os.cpu_count() or 1)
 
 
 def chunk_ids(neighbourhood_ids: Collection[int], *, chunks: int) -> list[tuple[int, ...]]:
@@ -104,6 +116,18 @@ def _referenced_person_ids(data: AnalysisData) -> set[int]:
     return found
 
 
+def load_chunk(*, chunk: Sequence[int], all_ids: Collection[int], years: Collection[int]) -> AnalysisData:
+    """The rows of the neighbourhoods of ``chunk``, with the persons of other neighbourhoods among
+    ``all_ids`` that those rows point at (as one load of all of ``all_ids`` would hold them)."""
+    data = load_analysis_data(neighbourhood_ids=chunk, years=years)
+    missing = _referenced_person_ids(data) - data.persons.keys()
+    others = set(all_ids) - set(chunk)
+    if missing and others:
+        extra = load_persons(neighbourhood_ids=others, person_ids=missing)
+        data = AnalysisData(**{**_fields(data), "persons": {**data.persons, **extra}})
+    return data
+
+
 def summarise_chunk(
     *,
     chunk: Sequence[int],
@@ -112,18 +136,14 @@ def summarise_chunk(
     year: int,
     parameters: AnalysisParameters = DEFAULT_PARAMETERS,
 ) -> ChunkResult:
-    """The map step: the rows of the neighbourhoods of ``chunk`` and their summaries for ``year``."""
+    """The map step: the summaries of the neighbourhoods of ``chunk`` for ``year`` and their tally."""
     with gc_paused():
-        data = load_analysis_data(neighbourhood_ids=chunk, years=years)
-        missing = _referenced_person_ids(data) - data.persons.keys()
-        others = set(all_ids) - set(chunk)
-        if missing and others:
-            extra = load_persons(neighbourhood_ids=others, person_ids=missing)
-            data = AnalysisData(**{**_fields(data), "persons": {**data.persons, **extra}})
+        data = load_chunk(chunk=chunk, all_ids=all_ids, years=years)
         summaries = neighbourhood_summaries(
             data, data.split_by_neighbourhood(), year=year, parameters=parameters
         )
-    return ChunkResult(data=data, summaries=summaries)
+        tally = aggregate_tally(data, year=year)
+    return ChunkResult(summaries=summaries, tally=tally, codebook=data.codebook)
 
 
 def summarise_chunk_packed(**arguments: Any) -> bytes:
@@ -132,10 +152,8 @@ def summarise_chunk_packed(**arguments: Any) -> bytes:
 
 
 # --- The way back ------------------------------------------------------------------------------------------
-# Plain pickle of a chunk's result cost more than loading it: every row is a NamedTuple (pickled through a
-# Python-level ``__getnewargs__`` and rebuilt through a Python-level ``__new__``) and every translated label is
-# a lazy proxy (unpickled by building a new proxy class each time). So rows travel as plain tuples (C-speed
-# both ways, rebuilt with ``tuple.__new__`` as the loader does) and lazy texts through one cached factory.
+# Every translated label in a summary is a lazy proxy; plain pickle rebuilds a new proxy class for each one
+# (slow), so lazy texts travel through one cached factory instead.
 
 
 class _Pickler(pickle.Pickler):
@@ -155,58 +173,44 @@ def _lazy_again(func: Callable[..., Any], args: Any, kw: Any, *resultclasses: ty
     return _lazy_factory(func, resultclasses)(*args, **kw)
 
 
-def _plain(rows: Sequence[tuple[Any, ...]]) -> tuple[type | None, tuple[tuple[Any, ...], ...]]:
-    return (type(rows[0]) if rows else None), tuple(map(tuple, rows))
-
-
-def _typed(packed: tuple[type | None, tuple[tuple[Any, ...], ...]]) -> tuple[Any, ...]:
-    row_type, rows = packed
-    return tuple(map(functools.partial(tuple.__new__, row_type), rows)) if row_type else ()
-
-
 def pack(result: ChunkResult) -> bytes:
-    data = result.data
-    fields = _fields(data)
-    fields.update({name: _plain(getattr(data, name)) for name in (*ROW_FIELDS, "neighbourhoods")})
-    fields["persons"] = _plain(tuple(data.persons.values()))
-    fields["cbs"] = {code: _plain(rows) for code, rows in data.cbs.items()}
     buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((fields, result.summaries))
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(result)
     return buffer.getvalue()
 
 
 def unpack(packed: bytes) -> ChunkResult:
-    fields, summaries = pickle.loads(packed)
-    fields.update({name: _typed(fields[name]) for name in (*ROW_FIELDS, "neighbourhoods")})
-    fields["persons"] = {p.person_id: p for p in _typed(fields["persons"])}
-    fields["cbs"] = {code: _typed(rows) for code, rows in fields["cbs"].items()}
-    return ChunkResult(data=AnalysisData(**fields), summaries=summaries)
+    result = pickle.loads(packed)
+    assert isinstance(result, ChunkResult)
+    return result
 
 
 def _fields(data: AnalysisData) -> dict[str, Any]:
     return {name: getattr(data, name) for name in AnalysisData.__dataclass_fields__}
 
 
-def merge_chunks(results: Sequence[ChunkResult], *, years: Collection[int]) -> AnalysisData:
-    """The reduce step's rows: the chunks' rows one after the other (chunks are disjoint, in id order), the
-    persons and CBS records of all of them. Persons of a chunk's own neighbourhoods come from that chunk, so
-    the merged persons are exactly those of all neighbourhoods."""
-    loaded = [r.data for r in results]
-    if not loaded:
-        return AnalysisData(years=tuple(sorted(set(years))))
-    own = {n.neighbourhood_id for d in loaded for n in d.neighbourhoods}
-    persons: dict[int, PersonRow] = {}
-    for d in loaded:
-        persons.update((pid, p) for pid, p in d.persons.items() if p.neighbourhood_id in own)
-    rows = {name: tuple(row for d in loaded for row in getattr(d, name)) for name in ROW_FIELDS}
-    return AnalysisData(
-        neighbourhoods=tuple(n for d in loaded for n in d.neighbourhoods),
-        years=loaded[0].years,
-        codebook=loaded[0].codebook,
-        persons=persons,
-        cbs={code: records for d in loaded for code, records in d.cbs.items()},
-        **rows,
-    )
+class RowsOnDemand(Mapping[int, AnalysisData]):
+    """The rows of one neighbourhood of a parallel analysis, read when its full analysis is first asked for
+    (``LazyAnalyses``): the parent process never holds the rows of all of them."""
+
+    def __init__(self, ids: Sequence[int], *, all_ids: Collection[int], years: Collection[int]) -> None:
+        self._ids, self._all_ids, self._years = tuple(ids), frozenset(all_ids), tuple(years)
+
+    def __getitem__(self, neighbourhood_id: int) -> AnalysisData:
+        if neighbourhood_id not in self._ids:
+            raise KeyError(neighbourhood_id)
+        with gc_paused():
+            data = load_chunk(chunk=(neighbourhood_id,), all_ids=self._all_ids, years=self._years)
+            return data.split_by_neighbourhood()[neighbourhood_id]
+
+    def __contains__(self, neighbourhood_id: object) -> bool:
+        return neighbourhood_id in self._ids
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 def _forget_inherited_connections() -> None:
@@ -246,21 +250,36 @@ def analyse_neighbourhoods_parallel(
     if not years:
         raise ValueError("analyse_neighbourhoods needs at least one year")
     year = max(years)
-    parts = chunk_ids(neighbourhood_ids, chunks=chunks or workers * CHUNKS_PER_WORKER)
+    all_ids = set(neighbourhood_ids)
+    parts = chunk_ids(all_ids, chunks=chunks or workers * CHUNKS_PER_WORKER)
     own_pool = executor is None
     pool = process_pool(workers) if executor is None else executor
     try:
-        results = _run(
-            pool, parts, all_ids=set(neighbourhood_ids), years=years, year=year, parameters=parameters
-        )
+        results = _run(pool, parts, all_ids=all_ids, years=years, year=year, parameters=parameters)
     finally:
         if own_pool:
             pool.shutdown(wait=True, cancel_futures=True)
-    with gc_paused():
-        data = merge_chunks(results, years=years)
-        split = data.split_by_neighbourhood()
     summaries = tuple(s for r in results for s in r.summaries)
-    return programme_result(data, split, summaries=summaries, year=year, parameters=parameters)
+    loaded = AnalysisData(years=tuple(sorted(set(years))))
+    with gc_paused():
+        aggregate = programme_aggregate_from(
+            merge_all(r.tally for r in results) if results else AggregateTally(),
+            codebook=results[0].codebook if results else loaded.codebook,
+            summaries=summaries,
+            year=year,
+            years=loaded.years_through(year),
+            parameters=parameters,
+        )
+    order = [s.neighbourhood.neighbourhood_id for s in summaries]
+    return ProgrammeAnalysis(
+        year=year,
+        years=loaded.years_through(year),
+        summaries=summaries,
+        aggregate=aggregate,
+        neighbourhoods=LazyAnalyses(
+            RowsOnDemand(order, all_ids=all_ids, years=years), order, year=year, parameters=parameters
+        ),
+    )
 
 
 def _run(
@@ -290,7 +309,9 @@ def _run(
     results = []
     for index, (part, future) in enumerate(futures):
         try:
-            results.append(unpack(future.result()))
+            packed = future.result()
+            with gc_paused():  # unpacking builds many small objects; see gc_paused
+                results.append(unpack(packed))
         except Exception as error:
             for _part, other in futures:
                 other.cancel()

@@ -18,7 +18,7 @@ For a programme, three layers, so that 33 and 14,574 neighbourhoods cost the sam
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
@@ -90,7 +90,7 @@ class LazyAnalyses(Sequence[NeighbourhoodAnalysis]):
 
     def __init__(
         self,
-        split: dict[int, AnalysisData],
+        split: Mapping[int, AnalysisData],
         order: Sequence[int],
         *,
         year: int,

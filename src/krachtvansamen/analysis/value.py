@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from krachtvansamen.analysis.compare import (
     YearComparison,
@@ -90,24 +90,55 @@ def _ids_under(by_code: Mapping[tuple[str, int], Iterable[int]], *, key: str, ye
     return tuple(sorted(found))
 
 
-def value_beyond_counts(
-    *, codebook: Codebook, codings: Iterable[CodingRow], years: Sequence[int]
-) -> ValueBeyondCounts:
-    """Fragments per value row and year from the effect codes of ``VALUE_SOURCES`` (pass the codings of the
-    neighbourhoods wanted), with the like-with-like change of the last year."""
+@dataclass
+class ValueTally:
+    """What the value rows count, before they are laid out: mergeable across neighbourhoods
+    (``analysis.tally``)."""
+
+    found: dict[tuple[str, int], dict[int, str]] = field(
+        default_factory=dict
+    )  # (row, year) → fragment → instrument
+    instruments: dict[int, set[str]] = field(default_factory=dict)  # year → instruments with coded fragments
+
+
+def value_tally(*, codebook: Codebook, codings: Iterable[CodingRow]) -> ValueTally:
     codings = list(codings)
-    comparison = year_comparisons(instruments_by_year(codings), years).get(years[-1]) if years else None
-    rows_of_source: dict[str, list[str]] = defaultdict(list)
-    for key, sources in VALUE_SOURCES.items():
-        for source in sources:
-            rows_of_source[source].append(key)
+    rows_of_source = _rows_of_source()
     rollup = codebook.rollup(rows_of_source)
-    found: dict[tuple[str, int], dict[int, str]] = defaultdict(dict)  # (row, year) → fragment → instrument
+    found: dict[tuple[str, int], dict[int, str]] = defaultdict(dict)
     for fragment_id, _nid, year, code_id, instrument in codings:
         target = rollup[code_id]
         if target is not None:
             for key in rows_of_source[target]:
                 found[key, year][fragment_id] = instrument
+    used = instruments_by_year(codings)
+    return ValueTally(found=dict(found), instruments={year: set(found) for year, found in used.items()})
+
+
+def _rows_of_source() -> dict[str, list[str]]:
+    rows_of_source: dict[str, list[str]] = defaultdict(list)
+    for key, sources in VALUE_SOURCES.items():
+        for source in sources:
+            rows_of_source[source].append(key)
+    return rows_of_source
+
+
+def value_beyond_counts(
+    *, codebook: Codebook, codings: Iterable[CodingRow], years: Sequence[int]
+) -> ValueBeyondCounts:
+    """Fragments per value row and year from the effect codes of ``VALUE_SOURCES`` (pass the codings of the
+    neighbourhoods wanted), with the like-with-like change of the last year."""
+    return value_beyond_counts_from(
+        value_tally(codebook=codebook, codings=codings), codebook=codebook, years=years
+    )
+
+
+def value_beyond_counts_from(
+    tally: ValueTally, *, codebook: Codebook, years: Sequence[int]
+) -> ValueBeyondCounts:
+    used = {year: frozenset(found) for year, found in tally.instruments.items()}
+    comparison = year_comparisons(used, years).get(years[-1]) if years else None
+    found = tally.found
     rows = []
     for key in VALUE_KEYS:
         code = codebook.labelled(key)

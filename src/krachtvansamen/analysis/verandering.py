@@ -100,16 +100,23 @@ def effect_indicators(codebook: Codebook) -> tuple[tuple[str, str], ...]:
     )
 
 
-def effects_matrix(
-    *, codebook: Codebook, codings: Iterable[CodingRow], years: Sequence[int]
-) -> EffectsMatrix:
+@dataclass
+class EffectsTally:
+    """What the effects matrix counts, before it is laid out: mergeable across neighbourhoods
+    (``analysis.tally``), so worker processes can each count their own neighbourhoods."""
+
+    # (indicator or level key, year) → fragment id → its instrument
+    cells: dict[tuple[str, int], dict[int, str]] = field(default_factory=dict)
+    instruments: dict[int, set[str]] = field(default_factory=dict)  # year → instruments with coded fragments
+
+
+def effects_tally(*, codebook: Codebook, codings: Iterable[CodingRow]) -> EffectsTally:
     levels = codebook.children("effect")
-    indicators = effect_indicators(codebook)
-    level_of = {key: level for key, level in indicators} | {level.key: level.key for level in levels}
+    level_of = {key: level for key, level in effect_indicators(codebook)} | {
+        level.key: level.key for level in levels
+    }
     rollup = codebook.rollup(level_of)
     codings = list(codings)
-    comparisons = year_comparisons(instruments_by_year(codings), years)
-    # (key, year) → fragment id → its instrument
     cells: dict[tuple[str, int], dict[int, str]] = defaultdict(dict)
     for fragment_id, _nid, year, code_id, instrument in codings:
         key = rollup[code_id]
@@ -119,6 +126,25 @@ def effects_matrix(
         level = level_of[key]
         if level != key:
             cells[level, year][fragment_id] = instrument
+    used = instruments_by_year(codings)
+    return EffectsTally(cells=dict(cells), instruments={year: set(found) for year, found in used.items()})
+
+
+def effects_matrix(
+    *, codebook: Codebook, codings: Iterable[CodingRow], years: Sequence[int]
+) -> EffectsMatrix:
+    return effects_matrix_from(
+        effects_tally(codebook=codebook, codings=codings), codebook=codebook, years=years
+    )
+
+
+def effects_matrix_from(tally: EffectsTally, *, codebook: Codebook, years: Sequence[int]) -> EffectsMatrix:
+    levels = codebook.children("effect")
+    indicators = effect_indicators(codebook)
+    comparisons = year_comparisons(
+        {year: frozenset(found) for year, found in tally.instruments.items()}, years
+    )
+    cells = tally.cells
 
     def row(key: str, level_key: str) -> EffectRow:
         code = codebook.labelled(key)
@@ -191,8 +217,18 @@ class Palet:
     fragment_ids: tuple[int, ...]
 
 
-def palet(*, codebook: Codebook, codings: Iterable[CodingRow]) -> Palet:
-    """Co-occurrence of effect indicators within fragments (pass the rows of the years wanted)."""
+@dataclass
+class PaletTally:
+    """What the palet counts, per fragment already reduced (a fragment's codings are all in its own
+    neighbourhood): mergeable across neighbourhoods (``analysis.tally``)."""
+
+    single: dict[str, int] = field(default_factory=dict)  # indicator → fragments with it
+    pair_ids: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (a, b) in codebook order
+    fragment_ids: list[int] = field(default_factory=list)  # fragments with at least one indicator
+    multi_effect_count: int = 0
+
+
+def palet_tally(*, codebook: Codebook, codings: Iterable[CodingRow]) -> PaletTally:
     keys = tuple(key for key, _level in effect_indicators(codebook))
     rollup = codebook.rollup(keys)
     per_fragment: dict[int, set[str]] = defaultdict(set)
@@ -209,6 +245,23 @@ def palet(*, codebook: Codebook, codings: Iterable[CodingRow]) -> Palet:
         if len(found) > 1:
             for a, b in combinations(sorted(found, key=order.__getitem__), 2):
                 pair_ids[a, b].append(fragment_id)
+    return PaletTally(
+        single=dict(single),
+        pair_ids=dict(pair_ids),
+        fragment_ids=list(per_fragment),
+        multi_effect_count=sum(1 for found in per_fragment.values() if len(found) > 1),
+    )
+
+
+def palet(*, codebook: Codebook, codings: Iterable[CodingRow]) -> Palet:
+    """Co-occurrence of effect indicators within fragments (pass the rows of the years wanted)."""
+    return palet_from(palet_tally(codebook=codebook, codings=codings), codebook=codebook)
+
+
+def palet_from(tally: PaletTally, *, codebook: Codebook) -> Palet:
+    keys = tuple(key for key, _level in effect_indicators(codebook))
+    order = {key: i for i, key in enumerate(keys)}
+    single, pair_ids = tally.single, tally.pair_ids
     pairs = sorted(
         (
             CoOccurrence(key_a=a, key_b=b, count=len(ids), fragment_ids=tuple(sorted(ids)))
@@ -228,9 +281,9 @@ def palet(*, codebook: Codebook, codings: Iterable[CodingRow]) -> Palet:
         keys=keys,
         pairs=tuple(pairs),
         matrix=tuple(matrix),
-        fragment_count=len(per_fragment),
-        multi_effect_count=sum(1 for found in per_fragment.values() if len(found) > 1),
-        fragment_ids=tuple(sorted(per_fragment)),
+        fragment_count=len(tally.fragment_ids),
+        multi_effect_count=tally.multi_effect_count,
+        fragment_ids=tuple(sorted(tally.fragment_ids)),
     )
 
 
@@ -273,6 +326,49 @@ class VitalityProfile:
     themes: tuple[VitalityTheme, ...]  # every theme of the codebook, in codebook order
 
 
+@dataclass
+class VitalityTally:
+    """What the vitality profile counts, before the directions are settled: mergeable across neighbourhoods
+    (``analysis.tally``; the directions are settled over all of them, in ``vitality_profile_from``)."""
+
+    found: dict[str, set[int]] = field(default_factory=dict)  # theme → Wijkwaardenkaart fragments
+    helps: set[int] = field(default_factory=set)  # fragments with a helping factor observation
+    hinders: set[int] = field(default_factory=set)  # ... with a hindering one
+    stances: list[tuple[int, str]] = field(default_factory=list)  # (fragment, stance) in row order
+    conversation_fragments: int = 0
+    speakers: set[int] = field(default_factory=set)
+
+
+def vitality_tally(
+    *,
+    codebook: Codebook,
+    codings: Iterable[CodingRow],
+    factors: Iterable[FactorRow],
+    fragment_groups: Iterable[FragmentGroupRow],
+    years: Collection[int],
+    stances: Iterable[FragmentStanceRow] = (),
+) -> VitalityTally:
+    rollup = codebook.rollup(t.key for t in codebook.children("vitality"))
+    tally = VitalityTally()
+    found: dict[str, set[int]] = defaultdict(set)
+    for fragment_id, _nid, year, code_id, instrument in codings:
+        if instrument == WIJKWAARDENKAART and year in years:
+            key = rollup[code_id]
+            if key is not None:
+                found[key].add(fragment_id)
+    tally.found = dict(found)
+    for row in factors:
+        if row.fragment_id is not None:
+            (tally.hinders if row.direction == "hinders" else tally.helps).add(row.fragment_id)
+    tally.stances = [(stance.fragment_id, stance.stance) for stance in stances]
+    for group in fragment_groups:
+        if group.instrument == WIJKWAARDENKAART and group.year in years:
+            tally.conversation_fragments += group.fragment_count
+            if group.speaker_id is not None:
+                tally.speakers.add(group.speaker_id)
+    return tally
+
+
 def vitality_profile(
     *,
     codebook: Codebook,
@@ -282,33 +378,26 @@ def vitality_profile(
     years: Collection[int],
     stances: Iterable[FragmentStanceRow] = (),
 ) -> VitalityProfile:
-    themes = codebook.children("vitality")
-    rollup = codebook.rollup(t.key for t in themes)
-    found: dict[str, set[int]] = defaultdict(set)
-    for fragment_id, _nid, year, code_id, instrument in codings:
-        if instrument == WIJKWAARDENKAART and year in years:
-            key = rollup[code_id]
-            if key is not None:
-                found[key].add(fragment_id)
-    hinders: set[int] = set()
-    helps: set[int] = set()
-    for row in factors:
-        if row.fragment_id is not None:
-            (hinders if row.direction == "hinders" else helps).add(row.fragment_id)
-    helps -= hinders
-    for stance in stances:  # the question asked outweighs what was inferred from factor observations
-        (hinders if stance.stance == "hinders" else helps).add(stance.fragment_id)
-        (helps if stance.stance == "hinders" else hinders).discard(stance.fragment_id)
-    conversation_fragments, speakers = 0, set()
-    for group in fragment_groups:
-        if group.instrument == WIJKWAARDENKAART and group.year in years:
-            conversation_fragments += group.fragment_count
-            if group.speaker_id is not None:
-                speakers.add(group.speaker_id)
+    tally = vitality_tally(
+        codebook=codebook, codings=codings, factors=factors, fragment_groups=fragment_groups, years=years,
+        stances=stances,
+    )  # fmt: skip
+    return vitality_profile_from(tally, codebook=codebook, years=years)
+
+
+def vitality_profile_from(
+    tally: VitalityTally, *, codebook: Codebook, years: Collection[int]
+) -> VitalityProfile:
+    found = tally.found
+    hinders = set(tally.hinders)
+    helps = tally.helps - hinders
+    for fragment_id, stance in tally.stances:  # the question asked outweighs what was inferred from factors
+        (hinders if stance == "hinders" else helps).add(fragment_id)
+        (helps if stance == "hinders" else hinders).discard(fragment_id)
     return VitalityProfile(
         years=tuple(sorted(years)),
-        conversation_fragments=conversation_fragments,
-        speakers=len(speakers),
+        conversation_fragments=tally.conversation_fragments,
+        speakers=len(tally.speakers),
         themes=tuple(
             VitalityTheme(
                 key=t.key,
@@ -319,7 +408,7 @@ def vitality_profile(
                 helps_ids=tuple(sorted(found.get(t.key, set()) & helps)),
                 hinders_ids=tuple(sorted(found.get(t.key, set()) & hinders)),
             )
-            for t in themes
+            for t in codebook.children("vitality")
         ),
     )
 
