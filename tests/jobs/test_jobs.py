@@ -413,3 +413,14 @@ def test_the_kobo_import_tells_how_many_rows_it_has_done(forms, builder):
         neighbourhood=neighbourhood, year=2025, user=user, progress=lambda *call: seen.append(call),
     )  # fmt: skip
     assert seen == [(0, 2, "Antwoorden controleren en opslaan"), (1, 2, "Antwoorden controleren en opslaan")]
+
+
+def test_kvs_worker_without_a_broker_says_what_to_set_in_dutch(settings):
+    from django.core.management import CommandError, call_command
+    from django.utils import translation
+
+    settings.CELERY_BROKER_URL = ""
+    with translation.override("nl"), pytest.raises(CommandError) as raised:
+        call_command("worker")
+    assert "Geen broker ingesteld: zet KVS_REDIS_URL" in str(raised.value)
+    assert "voert `kvs serve` achtergrondtaken zelf uit" in str(raised.value)

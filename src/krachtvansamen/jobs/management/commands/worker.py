@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from krachtvansamen.jobs.celery_app import app
 
@@ -24,9 +25,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not getattr(settings, "CELERY_BROKER_URL", ""):
             raise CommandError(
-                "No broker configured: set KVS_REDIS_URL (for example redis://127.0.0.1:6379/0) to run "
-                "jobs in separate workers. Without it, `kvs serve` runs background jobs itself and no "
-                "worker is needed."
+                _(
+                    "No broker configured: set KVS_REDIS_URL (for example redis://127.0.0.1:6379/0) to run "
+                    "jobs in separate workers. Without it, `kvs serve` runs background jobs itself and no "
+                    "worker is needed."
+                )
             )
         argv = ["worker", f"--loglevel={options['loglevel']}"]
         if options["concurrency"]:
