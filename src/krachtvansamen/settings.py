@@ -125,6 +125,8 @@ CELERY_TASK_IGNORE_RESULT = True  # the job row keeps the outcome
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long jobs: a worker takes the next only when it is free
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-job hands it back
 KVS_JOB_THREADS = int(os.environ.get("KVS_JOB_THREADS", "2"))
+# Days a job's result file (a PDF, an export) is kept; it may hold personal data and can be made again.
+KVS_JOB_RESULT_DAYS = int(os.environ.get("KVS_JOB_RESULT_DAYS", "7"))
 
 # Content-Security-Policy of every page (core.security.SecurityHeadersMiddleware): scripts only from our own
 # static files, never inline. Styles allow inline because the charts set widths and sizes in style attributes

@@ -139,6 +139,7 @@ NO_BUMP_NEEDED = {
     "framework/services.py:codebook_load": "the new current codebook is saved next, and its signal bumps all",
     "jobs/progress.py:__call__": "a job's progress",
     "jobs/runner.py:job_claim": "a job's state",
+    "jobs/services.py:job_results_remove": "a job's result file and note, which no report reads",
     "neighbourhoods/data_versions.py:_bump_now": "the bump itself",
     "privacy/changes.py:changes_record": "the change history",
     "reports/erasure.py:erase_person_from_versions": "frozen Buurtbeeld versions, read per request",

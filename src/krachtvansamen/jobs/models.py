@@ -32,6 +32,9 @@ class Job(models.Model):
     result_file = models.CharField(_("result file"), max_length=300, blank=True)
     result_url = models.CharField(_("result page"), max_length=300, blank=True)
     summary = models.JSONField(_("summary"), default=list, blank=True)
+    # Why the result file is gone (expired, or removed after an erasure), in the owner's language. Set on a
+    # job still waiting or running, it stops that job from keeping a result at all.
+    result_removed = models.CharField(_("result removed"), max_length=300, blank=True)
     error = models.TextField(_("error"), blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     started = models.DateTimeField(_("started"), null=True, blank=True)

@@ -73,7 +73,10 @@ def job_run(job_id: int) -> Job | None:
 
 
 def _record_result(job: Job, result: JobResult) -> None:
-    result_file = storage.result_save(job.pk, result.file_name, result.content) if result.file_name else ""
+    # Results were removed while this job ran (an erasure): what it read may hold the erased person.
+    job.result_removed = Job.objects.filter(pk=job.pk).values_list("result_removed", flat=True).first() or ""
+    keep = bool(result.file_name) and not job.result_removed
+    result_file = storage.result_save(job.pk, result.file_name, result.content) if keep else ""
     _finish(
         job,
         state=Job.State.DONE,

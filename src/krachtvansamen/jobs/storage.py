@@ -49,6 +49,12 @@ def input_remove(job_id: int) -> None:
     shutil.rmtree(job_dir(job_id) / "input", ignore_errors=True)
 
 
+def jobs_files_remove(job_ids: list[int]) -> None:
+    """Everything these jobs left on disk: their uploads and their results."""
+    for job_id in job_ids:
+        shutil.rmtree(job_dir(job_id), ignore_errors=True)
+
+
 def result_save(job_id: int, name: str, content: bytes) -> str:
     relative = f"{job_id}/{safe_name(name)}"
     _write_private(jobs_dir() / relative, content)

@@ -13,7 +13,8 @@ class PrivacyConfig(AppConfig):
         # apps.py is imported before the models are ready; the eraser imports models.
         from krachtvansamen.privacy.access_export import register_collector  # noqa: PLC0415
         from krachtvansamen.privacy.changes import collect_person_changes, erase_person_changes  # noqa: PLC0415
-        from krachtvansamen.privacy.erasure import register_eraser  # noqa: PLC0415
+        from krachtvansamen.privacy.erasure import erase_job_results, register_eraser  # noqa: PLC0415
 
         register_eraser(erase_person_changes)
+        register_eraser(erase_job_results)
         register_collector(collect_person_changes)

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from krachtvansamen.core.types import User
+from krachtvansamen.jobs.models import Job
+from krachtvansamen.jobs.services import job_results_remove
 from krachtvansamen.people.models import Consent, Person
 from krachtvansamen.people.services import recorder
 from krachtvansamen.privacy.models import ErasureRecord
@@ -78,3 +80,14 @@ def person_erase(person: Person, user: User | None, reason: str = "") -> Erasure
         return ErasureRecord.objects.create(
             erased_by=erased_by, neighbourhood_id=neighbourhood_id, reason=reason[:300], counts=counts
         )
+
+
+def erase_job_results(person: Person) -> dict[str, int]:
+    """Every job result on disk (of any user): a PDF or an export made before the erasure may hold the
+    person's words, and nothing records whose words a file holds. Results can be made again; a job still
+    running keeps none (its rows may have been read before the erasure)."""
+    removed = job_results_remove(
+        Job.objects.all(),
+        why=lambda: _("The result was removed because a resident's data was erased. Start the job again."),
+    )
+    return {Job._meta.label: removed} if removed else {}
