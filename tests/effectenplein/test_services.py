@@ -109,6 +109,13 @@ def test_line_breaks_count_as_one_character_like_the_browser_counts_them(meeting
     assert story.text == "\n".join(["a" * 98] * 10)  # one line break each, the last one trimmed
 
 
+def test_a_story_of_exactly_the_maximum_length_is_taken(meeting, join):
+    """1000 characters is allowed (1001 is refused, below); spaces around it do not count."""
+    text = "b" * 499 + "\r\n" + "c" * 500  # 1000 as the browser counts it
+    story = services.story_post(participant=join(), text=f"  {text}  ", level="social")
+    assert len(story.text) == 1000 and story.text.startswith("b") and story.text.endswith("c")
+
+
 def test_a_lone_carriage_return_is_kept_as_a_line_break(meeting, join):
     story = services.story_post(participant=join(), text="Eerst dit.\rToen dat.", level="social")
     assert story.text == "Eerst dit.\nToen dat."

@@ -82,6 +82,21 @@ def test_a_policy_officer_reads_the_signals_of_their_municipality_and_no_raw_dat
         assert rule(user=user) is False, rule.__name__
 
 
+def test_only_their_own_gemeente_memberships_count_not_other_municipalities_or_roles(world):
+    """Another municipality exists, and the officer also works as a community builder for it (a membership of
+    another role naming that municipality's organisation): neither gives its Beleidssignalen."""
+    user = officer()
+    nijmegen = OrganisationFactory(name="Gemeente Nijmegen", kind=Organisation.Kind.MUNICIPALITY,
+                                   municipality_code="GM0268")  # fmt: skip
+    OrganisationFactory(name="Gemeente Ede", kind=Organisation.Kind.MUNICIPALITY, municipality_code="GM0228")
+    MembershipFactory(
+        user=user, role=Role.COMMUNITY_BUILDER, organisation=nijmegen, neighbourhood=NeighbourhoodFactory()
+    )
+    user = get_user_model().objects.get(pk=user.pk)
+    assert municipalities_for_user(user=user) == ["GM0202"]
+    assert not user_reads_policy_signals(user=user, municipality_code="GM0268")
+
+
 def test_only_an_organisation_that_is_a_municipality_with_a_code_gives_a_municipality(world):
     assert municipalities_for_user(user=officer(username="fonds", kind=Organisation.Kind.FUND)) == []
     assert municipalities_for_user(user=officer("", username="zonder-code")) == []
