@@ -109,6 +109,9 @@ class Fragment(models.Model):
             models.Index(fields=["neighbourhood", "year"]),
             models.Index(fields=["source", "position"]),
             models.Index(fields=["coding_state"]),
+            # The API's fragment list, newest year first: a page of 50 is read off this index instead of
+            # sorting every fragment (1.9 s at a million).
+            models.Index(fields=["-year", "id"], name="coding_fragment_year_desc_id"),
         ]
         constraints = [
             models.CheckConstraint(
