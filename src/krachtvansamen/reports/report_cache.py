@@ -179,7 +179,9 @@ def buurtbeeld_page_cached(*, neighbourhood: Neighbourhood, year: int) -> tuple[
     token, is rendered for each request). Rendering them is most of a page view once the report is cached."""
 
     def build() -> tuple[Buurtbeeld, SafeString]:
-        report = buurtbeeld_cached(neighbourhood=neighbourhood, year=year)
+        # Not through buurtbeeld_cached: that would pickle and store the same report (800 kB for the biggest
+        # buurt) a second time on every cold view, and only this page reads it without a site.
+        report = buurtbeeld_report(neighbourhood=neighbourhood, year=year)
         return report, buurtbeeld_sections_html(report)
 
     return cached(kind="buurtbeeld-page", arguments=(neighbourhood.pk, year), neighbourhood_ids=[neighbourhood.pk],
