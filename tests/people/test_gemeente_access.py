@@ -89,9 +89,8 @@ def test_only_their_own_gemeente_memberships_count_not_other_municipalities_or_r
     nijmegen = OrganisationFactory(name="Gemeente Nijmegen", kind=Organisation.Kind.MUNICIPALITY,
                                    municipality_code="GM0268")  # fmt: skip
     OrganisationFactory(name="Gemeente Ede", kind=Organisation.Kind.MUNICIPALITY, municipality_code="GM0228")
-    MembershipFactory(
-        user=user, role=Role.COMMUNITY_BUILDER, organisation=nijmegen, neighbourhood=NeighbourhoodFactory()
-    )
+    elsewhere = NeighbourhoodFactory(cbs_code="BU02689999", municipality_code="GM0268")
+    MembershipFactory(user=user, role=Role.COMMUNITY_BUILDER, organisation=nijmegen, neighbourhood=elsewhere)
     user = get_user_model().objects.get(pk=user.pk)
     assert municipalities_for_user(user=user) == ["GM0202"]
     assert not user_reads_policy_signals(user=user, municipality_code="GM0268")
