@@ -44,6 +44,8 @@ if [ -n "$only" ] || [ -n "$tests" ]; then
   # to its test selection, so the selection must not change in this checkout (every verdict would reset).
   copy="$(mktemp -d /tmp/kvs-mutation.XXXXXX)"
   tar --exclude=./.venv --exclude=./mutants --exclude=./var --exclude=./.git -cf - . | tar -xf - -C "$copy"
+  # The recheck list names mutants of every module: it stays for the full run in this checkout.
+  sed -i '/^\s*#/!d' "$copy/scripts/mutation-recheck.txt"
   .venv/bin/python - "$copy/pyproject.toml" "$only" "$tests" <<'PY'
 import re, sys
 path, only, tests = sys.argv[1:]
