@@ -44,8 +44,12 @@ if [ -n "$only" ] || [ -n "$tests" ]; then
   # to its test selection, so the selection must not change in this checkout (every verdict would reset).
   copy="$(mktemp -d /tmp/kvs-mutation.XXXXXX)"
   tar --exclude=./.venv --exclude=./mutants --exclude=./var --exclude=./.git -cf - . | tar -xf - -C "$copy"
-  # The recheck list names mutants of every module: it stays for the full run in this checkout.
-  sed -i '/^\s*#/!d' "$copy/scripts/mutation-recheck.txt"
+  # The recheck list: the copy takes the names of its own modules (krachtvansamen.analysis.aanpak.x_…); the rest
+  # stay for the full run in this checkout.
+  prefixes="$(echo "$only" | tr ',' '\n' | sed -e 's#^src/##' -e 's#\.py$##' -e 's#/#.#g')"
+  ours() { grep -v '^\s*\(#\|$\)' scripts/mutation-recheck.txt | grep -F -f <(echo "$prefixes" | sed 's/$/./') || true; }
+  { grep '^\s*#' scripts/mutation-recheck.txt || true; ours; } > "$copy/scripts/mutation-recheck.txt"
+  handed_over="$(ours)"
   .venv/bin/python - "$copy/pyproject.toml" "$only" "$tests" <<'PY'
 import re, sys
 path, only, tests = sys.argv[1:]
@@ -75,6 +79,11 @@ PY
       esac
     done
   done
+  # Names the copy re-tested (its list is emptied once mutmut has its verdict) leave this checkout's list.
+  if [ -n "$handed_over" ] && ! grep -qv '^\s*\(#\|$\)' "$copy/scripts/mutation-recheck.txt"; then
+    grep -v -x -F -f <(echo "$handed_over") scripts/mutation-recheck.txt > "$copy/recheck.left" || true
+    cp "$copy/recheck.left" scripts/mutation-recheck.txt
+  fi
   echo "verdicts copied back; the copy stays in $copy (mutants/ there: mutmut show NAME)"
   exec .venv/bin/python scripts/mutation_report.py "${report_args[@]}"
 fi
