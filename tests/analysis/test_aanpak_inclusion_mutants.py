@@ -98,6 +98,55 @@ def test_a_secret_age_group_leaves_the_others_shares_of_the_inhabitants_aged_15_
     assert (age["0-15"].asked, age["0-15"].inhabitant_share) == (False, None)
 
 
+def test_children_left_out_are_named_as_children():
+    result = neighbourhood_inclusion(cbs_row(5, 2024), person(1, "65+", "netherlands", "woman"))
+    (children,) = result.not_asked
+    with translation.override("nl"):
+        assert (children.dimension, children.key, children.label) == ("age", "0-15", "jonger dan 15")
+
+
+def test_one_known_participant_has_a_range_too():
+    # 1 of 1: p = 1, z²/n = 3.8416; centre 2.9208 / 4.8416 = 0.6033, half-width 1.9208 / 4.8416 = 0.3967.
+    result = neighbourhood_inclusion(cbs_row(5, 2024), person(1, "65+", "netherlands", "woman"))
+    gender = {g.key: g for g in result.dimensions[2].groups}
+    assert (gender["woman"].participant_share, gender["woman"].share_low, gender["woman"].share_high) == (
+        100.0,
+        20.7,
+        100.0,
+    )
+    assert (gender["man"].share_low, gender["man"].share_high) == (0.0, 79.3)
+
+
+def test_the_width_of_the_range_is_a_parameter():
+    # z = 1 (about 68%): 5 of 10 gives centre 0.55 / 1.1 = 0.5 and half-width √0.0275 / 1.1 = 0.1508.
+    persons = [person(i, "45-65", "netherlands", "man" if i <= 5 else "woman") for i in range(1, 11)]
+    result = neighbourhood_inclusion(
+        cbs_row(5, 2024), *persons, parameters=AnalysisParameters(inclusion_z=1.0)
+    )
+    men = {g.key: g for g in result.dimensions[2].groups}["man"]
+    assert (men.share_low, men.share_high) == (34.9, 65.1)
+
+
+def test_a_range_exactly_at_the_threshold_is_no_verdict():
+    # 10 women, no men, 10 known is enough. Men: 0–27.8%, exactly 22.2 points below 50%; women: 72.2–100%,
+    # exactly 22.2 points above. Only *more* than the threshold is a verdict.
+    parameters = AnalysisParameters(inclusion_min_known=10, inclusion_gap_points=22.2)
+    persons = [person(i, "45-65", "netherlands", "woman") for i in range(1, 11)]
+    result = neighbourhood_inclusion(cbs_row(5, 2024), *persons, parameters=parameters)
+    gender = {g.key: g for g in result.dimensions[2].groups}
+    assert (gender["man"].share_high, gender["man"].under_represented) == (27.8, False)
+    assert (gender["woman"].share_low, gender["woman"].over_represented) == (72.2, False)
+    assert ("gender", "man") not in [(g.dimension, g.key) for g in result.not_reached]
+    # Just beyond it (a threshold of 22.1 points) both are a verdict.
+    beyond = neighbourhood_inclusion(
+        cbs_row(5, 2024),
+        *persons,
+        parameters=AnalysisParameters(inclusion_min_known=10, inclusion_gap_points=22.1),
+    )
+    gender = {g.key: g for g in beyond.dimensions[2].groups}
+    assert (gender["man"].under_represented, gender["woman"].over_represented) == (True, True)
+
+
 def test_neighbourhood_inclusion_judges_with_the_given_parameters():
     # Ten women aged 65+ born in the Netherlands; here 10 known is enough, and the gap must exceed 20 points.
     parameters = AnalysisParameters(inclusion_min_known=10, inclusion_gap_points=20)
