@@ -20,6 +20,7 @@ from krachtvansamen.analysis.rows import (
     FragmentGroupRow,
     NeighbourhoodRow,
     PersonRow,
+    ScaleAnswerRow,
 )
 
 from .conftest import CODEBOOK, cid
@@ -388,3 +389,54 @@ def test_analyse_aanpak_shows_the_analysed_year_and_every_year_before_it():
     assert [(yl.year, yl.total) for yl in result.leadership_history] == [(2022, 1), (2023, 2), (2024, 3)]
     assert [(f.year, f.hindering_count) for f in result.factor_history] == [(2022, 0), (2023, 1), (2024, 3)]
     assert (result.assets.year, result.assets.total) == (2024, 0)
+
+
+# --- Principle strengths and the factor balance: what a reader sees of them ---------------------------------
+
+
+def test_a_principle_shows_its_label_year_mean_to_two_decimals_and_the_threshold_it_was_judged_by():
+    from krachtvansamen.analysis.aanpak import principle_strengths
+
+    answers = [ScaleAnswerRow(s, 1, 2025, LEAD, v) for s, v in ((1, 4), (2, 4), (3, 5))]  # mean 4.333…
+    parameters = AnalysisParameters(evidence_strong=2)
+    codings = [CodingRow(f, 1, 2025, cid(LEAD), "interview") for f in (10, 11)]
+    lead = next(
+        p
+        for p in principle_strengths(
+            codebook=CODEBOOK,
+            codings=codings,
+            answers=answers,
+            fragment_total=4,
+            year=2025,
+            parameters=parameters,
+        )
+        if p.key == LEAD
+    )
+    assert lead.questionnaire_mean == 4.33 and lead.year == 2025
+    assert lead.evidence_strong == 2  # the note under the table names the threshold that was used
+    assert lead.strength == "strong"  # 2 fragments reach the lowered threshold
+    with translation.override("nl"):
+        assert lead.label == CODEBOOK.get(LEAD).label_nl and lead.label
+    with translation.override("en"):
+        assert lead.label == CODEBOOK.get(LEAD).label_en and lead.label != CODEBOOK.get(LEAD).label_nl
+
+
+def test_the_factor_balance_counts_every_factor_after_one_outside_the_factor_types():
+    from krachtvansamen.analysis.aanpak import factor_balance
+
+    governance = CODEBOOK.children("factor")[0]
+    factors = [
+        FactorRow(1, 1, 2025, cid(LEAD), "helps", None),  # not an environment factor: skipped, not the end
+        FactorRow(2, 1, 2025, governance.code_id, "helps", 20),
+        FactorRow(3, 1, 2025, governance.code_id, "hinders", None),
+        FactorRow(4, 1, 2025, governance.code_id, "helps", None),
+    ]
+    balance = factor_balance(codebook=CODEBOOK, factors=factors, year=2025)
+    row = next(r for r in balance.types if r.key == governance.key)
+    assert (row.helps, row.hinders, row.balance) == (2, 1, "helps")
+    assert row.helps_observation_ids == (2, 4) and row.hinders_observation_ids == (3,)  # the evidence links
+    assert balance.year == 2025 and balance.observation_ids == (2, 3, 4)
+    with translation.override("nl"):
+        assert row.label == governance.label_nl and row.label
+    with translation.override("en"):
+        assert row.label == governance.label_en
