@@ -217,3 +217,21 @@ def test_a_consent_to_count_demographics_alone_leaves_the_quote_to_the_fragments
 def test_a_consent_to_quote_is_not_a_consent_to_count_demographics(speaker):
     consent(speaker, "pseudonymised", at=MOMENT)
     assert not counted(speaker)
+
+
+def test_a_speaker_without_any_quoting_record_is_judged_by_the_fragment_while_others_have_records(
+    speaker, bystander
+):
+    """Another resident's consent records say nothing about this speaker: their pseudonymised words are quotable."""
+    fragment = words_of(speaker)
+    assert not Consent.objects.filter(person=speaker).exists()
+    assert Consent.objects.filter(scope=Consent.Scope.QUOTES).exclude(person=speaker).exists()
+    assert is_quotable(fragment)
+
+
+def test_words_revealing_a_special_category_are_never_quoted_whatever_the_consent(speaker, bystander):
+    fragment = words_of(speaker, "named")
+    consent(speaker, "named")
+    Fragment.objects.filter(pk=fragment.pk).update(special_category=True)
+    assert not is_quotable(fragment)
+    assert is_quotable(bystander)  # the rule removes this fragment, not every quote
