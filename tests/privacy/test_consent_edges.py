@@ -235,3 +235,14 @@ def test_words_revealing_a_special_category_are_never_quoted_whatever_the_consen
     Fragment.objects.filter(pk=fragment.pk).update(special_category=True)
     assert not is_quotable(fragment)
     assert is_quotable(bystander)  # the rule removes this fragment, not every quote
+
+
+def test_demographics_count_only_with_the_persons_own_consent_and_withdrawal(speaker, buurt):
+    """Another resident's demographics consent does not count for this speaker, and another resident's later
+    withdrawal does not cancel this speaker's consent."""
+    other = PersonFactory(neighbourhood=buurt, pseudonym="Buurvrouw")
+    consent(other, "", scope="demographics", at=MOMENT)
+    assert not counted(speaker) and counted(other)
+    consent(speaker, "", scope="demographics", at=MOMENT)
+    consent(other, "", scope="demographics", given=False, at=MOMENT + dt.timedelta(days=1))
+    assert counted(speaker) and not counted(other)
