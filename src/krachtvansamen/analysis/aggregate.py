@@ -235,6 +235,7 @@ def aggregate_tally(data: AnalysisData, *, year: int) -> AggregateTally:
     activities: dict[int, int] = defaultdict(int)
     for activity in data.activities:
         activities[activity.year] += 1
+    effects = effects_tally(codebook=codebook, codings=codings)
     relations: dict[int, dict[str, list[int]]] = {}
     for r in data.relations:
         relations.setdefault(r.year, {}).setdefault(r.capital_type, []).append(r.relation_id)
@@ -244,7 +245,7 @@ def aggregate_tally(data: AnalysisData, *, year: int) -> AggregateTally:
         leadership=leadership_tally(activities=[a for a in data.activities if a.year == year]),
         assets=asset_tally(assets=data.assets, year=year),
         factors=_factor_tally(data, year=year),
-        effects=effects_tally(codebook=codebook, codings=codings),
+        effects=effects,
         palet=palet_tally(codebook=codebook, codings=current_codings),
         vitality=vitality_tally(
             codebook=codebook,
@@ -254,7 +255,7 @@ def aggregate_tally(data: AnalysisData, *, year: int) -> AggregateTally:
             years={year},
             stances=data.stances,
         ),
-        value=value_tally(codebook=codebook, codings=codings),
+        value=value_tally(codebook=codebook, codings=codings, instruments=effects.instruments),
         relations=relations,
         fragments=dict(fragments),
         activities=dict(activities),

@@ -101,7 +101,11 @@ class ValueTally:
     instruments: dict[int, set[str]] = field(default_factory=dict)  # year → instruments with coded fragments
 
 
-def value_tally(*, codebook: Codebook, codings: Iterable[CodingRow]) -> ValueTally:
+def value_tally(
+    *, codebook: Codebook, codings: Iterable[CodingRow], instruments: dict[int, set[str]] | None = None
+) -> ValueTally:
+    """``instruments``: the instruments per year of these same codings, when already counted (the effects
+    tally counts them over the same rows)."""
     codings = list(codings)
     rows_of_source = _rows_of_source()
     rollup = codebook.rollup(rows_of_source)
@@ -111,8 +115,9 @@ def value_tally(*, codebook: Codebook, codings: Iterable[CodingRow]) -> ValueTal
         if target is not None:
             for key in rows_of_source[target]:
                 found[key, year][fragment_id] = instrument
-    used = instruments_by_year(codings)
-    return ValueTally(found=dict(found), instruments={year: set(found) for year, found in used.items()})
+    if instruments is None:
+        instruments = {year: set(used) for year, used in instruments_by_year(codings).items()}
+    return ValueTally(found=dict(found), instruments={year: set(used) for year, used in instruments.items()})
 
 
 def _rows_of_source() -> dict[str, list[str]]:
